@@ -1,0 +1,120 @@
+//! Error messages that point into the scenario text.
+//!
+//! An operator who mistypes a scenario needs three things: what rule was
+//! broken, which key broke it, and where that key is. A [`Diagnostic`]
+//! carries the first two in its message and the third as a byte span;
+//! [`Diagnostic::render`] turns it into the familiar compiler layout:
+//!
+//! ```text
+//! error: site[1].ai.it_mw = 45 needs it_mw × pue (58.5 MW) ≤ grid_mw (50 MW)
+//!   --> sites.toml:23:9
+//!    |
+//! 23 | it_mw = 45
+//!    |         ^^
+//! ```
+//!
+//! Rendering is a pure function of the message, the file's name and its
+//! text, so the library never touches a file or a terminal.
+
+use std::fmt;
+use std::ops::Range;
+
+/// A message, and where in the source it applies (a byte range), if known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+impl Diagnostic {
+    pub fn new(message: impl Into<String>, span: Option<Range<usize>>) -> Diagnostic {
+        Diagnostic {
+            message: message.into(),
+            span,
+        }
+    }
+
+    /// `error: …`, then ` --> origin:line:col`, the source line and a caret
+    /// under the span; just ` --> origin` when there is no span.
+    pub fn render(&self, origin: &str, source: &str) -> String {
+        let mut out = format!("error: {}\n", self.message);
+        let Some(span) = self.span.clone().filter(|s| s.start <= source.len()) else {
+            out.push_str(&format!(" --> {origin}\n"));
+            return out;
+        };
+        let start = floor_char_boundary(source, span.start);
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
+        let line_text = source[line_start..line_end].trim_end_matches('\r');
+        let line_no = source[..line_start].matches('\n').count() + 1;
+        let col = source[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(source, span.end.min(line_start + line_text.len()));
+        let width = source[start..end.max(start)].chars().count().max(1);
+
+        let gutter = " ".repeat(line_no.to_string().len());
+        out.push_str(&format!("{gutter}--> {origin}:{line_no}:{col}\n"));
+        out.push_str(&format!("{gutter} |\n"));
+        out.push_str(&format!("{line_no} | {line_text}\n"));
+        let pad: String = line_text
+            .chars()
+            .take(col - 1)
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        out.push_str(&format!("{gutter} | {pad}{}\n", "^".repeat(width)));
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_line_column_and_caret() {
+        let source = "format = 1\n\n[[site]]\nit_mw = 45\n";
+        let start = source.find("45").unwrap();
+        let d = Diagnostic::new("it_mw is too big", Some(start..start + 2));
+        assert_eq!(
+            d.render("sites.toml", source),
+            "error: it_mw is too big\n --> sites.toml:4:9\n  |\n4 | it_mw = 45\n  |         ^^\n"
+        );
+    }
+
+    #[test]
+    fn counts_columns_in_characters_and_stops_carets_at_line_end() {
+        let source = "name = \"Ünïcode\" # x\nnext = 1";
+        let start = source.find("# x").unwrap();
+        let d = Diagnostic::new("m", Some(start..source.len()));
+        assert_eq!(
+            d.render("f", source),
+            "error: m\n --> f:1:18\n  |\n1 | name = \"Ünïcode\" # x\n  |                  ^^^\n"
+        );
+    }
+
+    #[test]
+    fn without_span_names_the_file_only() {
+        let d = Diagnostic::new("missing key name", None);
+        assert_eq!(
+            d.render("a.toml", ""),
+            "error: missing key name\n --> a.toml\n"
+        );
+    }
+}

@@ -1,0 +1,357 @@
+//! Finance on a stream of monthly cash flows (MODEL.md, "Finance").
+//!
+//! Every cash flow of month `i` happens at the end of that month, so it is
+//! discounted by `(1 + r)^((i + 1)/12)`. NPV is linear in the month-0 BTC
+//! price and in the AI rate; [`Line`] keeps the two parts of such an NPV
+//! apart so breakeven and crossover prices are exact solutions, not
+//! searches. IRR is a search: located quickly in `f64`, then confirmed (or,
+//! failing that, found) in exact decimals by the sign of the NPV.
+
+use crate::exact::{Checked, Growth, Overflow, nth_root};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use std::cmp::Ordering;
+
+/// Discount factors `(1 + r)^((i+1)/12)` for month indices 0 … months−1.
+#[derive(Debug, Clone)]
+pub struct Discount(Growth);
+
+impl Discount {
+    pub fn new(annual_rate: Decimal, months: usize) -> Result<Discount, Overflow> {
+        Ok(Discount(Growth::monthly(
+            Decimal::ONE.plus(annual_rate)?,
+            months + 1,
+        )?))
+    }
+
+    /// Present value of `amount` paid at the end of month `i`. A factor
+    /// beyond the decimal range makes it 0, as MODEL.md says.
+    pub fn present_value(&self, amount: Decimal, i: usize) -> Result<Decimal, Overflow> {
+        self.0.unscale(amount, i + 1)
+    }
+
+    /// `Σ amounts_i / (1 + r)^((i+1)/12)`.
+    pub fn npv<I: IntoIterator<Item = Decimal>>(&self, amounts: I) -> Result<Decimal, Overflow> {
+        amounts
+            .into_iter()
+            .enumerate()
+            .try_fold(Decimal::ZERO, |acc, (i, a)| {
+                acc.plus(self.present_value(a, i)?)
+            })
+    }
+}
+
+/// An NPV as a line in one input `x`: `npv(x) = slope · x + intercept`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub slope: Decimal,
+    pub intercept: Decimal,
+}
+
+impl Line {
+    /// The `x` at which the NPV is 0; `None` when it does not depend on `x`.
+    pub fn zero(&self) -> Result<Option<Decimal>, Overflow> {
+        if self.slope.is_zero() {
+            return Ok(None);
+        }
+        Ok(Some(Decimal::ZERO.minus(self.intercept.over(self.slope)?)?))
+    }
+
+    /// The `x` at which two NPV lines meet; `None` when they are parallel.
+    pub fn meets(&self, other: &Line) -> Result<Option<Decimal>, Overflow> {
+        let slope = self.slope.minus(other.slope)?;
+        if slope.is_zero() {
+            return Ok(None);
+        }
+        Ok(Some(other.intercept.minus(self.intercept)?.over(slope)?))
+    }
+}
+
+/// Payback in months: with `C_n = Σ_{i<n} CF_i`, the smallest `n` such that
+/// every `C_k ≥ 0` for `k ≥ n`; 0 when no `C` is negative; `None` when the
+/// horizon ends below zero.
+pub fn payback_months(cash_flows: &[Decimal]) -> Result<Option<u32>, Overflow> {
+    let mut cumulative = Vec::with_capacity(cash_flows.len() + 1);
+    let mut c = Decimal::ZERO;
+    cumulative.push(c);
+    for cf in cash_flows {
+        c = c.plus(*cf)?;
+        cumulative.push(c);
+    }
+    if c < Decimal::ZERO {
+        return Ok(None);
+    }
+    let mut n = cash_flows.len();
+    while n > 0 && cumulative[n - 1] >= Decimal::ZERO {
+        n -= 1;
+    }
+    Ok(Some(n as u32))
+}
+
+/// The IRR search interval (MODEL.md): annual rates −0.99 … 100.
+fn irr_bounds() -> (Decimal, Decimal) {
+    (Decimal::new(-99, 2), Decimal::from(100))
+}
+
+/// Width at which a bracketed root is close enough: its midpoint is then
+/// within 5e-10 of a root, inside MODEL.md's 1e-9.
+fn irr_tolerance() -> Decimal {
+    Decimal::new(1, 9)
+}
+
+/// The annual rate at which the NPV of `cash_flows` is 0, or `None` when
+/// the non-zero cash flows do not change sign or the NPV has the same sign
+/// at both ends of the search interval. With several roots, any one.
+pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
+    let positive = cash_flows
+        .iter()
+        .any(|c| c.is_sign_positive() && !c.is_zero());
+    let negative = cash_flows
+        .iter()
+        .any(|c| c.is_sign_negative() && !c.is_zero());
+    if !(positive && negative) {
+        return Ok(None);
+    }
+    let (lo, hi) = irr_bounds();
+    let sign_lo = npv_sign(cash_flows, lo)?;
+    let sign_hi = npv_sign(cash_flows, hi)?;
+    if sign_lo == Ordering::Equal {
+        return Ok(Some(lo));
+    }
+    if sign_hi == Ordering::Equal {
+        return Ok(Some(hi));
+    }
+    if sign_lo == sign_hi {
+        return Ok(None);
+    }
+
+    // Locate cheaply in f64, then prove in decimals that the NPV changes
+    // sign within ±5e-10 of the candidate.
+    if let Some(candidate) = locate_in_f64(cash_flows)
+        .and_then(Decimal::from_f64)
+        .map(|r| r.round_dp(12))
+    {
+        let half = irr_tolerance() / Decimal::TWO;
+        let a = (candidate - half).max(lo);
+        let b = (candidate + half).min(hi);
+        let sa = npv_sign(cash_flows, a)?;
+        let sb = npv_sign(cash_flows, b)?;
+        if sa == Ordering::Equal {
+            return Ok(Some(a));
+        }
+        if sb == Ordering::Equal {
+            return Ok(Some(b));
+        }
+        if sa != sb {
+            return Ok(Some(candidate));
+        }
+    }
+
+    // Exact bisection: keep NPV(a) of sign_lo and NPV(b) of the other sign.
+    let (mut a, mut b) = (lo, hi);
+    while b - a > irr_tolerance() {
+        let mid = (a + b) / Decimal::TWO;
+        match npv_sign(cash_flows, mid)? {
+            Ordering::Equal => return Ok(Some(mid)),
+            s if s == sign_lo => a = mid,
+            _ => b = mid,
+        }
+    }
+    Ok(Some((a + b) / Decimal::TWO))
+}
+
+/// The sign of the NPV at annual rate `r`, computed so that no factor
+/// exceeds 1 (MODEL.md: `(1 + r)^(t/12)` overflows at r = 100 over 600
+/// months, and `(1 + r)^(−t/12)` at r = −0.99):
+/// - `r ≥ 0`: `Σ CF_i v^i` with `v = (1+r)^(−1/12)` (the NPV over `v`);
+/// - `r < 0`: `Σ CF_i w^(T−1−i)` with `w = (1+r)^(1/12)` (the NPV times
+///   `(1+r)^(T/12)`).
+///
+/// Both are positive multiples of the NPV, evaluated by Horner's rule.
+pub fn npv_sign(cash_flows: &[Decimal], r: Decimal) -> Result<Ordering, Overflow> {
+    let base = Decimal::ONE.plus(r)?;
+    let mut s = Decimal::ZERO;
+    if base >= Decimal::ONE {
+        let v = Decimal::ONE.over(nth_root(base, 12)?)?;
+        for cf in cash_flows.iter().rev() {
+            s = s.times(v)?.plus(*cf)?;
+        }
+    } else {
+        let w = nth_root(base, 12)?;
+        for cf in cash_flows {
+            s = s.times(w)?.plus(*cf)?;
+        }
+    }
+    Ok(s.cmp(&Decimal::ZERO))
+}
+
+/// A candidate IRR by bisection in `f64`, the same scaled NPV as
+/// [`npv_sign`]. Only a starting point: the caller confirms it in decimals,
+/// so no float ever reaches a printed figure unchecked.
+fn locate_in_f64(cash_flows: &[Decimal]) -> Option<f64> {
+    let flows: Vec<f64> = cash_flows
+        .iter()
+        .map(|c| c.to_f64())
+        .collect::<Option<_>>()?;
+    let sign = |r: f64| -> f64 {
+        let base = 1.0 + r;
+        let mut s = 0.0;
+        if base >= 1.0 {
+            let v = base.powf(-1.0 / 12.0);
+            for cf in flows.iter().rev() {
+                s = s * v + cf;
+            }
+        } else {
+            let w = base.powf(1.0 / 12.0);
+            for cf in &flows {
+                s = s * w + cf;
+            }
+        }
+        s
+    };
+    let (mut a, mut b) = (-0.99_f64, 100.0_f64);
+    let sign_a = sign(a);
+    if sign_a == 0.0 || sign_a.signum() == sign(b).signum() {
+        return None;
+    }
+    for _ in 0..200 {
+        let mid = 0.5 * (a + b);
+        if mid <= a || mid >= b {
+            break;
+        }
+        let s = sign(mid);
+        if s == 0.0 {
+            return Some(mid);
+        }
+        if s.signum() == sign_a.signum() {
+            a = mid;
+        } else {
+            b = mid;
+        }
+    }
+    Some(0.5 * (a + b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn flows(v: &[&str]) -> Vec<Decimal> {
+        v.iter().map(|s| d(s)).collect()
+    }
+
+    #[track_caller]
+    fn payback(cfs: &[&str], want: Option<u32>) {
+        assert_eq!(payback_months(&flows(cfs)).unwrap(), want);
+    }
+
+    #[test]
+    fn payback_cases() {
+        // Never negative: C = 0, 5, 10 → 0.
+        payback(&["5", "5"], Some(0));
+        // Never recovers: C = 0, −10, −5 → null.
+        payback(&["-10", "5"], None);
+        // Recovers at n = 2: C = 0, −10, 0, 5; C_2 = 0 counts as recovered.
+        payback(&["-10", "10", "5"], Some(2));
+        // Dips and recovers: C = 0, −10, 5, −1, 4 → C_3 < 0, so n = 4.
+        payback(&["-10", "15", "-6", "5"], Some(4));
+        // Positive first, negative later, ends positive: C = 0, 5, −1, 2 → 3.
+        payback(&["5", "-6", "3"], Some(3));
+        // Ends exactly at zero: C = 0, −3, 0 → 2.
+        payback(&["-3", "3"], Some(2));
+    }
+
+    #[test]
+    fn npv_discounts_end_of_month() {
+        // 12 monthly flows at 10 %: the last is discounted by exactly 1.1.
+        // −110 at month 11 → −100; +121 at month 23 → 121 / 1.21 = 100.
+        let disc = Discount::new(d("0.10"), 24).unwrap();
+        let mut cfs = vec![Decimal::ZERO; 24];
+        cfs[11] = d("-110");
+        cfs[23] = d("121");
+        let npv = disc.npv(cfs.iter().copied()).unwrap();
+        assert!(npv.abs() < d("1e-25"), "{npv}");
+        // At rate 0 nothing is discounted.
+        let zero = Discount::new(Decimal::ZERO, 3).unwrap();
+        assert_eq!(zero.npv(flows(&["1", "2", "3"])).unwrap(), d("6"));
+    }
+
+    #[test]
+    fn irr_of_a_one_year_doubling() {
+        // −100 at month 0, +121 at month 24: NPV = 0 when
+        // (1+r)^(25/12) / (1+r)^(1/12) = (1+r)^2 = 1.21, so r = 0.1.
+        let mut cfs = vec![Decimal::ZERO; 25];
+        cfs[0] = d("-100");
+        cfs[24] = d("121");
+        let r = irr(&cfs).unwrap().unwrap();
+        assert!((r - d("0.1")).abs() < d("1e-9"), "{r}");
+    }
+
+    #[test]
+    fn irr_negative_rate() {
+        // −100 at month 0, +50 at month 12: 50 / (1+r)^(13/12) =
+        // 100 / (1+r)^(1/12) gives 1 + r = 0.5, r = −0.5.
+        let mut cfs = vec![Decimal::ZERO; 13];
+        cfs[0] = d("-100");
+        cfs[12] = d("50");
+        let r = irr(&cfs).unwrap().unwrap();
+        assert!((r - d("-0.5")).abs() < d("1e-9"), "{r}");
+    }
+
+    #[test]
+    fn irr_null_cases() {
+        // No sign change.
+        assert_eq!(irr(&flows(&["-1", "0", "-2"])).unwrap(), None);
+        assert_eq!(irr(&flows(&["0", "0"])).unwrap(), None);
+        assert_eq!(irr(&flows(&["3", "0", "2"])).unwrap(), None);
+        // A sign change whose root lies beyond 100 (10,000 % a year):
+        // −1 then +1e30-scale returns a month later → NPV > 0 at r = 100:
+        // 1e12 / 101^(1/12) ≫ 1. Same sign at both ends → null.
+        assert_eq!(irr(&flows(&["-1", "1000000000000"])).unwrap(), None);
+    }
+
+    #[test]
+    fn irr_over_600_months_at_both_ends() {
+        // −1,000 then +10 a month for 599 months. NPV at −0.99 is hugely
+        // positive and at 100 negative: the root is where the annuity
+        // pays back; it must be found without overflow.
+        let mut cfs = vec![d("10"); 600];
+        cfs[0] = d("-1000");
+        let r = irr(&cfs).unwrap().unwrap();
+        // Check it is a root: the sign changes across r ± 1e-9.
+        assert_ne!(
+            npv_sign(&cfs, r - d("1e-9")).unwrap(),
+            npv_sign(&cfs, r + d("1e-9")).unwrap()
+        );
+        // A perpetuity of 10 a month on 1,000 is 1 % a month, so the
+        // annual rate is a little under 1.01^12 − 1 = 0.126825.
+        assert!(r > d("0.12") && r < d("0.126825"), "{r}");
+    }
+
+    #[test]
+    fn lines() {
+        // npv = 2x − 10 → zero at 5; meets 1x − 4 at x = 6.
+        let a = Line {
+            slope: d("2"),
+            intercept: d("-10"),
+        };
+        let b = Line {
+            slope: d("1"),
+            intercept: d("-4"),
+        };
+        assert_eq!(a.zero().unwrap(), Some(d("5")));
+        assert_eq!(a.meets(&b).unwrap(), Some(d("6")));
+        // Parallel lines never meet; a flat line has no zero.
+        assert_eq!(a.meets(&a).unwrap(), None);
+        let flat = Line {
+            slope: Decimal::ZERO,
+            intercept: d("3"),
+        };
+        assert_eq!(flat.zero().unwrap(), None);
+    }
+}

@@ -1,0 +1,73 @@
+//! hashpivot: should a Bitcoin-mining site keep mining or convert to AI
+//! hosting, and at what BTC price does that answer flip?
+//!
+//! The library is the whole model and does no I/O: it reads scenario *text*,
+//! computes, and renders to bytes. The `hashpivot` binary reads files,
+//! prints and exits. Its layout follows the path of a number:
+//!
+//! - [`scenario`]: TOML text to a checked [`scenario::Scenario`]
+//!   ([`scenario::literal`] reads numbers exactly from their text);
+//! - [`diagnostic`]: errors that point at a line and column;
+//! - [`calendar`]: the monthly time grid;
+//! - [`network`]: BTC price, network hashrate, block heights, halvings,
+//!   reward and hashprice;
+//! - [`strategy::mine`] and [`strategy::ai`]: each future, month by month;
+//! - [`finance`]: NPV, IRR, payback, and the linear solves behind
+//!   breakevens;
+//! - [`summary`]: one scenario's answer, unrounded;
+//! - [`render`]: that answer as bytes, rounded once;
+//! - [`exact`]: checked decimal arithmetic and fractional powers.
+//!
+//! `../shared/MODEL.md` in the project's workspace is the normative
+//! contract; `docs/model.md` explains it in plainer words.
+
+pub mod calendar;
+pub mod diagnostic;
+pub mod exact;
+pub mod finance;
+pub mod network;
+pub mod render;
+pub mod scenario;
+pub mod strategy;
+pub mod summary;
+
+pub use diagnostic::Diagnostic;
+pub use scenario::Scenario;
+pub use summary::{ComputeError, Summary, summarize};
+
+/// A scenario that could not be loaded or computed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The text breaks a rule of the scenario format.
+    Input(Diagnostic),
+    /// The arithmetic left the decimal range.
+    Overflow(ComputeError),
+}
+
+impl Error {
+    /// The full message: `error: …`, ` --> origin:line:col`, and the source
+    /// line with a caret where there is one.
+    pub fn render(&self, origin: &str, source: &str) -> String {
+        match self {
+            Error::Input(d) => d.render(origin, source),
+            Error::Overflow(e) => Diagnostic::new(e.to_string(), None).render(origin, source),
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Input(d) => d.fmt(f),
+            Error::Overflow(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Parses, checks and computes one scenario's text.
+pub fn evaluate(source: &str) -> Result<Summary, Error> {
+    let scenario = scenario::parse(source).map_err(Error::Input)?;
+    summarize(&scenario).map_err(Error::Overflow)
+}
