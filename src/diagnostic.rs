@@ -47,10 +47,16 @@ impl Diagnostic {
         let line_end = source[start..]
             .find('\n')
             .map_or(source.len(), |i| start + i);
-        let line_text = source[line_start..line_end].trim_end_matches('\r');
+        // A byte-order mark is not a column the reader can see.
+        let text_start = if line_start == 0 && source.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8().min(start)
+        } else {
+            line_start
+        };
+        let line_text = source[text_start..line_end].trim_end_matches('\r');
         let line_no = source[..line_start].matches('\n').count() + 1;
-        let col = source[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(source, span.end.min(line_start + line_text.len()));
+        let col = source[text_start..start].chars().count() + 1;
+        let end = floor_char_boundary(source, span.end.min(text_start + line_text.len()));
         let width = source[start..end.max(start)].chars().count().max(1);
 
         let gutter = " ".repeat(line_no.to_string().len());
@@ -106,6 +112,17 @@ mod tests {
         assert_eq!(
             d.render("f", source),
             "error: m\n --> f:1:18\n  |\n1 | name = \"Ünïcode\" # x\n  |                  ^^^\n"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_a_column() {
+        let source = "\u{feff}format = 2\n";
+        let start = source.find('2').unwrap();
+        let d = Diagnostic::new("m", Some(start..start + 1));
+        assert_eq!(
+            d.render("f", source),
+            "error: m\n --> f:1:10\n  |\n1 | format = 2\n  |          ^\n"
         );
     }
 

@@ -289,3 +289,156 @@ fn compare(mine: &Outcome, ai: &Outcome) -> Result<Comparison, Overflow> {
         crossover_btc_price_usd: crossover,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evaluate;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// One 30-day month (June 2026) at a 0 % discount rate, so NPV equals
+    /// the single cash flow. The mining site is the one worked in
+    /// strategy/mine.rs: 12.5685 BTC, revenue 1,256,850, power 601,920,
+    /// opex 50,000, capex 3,000,000.
+    fn one_month(ai: &str) -> String {
+        format!(
+            r#"
+format = 1
+name = "hand"
+start = "2026-06"
+months = 1
+discount_rate = 0
+[bitcoin]
+price_usd = 100000
+network_hashrate_ehs = 1000
+block_height = 900000
+[[site]]
+name = "A"
+grid_mw = 100
+power_price_usd_per_mwh = 40
+[site.mining]
+hashrate_ths = 1000000
+efficiency_j_per_th = 20
+pue = 1.1
+uptime = 0.95
+pool_fee = 0.02
+opex_usd_per_month = 50000
+capex_usd = 3000000
+[site.ai]
+{ai}
+"#
+        )
+    }
+
+    fn site(ai: &str) -> SiteSummary {
+        evaluate(&one_month(ai)).unwrap().sites.remove(0)
+    }
+
+    #[test]
+    fn mine_figures_by_hand() {
+        let s = site("kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150");
+        let m = s.mine.unwrap();
+        // CF = 1,256,850 − 601,920 − 50,000 − 3,000,000 = −2,395,070
+        assert_eq!(m.outcome.npv_usd, d("-2395070"));
+        assert_eq!(m.outcome.net_cash_usd, d("-2395070"));
+        // One negative flow: no IRR, never pays back.
+        assert_eq!(m.outcome.irr, None);
+        assert_eq!(m.outcome.payback_months, None);
+        // Breakeven: 12.5685 · P = 3,651,920 → P = 290,561.3239447825…
+        let be = m.breakeven_btc_price_usd.unwrap();
+        assert!((be - d("290561.32394478259139913275")).abs() < d("1e-18"), "{be}");
+        // Cost per BTC: 601,920 / 12.5685 = 47,891.156462585034…
+        let c = m.cost_per_btc_usd.unwrap();
+        assert!((c - d("47891.156462585034013605442")).abs() < d("1e-18"), "{c}");
+        // All-in: (601,920 + 50,000 + 3,000,000) / 12.5685, the breakeven
+        // again since one undiscounted month has nothing else.
+        assert!((m.all_in_cost_per_btc_usd.unwrap() - be).abs() < d("1e-18"));
+    }
+
+    #[test]
+    fn colocation_wins_and_the_crossover_price() {
+        // AI: 10,000 kW · $150 = 1,500,000 revenue, 1,000,000 conversion
+        // capex in month 0: NPV 500,000.
+        let s = site(
+            "kind = \"colocation\"\nit_mw = 10\npue = 1.25\nlease_usd_per_kw_month = 150\nconversion_capex_usd = 1000000",
+        );
+        let a = s.ai.unwrap();
+        assert_eq!(a.outcome.npv_usd, d("500000"));
+        assert_eq!(a.outcome.payback_months, Some(0));
+        assert_eq!(a.go_live.unwrap().to_string(), "2026-06");
+        // Breakeven lease: 10,000 · L − 1,000,000 = 0 → L = 100.
+        assert_eq!(a.breakeven_rate, Some(d("100")));
+        let c = s.comparison.unwrap();
+        assert_eq!(c.winner, Winner::Ai);
+        // 500,000 − (−2,395,070)
+        assert_eq!(c.npv_advantage_usd, d("2895070"));
+        // 12.5685 · P − 3,651,920 = 500,000 → P = 330,343.31861399530…
+        let x = c.crossover_btc_price_usd.unwrap();
+        assert!((x - d("330343.31861399530572462896")).abs() < d("1e-18"), "{x}");
+    }
+
+    #[test]
+    fn parallel_lines_have_no_crossover() {
+        // Never live (build 1 ≥ 1 month), mining meanwhile: the AI NPV has
+        // the same slope in the BTC price as mining's. AI CF = 1,256,850 −
+        // 601,920 − 50,000 − 1,000,000 = −395,070, better by 2,000,000.
+        let s = site(
+            "kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150\nbuild_months = 1\nmine_during_build = true\nconversion_capex_usd = 1000000",
+        );
+        let a = s.ai.as_ref().unwrap();
+        assert_eq!(a.outcome.npv_usd, d("-395070"));
+        assert_eq!(a.outcome.btc_mined, d("12.5685"));
+        assert_eq!(a.go_live, None);
+        // Never live: revenue does not depend on the lease rate.
+        assert_eq!(a.breakeven_rate, None);
+        let c = s.comparison.unwrap();
+        assert_eq!(c.winner, Winner::Ai);
+        assert_eq!(c.npv_advantage_usd, d("2000000"));
+        assert_eq!(c.crossover_btc_price_usd, None);
+    }
+
+    #[test]
+    fn equal_npvs_tie() {
+        // Same as above with the conversion costing what the refresh does:
+        // identical cash flows.
+        let s = site(
+            "kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150\nbuild_months = 3\nmine_during_build = true\nconversion_capex_usd = 9000000",
+        );
+        let c = s.comparison.unwrap();
+        // 9,000,000 / 3 build months = 3,000,000 in the one month counted.
+        assert_eq!(c.winner, Winner::Tie);
+        assert_eq!(c.npv_advantage_usd, Decimal::ZERO);
+        assert_eq!(c.crossover_btc_price_usd, None);
+    }
+
+    #[test]
+    fn breakeven_rate_is_null_at_zero_utilization() {
+        // 100 GPUs sold at utilization 0: revenue is 0 whatever the rate.
+        let s = site(
+            "kind = \"gpu_cloud\"\ngpu_count = 100\ngpu_kw = 1.3\ngpu_hour_usd = 2\nutilization = 0",
+        );
+        let a = s.ai.unwrap();
+        assert_eq!(a.breakeven_rate, None);
+        assert_eq!(a.outcome.revenue_usd, Decimal::ZERO);
+        // Power is still drawn: 0.13 MW · 720 h · $40 = 3,744.
+        assert_eq!(a.outcome.power_cost_usd, d("3744"));
+    }
+
+    #[test]
+    fn overflow_names_the_scenario() {
+        // Every value is in range, but hashprice = R/days · P / (H · 1000)
+        // = 450 · 7e25 / 1e-6 is far beyond it.
+        let text = one_month("kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150")
+            .replace("price_usd = 100000", "price_usd = 7e25")
+            .replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 1e-9");
+        let err = evaluate(&text).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "arithmetic overflow in scenario \"hand\" while computing the Bitcoin network projection: a value exceeds the decimal range (about ±7.9e28)"
+        );
+    }
+}

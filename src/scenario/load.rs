@@ -81,10 +81,13 @@ const GPU_CLOUD_KEYS: &[&str] = &[
 /// byte offsets into `source` as given.
 pub fn parse(source: &str) -> Result<Scenario> {
     let doc = DeTable::parse(source).map_err(|e| {
-        Diagnostic::new(
-            format!("invalid TOML: {}", e.message().trim_end()),
-            e.span(),
-        )
+        let mut message = format!("invalid TOML: {}", e.message().trim_end());
+        if message.ends_with("duplicate key")
+            && let Some(key) = e.span().and_then(|s| source.get(s))
+        {
+            message = format!("{message} {key}: each key may appear once in a table");
+        }
+        Diagnostic::new(message, e.span())
     })?;
     let root = Table {
         path: String::new(),
@@ -632,15 +635,20 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn type_error(&self, key: &str, value: &Spanned<DeValue>, expected: &str) -> Diagnostic {
-        let found = match value.get_ref() {
-            DeValue::Table(_) => "a table".to_string(),
-            DeValue::Array(_) => "an array".to_string(),
-            other => format!("{} {}", article(other.type_str()), self.text(&value.span())),
+        let path = self.key_path(key);
+        let message = match value.get_ref() {
+            DeValue::Table(_) => format!("{path} must be {expected}, not a table"),
+            DeValue::Array(_) => format!("{path} must be {expected}, not an array"),
+            other => {
+                let kind = other.type_str();
+                format!(
+                    "{path} = {} must be {expected}, not {} {kind}",
+                    self.text(&value.span()),
+                    article(kind)
+                )
+            }
         };
-        Diagnostic::new(
-            format!("{} must be {expected}, found {found}", self.key_path(key)),
-            Some(value.span()),
-        )
+        Diagnostic::new(message, Some(value.span()))
     }
 
     fn range_error(&self, key: &str, span: Span, rule: &Rule) -> Diagnostic {
@@ -688,7 +696,7 @@ impl<'a, 'i> Table<'a, 'i> {
 
     fn decimal_required(&self, key: &str, rule: &Rule, what: &str) -> Result<Decimal> {
         self.decimal(key, rule)?
-            .ok_or_else(|| self.missing(key, &format!("{what}, {}", rule.describe(key))))
+            .ok_or_else(|| self.missing(key, &format!("{what} (needs {})", rule.describe(key))))
     }
 
     fn literal_error(&self, key: &str, value: &Spanned<DeValue>, e: LiteralError) -> Diagnostic {
