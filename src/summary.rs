@@ -350,10 +350,16 @@ capex_usd = 3000000
         assert_eq!(m.outcome.payback_months, None);
         // Breakeven: 12.5685 · P = 3,651,920 → P = 290,561.3239447825…
         let be = m.breakeven_btc_price_usd.unwrap();
-        assert!((be - d("290561.32394478259139913275")).abs() < d("1e-18"), "{be}");
+        assert!(
+            (be - d("290561.32394478259139913275")).abs() < d("1e-18"),
+            "{be}"
+        );
         // Cost per BTC: 601,920 / 12.5685 = 47,891.156462585034…
         let c = m.cost_per_btc_usd.unwrap();
-        assert!((c - d("47891.156462585034013605442")).abs() < d("1e-18"), "{c}");
+        assert!(
+            (c - d("47891.156462585034013605442")).abs() < d("1e-18"),
+            "{c}"
+        );
         // All-in: (601,920 + 50,000 + 3,000,000) / 12.5685, the breakeven
         // again since one undiscounted month has nothing else.
         assert!((m.all_in_cost_per_btc_usd.unwrap() - be).abs() < d("1e-18"));
@@ -378,7 +384,10 @@ capex_usd = 3000000
         assert_eq!(c.npv_advantage_usd, d("2895070"));
         // 12.5685 · P − 3,651,920 = 500,000 → P = 330,343.31861399530…
         let x = c.crossover_btc_price_usd.unwrap();
-        assert!((x - d("330343.31861399530572462896")).abs() < d("1e-18"), "{x}");
+        assert!(
+            (x - d("330343.31861399530572462896")).abs() < d("1e-18"),
+            "{x}"
+        );
     }
 
     #[test]
