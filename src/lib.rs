@@ -67,6 +67,40 @@ impl std::fmt::Display for Error {
 impl std::error::Error for Error {}
 
 /// Parses, checks and computes one scenario's text.
+///
+/// ```
+/// let text = r#"
+/// format = 1
+/// name = "example"
+/// start = "2026-01"
+/// months = 12
+///
+/// [bitcoin]
+/// price_usd = 100000
+/// network_hashrate_ehs = 1000
+/// fees_btc_per_block = 0.05
+/// block_height = 900000
+///
+/// [[site]]
+/// name = "North"
+/// grid_mw = 30
+/// power_price_usd_per_mwh = 40
+///
+/// [site.ai]
+/// kind = "colocation"
+/// it_mw = 20
+/// lease_usd_per_kw_month = 150
+/// "#;
+/// let summary = hashpivot::evaluate(text)?;
+/// // January: 4,464 blocks × (3.125 + 0.05) BTC = 14,173.2 BTC, or 457.2 a
+/// // day; × $100,000 over 1,000,000 PH/s = $45.72 per PH/s per day.
+/// let hashprice = summary.hashprice_usd_per_ph_day();
+/// assert_eq!(hashpivot::render::fixed(hashprice, 4), "45.7200");
+/// // 20,000 kW × $150 a month for 12 months.
+/// let ai = summary.sites[0].ai.as_ref().unwrap();
+/// assert_eq!(hashpivot::render::fixed(ai.outcome.revenue_usd, 2), "36000000.00");
+/// # Ok::<(), hashpivot::Error>(())
+/// ```
 pub fn evaluate(source: &str) -> Result<Summary, Error> {
     let scenario = scenario::parse(source).map_err(Error::Input)?;
     summarize(&scenario).map_err(Error::Overflow)
