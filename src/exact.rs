@@ -138,24 +138,23 @@ impl Growth {
     /// `(annual)^(i/12)` for i = 0 … n−1: monthly compounding of an annual
     /// factor (MODEL.md: `(1 + g)^(i/12)`), as one 12th root then multiplied.
     pub fn monthly(annual: Decimal, n: usize) -> Result<Growth, Overflow> {
-        let shrinking = annual < Decimal::ONE;
-        let up = if shrinking {
-            Decimal::ONE.over(annual)?
-        } else {
-            annual
-        };
-        Ok(Growth::from_step(nth_root(up, 12)?, shrinking, n))
+        Growth::with_root(annual, 12, n)
     }
 
     /// `(annual)^i` for i = 0 … n−1: whole years (a lease escalator).
     pub fn yearly(annual: Decimal, n: usize) -> Result<Growth, Overflow> {
+        Growth::with_root(annual, 1, n)
+    }
+
+    /// Powers of `annual^(1/root)`, stepping by the ≥ 1 side of the factor.
+    fn with_root(annual: Decimal, root: u32, n: usize) -> Result<Growth, Overflow> {
         let shrinking = annual < Decimal::ONE;
         let up = if shrinking {
             Decimal::ONE.over(annual)?
         } else {
             annual
         };
-        Ok(Growth::from_step(up, shrinking, n))
+        Ok(Growth::from_step(nth_root(up, root)?, shrinking, n))
     }
 
     fn from_step(step: Decimal, shrinking: bool, n: usize) -> Growth {

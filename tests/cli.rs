@@ -1,40 +1,13 @@
 //! The real binary end to end: exit codes, the JSON layout, stdin, several
 //! files, `validate`, usage errors and a closed pipe.
 
-use std::io::{Read, Write};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use common::{hashpivot, hashpivot_stdin, text};
+use std::io::Read;
+use std::process::{Command, Stdio};
 
 const SHIPPED: &str = "scenarios/lake-mariner.toml";
-
-fn hashpivot(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hashpivot"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
-
-fn hashpivot_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hashpivot"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
 
 fn shipped_text() -> String {
     std::fs::read_to_string(format!("{}/{SHIPPED}", env!("CARGO_MANIFEST_DIR"))).unwrap()

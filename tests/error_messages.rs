@@ -2,8 +2,9 @@
 //! stdout, and a message naming the file, the key, the line and column,
 //! and the rule broken.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
+
+use common::{hashpivot, hashpivot_stdin, text};
 
 /// A valid scenario; each case below breaks one line of it.
 const GOOD: &str = r#"format = 1
@@ -40,25 +41,8 @@ lease_usd_per_kw_month = 150
 /// Runs `hashpivot run -` on `input` and checks the whole of stderr.
 #[track_caller]
 fn check(input: &str, expected: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hashpivot"))
-        .args(["run", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        expected,
-        "stderr differs"
-    );
+    let out = hashpivot_stdin(&["run", "-"], input);
+    assert_eq!(text(&out.stderr), expected, "stderr differs");
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty(), "stdout not empty");
 }
@@ -71,17 +55,8 @@ fn with(from: &str, to: &str) -> String {
 
 #[test]
 fn the_good_scenario_is_good() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hashpivot"))
-        .args(["validate", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            c.stdin.take().unwrap().write_all(GOOD.as_bytes())?;
-            c.wait_with_output()
-        })
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&out.stdout), "ok -\n");
+    let out = hashpivot_stdin(&["validate", "-"], GOOD);
+    assert_eq!(text(&out.stdout), "ok -\n");
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -423,14 +398,11 @@ fn missing_keys() {
 
 #[test]
 fn missing_file() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hashpivot"))
-        .args(["run", "no/such/file.toml"])
-        .output()
-        .unwrap();
+    let out = hashpivot(&["run", "no/such/file.toml"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
+        text(&out.stderr),
         "error: cannot read no/such/file.toml: No such file or directory (os error 2)\n"
     );
 }

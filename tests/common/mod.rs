@@ -1,0 +1,31 @@
+//! Running the real `hashpivot` binary from integration tests.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// `hashpivot ARGS` in the project folder.
+pub fn hashpivot(args: &[&str]) -> Output {
+    hashpivot_stdin(args, "")
+}
+
+/// `hashpivot ARGS` in the project folder, with `input` on stdin.
+pub fn hashpivot_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hashpivot"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // The binary may exit before reading everything (usage errors).
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().unwrap()
+}
+
+/// Output bytes as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
