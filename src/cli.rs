@@ -10,9 +10,12 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use hashpivot::render::Renderer;
+use hashpivot::render::csv::Csv;
 use hashpivot::render::json::Json;
+use hashpivot::render::table::Table;
 use hashpivot::{Summary, evaluate};
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Keep mining, or convert to AI hosting? Projects both futures of every
@@ -44,14 +47,26 @@ struct RunArgs {
     #[arg(required = true, value_name = "FILE")]
     files: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Json)]
+    #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Add the month-by-month cash flows of every site and strategy (in CSV,
+    /// print only those rows).
+    #[arg(long)]
+    monthly: bool,
+    /// Write the output to FILE instead of stdout: atomically, and only when
+    /// every scenario succeeds (a failed run leaves FILE as it was).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
-    /// MODEL.md's summary JSON: an object for one file, an array for several.
+    /// A readable table per site: both futures side by side, and the winner.
+    Table,
+    /// The summary JSON: an object for one file, an array for several.
     Json,
+    /// One row per site and strategy, one header for every file.
+    Csv,
 }
 
 const EXIT_OK: u8 = 0;
@@ -121,14 +136,56 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    if !summaries.is_empty() {
-        let renderer = match args.format {
-            Format::Json => Json,
-        };
-        let bytes = renderer.render(&summaries, args.files.len() > 1);
-        write_stdout(&bytes)?;
+    let color = args.output.is_none() && io::stdout().is_terminal() && no_color_unset();
+    let renderer: Box<dyn Renderer> = match args.format {
+        Format::Table => Box::new(Table {
+            monthly: args.monthly,
+            color,
+        }),
+        Format::Json => Box::new(Json {
+            monthly: args.monthly,
+        }),
+        Format::Csv => Box::new(Csv {
+            monthly: args.monthly,
+        }),
+    };
+    let bytes = renderer.render(&summaries, args.files.len() > 1);
+    match &args.output {
+        // A file is written only when every scenario succeeded.
+        Some(path) if !failed => write_atomically(path, &bytes)?,
+        Some(_) => {}
+        None if !summaries.is_empty() => write_stdout(&bytes)?,
+        None => {}
     }
     Ok(if failed { EXIT_INPUT } else { EXIT_OK })
+}
+
+/// `NO_COLOR` set to anything but the empty string turns colour off
+/// (no-color.org).
+fn no_color_unset() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over
+/// `path`: readers see the old file or the new one, never half of one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("cannot write {}: not a file name", path.display()))?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn validate(files: &[String]) -> anyhow::Result<u8> {

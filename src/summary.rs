@@ -10,7 +10,7 @@ use crate::calendar::YearMonth;
 use crate::exact::{Checked, Overflow, sum};
 use crate::finance::{Discount, Line, irr, payback_months};
 use crate::network::{Halving, Network};
-use crate::scenario::{Ai, Scenario, Site};
+use crate::scenario::{Ai, AiKind, Scenario, Site};
 use crate::strategy::{MonthRow, ai, mine};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -37,27 +37,36 @@ impl fmt::Display for ComputeError {
 impl std::error::Error for ComputeError {}
 
 /// The whole answer for one scenario, unrounded.
-#[derive(Debug, Clone)]
+///
+/// Plain data, so renderers can be tested on summaries built by hand.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub scenario: String,
     pub start: YearMonth,
     pub months: u32,
-    pub network: Network,
+    /// Hashprice of each month, USD per PH/s per day.
+    pub hashprice_usd_per_ph_day: Vec<Decimal>,
+    /// Halvings inside the horizon.
+    pub halvings: Vec<Halving>,
     pub sites: Vec<SiteSummary>,
 }
 
 impl Summary {
     /// Hashprice in month 0, USD per PH/s per day.
     pub fn hashprice_usd_per_ph_day(&self) -> Decimal {
-        self.network.months[0].hashprice_usd_per_ph_day
+        self.hashprice_usd_per_ph_day
+            .first()
+            .copied()
+            .unwrap_or_default()
     }
 
-    pub fn halvings(&self) -> &[Halving] {
-        &self.network.halvings
+    /// The calendar month of month index `i`.
+    pub fn month(&self, i: usize) -> YearMonth {
+        self.start.plus(i as u32)
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SiteSummary {
     pub name: String,
     pub mine: Option<MineSummary>,
@@ -67,7 +76,7 @@ pub struct SiteSummary {
 }
 
 /// What both strategies report: totals over the horizon and finance.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub revenue_usd: Decimal,
     pub power_cost_usd: Decimal,
@@ -82,10 +91,25 @@ pub struct Outcome {
     pub price_line: Line,
     /// The NPV as a line in the AI rate (flat for strategy `mine`).
     pub rate_line: Line,
-    pub rows: Vec<MonthRow>,
+    /// Month by month, in month-index order.
+    pub monthly: Vec<MonthFigures>,
 }
 
-#[derive(Debug, Clone)]
+/// One month of one strategy, unrounded: the `--monthly` rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MonthFigures {
+    pub btc_mined: Decimal,
+    pub revenue_usd: Decimal,
+    pub power_cost_usd: Decimal,
+    pub opex_usd: Decimal,
+    pub capex_usd: Decimal,
+    /// MODEL.md: `CF_i = revenue − power cost − opex − capex`.
+    pub cash_flow_usd: Decimal,
+    /// `Σ_{j≤i} CF_j`.
+    pub cumulative_cash_usd: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct MineSummary {
     pub outcome: Outcome,
     pub breakeven_btc_price_usd: Option<Decimal>,
@@ -93,13 +117,31 @@ pub struct MineSummary {
     pub all_in_cost_per_btc_usd: Option<Decimal>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AiSummary {
+    pub offer: Offer,
     pub outcome: Outcome,
     /// The lease (USD per kW-month) or GPU-hour rate at which the AI NPV
     /// is 0.
     pub breakeven_rate: Option<Decimal>,
     pub go_live: Option<YearMonth>,
+}
+
+/// What an AI site sells, which sets the unit of its rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    Colocation,
+    GpuCloud,
+}
+
+impl Offer {
+    /// The unit of `breakeven_rate`.
+    pub fn rate_unit(self) -> &'static str {
+        match self {
+            Offer::Colocation => "kW-month",
+            Offer::GpuCloud => "GPU-hour",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +161,7 @@ impl Winner {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
     pub winner: Winner,
     pub npv_advantage_usd: Decimal,
@@ -176,53 +218,60 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
         scenario: scenario.name.clone(),
         start: scenario.start,
         months: scenario.months,
-        network,
+        hashprice_usd_per_ph_day: network
+            .months
+            .iter()
+            .map(|m| m.hashprice_usd_per_ph_day)
+            .collect(),
+        halvings: network.halvings,
         sites,
     })
 }
 
 fn outcome(rows: Vec<MonthRow>, discount: &Discount) -> Result<Outcome, Overflow> {
-    let cash_flows = rows
-        .iter()
-        .map(MonthRow::cash_flow_usd)
-        .collect::<Result<Vec<_>, _>>()?;
-    let revenue_usd = sum(rows
-        .iter()
-        .map(MonthRow::revenue_usd)
-        .collect::<Result<Vec<_>, _>>()?)?;
-    let price_line = Line {
-        slope: discount.npv(rows.iter().map(|r| r.price_coef))?,
-        intercept: discount.npv(
-            cash_flows
-                .iter()
-                .zip(&rows)
-                .map(|(cf, r)| cf.minus(r.mining_revenue_usd))
-                .collect::<Result<Vec<_>, _>>()?,
-        )?,
-    };
-    let rate_line = Line {
-        slope: discount.npv(rows.iter().map(|r| r.rate_coef))?,
-        intercept: discount.npv(
-            cash_flows
-                .iter()
-                .zip(&rows)
-                .map(|(cf, r)| cf.minus(r.ai_revenue_usd))
-                .collect::<Result<Vec<_>, _>>()?,
-        )?,
+    let mut monthly = Vec::with_capacity(rows.len());
+    let mut cumulative = Decimal::ZERO;
+    for r in &rows {
+        let cash_flow_usd = r.cash_flow_usd()?;
+        cumulative = cumulative.plus(cash_flow_usd)?;
+        monthly.push(MonthFigures {
+            btc_mined: r.btc_mined,
+            revenue_usd: r.revenue_usd()?,
+            power_cost_usd: r.power_cost_usd,
+            opex_usd: r.opex_usd,
+            capex_usd: r.capex_usd,
+            cash_flow_usd,
+            cumulative_cash_usd: cumulative,
+        });
+    }
+    let cash_flows: Vec<Decimal> = monthly.iter().map(|m| m.cash_flow_usd).collect();
+    // NPV = slope · x + intercept, with the intercept summed directly from
+    // the cash flows less the x-dependent revenue (no cancellation).
+    let line = |coef: fn(&MonthRow) -> Decimal, revenue: fn(&MonthRow) -> Decimal| {
+        Ok::<_, Overflow>(Line {
+            slope: discount.npv(rows.iter().map(coef))?,
+            intercept: discount.npv(
+                cash_flows
+                    .iter()
+                    .zip(&rows)
+                    .map(|(cf, r)| cf.minus(revenue(r)))
+                    .collect::<Result<Vec<_>, _>>()?,
+            )?,
+        })
     };
     Ok(Outcome {
-        revenue_usd,
-        power_cost_usd: sum(rows.iter().map(|r| r.power_cost_usd))?,
-        opex_usd: sum(rows.iter().map(|r| r.opex_usd))?,
-        capex_usd: sum(rows.iter().map(|r| r.capex_usd))?,
-        net_cash_usd: sum(cash_flows.iter().copied())?,
+        revenue_usd: sum(monthly.iter().map(|m| m.revenue_usd))?,
+        power_cost_usd: sum(monthly.iter().map(|m| m.power_cost_usd))?,
+        opex_usd: sum(monthly.iter().map(|m| m.opex_usd))?,
+        capex_usd: sum(monthly.iter().map(|m| m.capex_usd))?,
+        net_cash_usd: cumulative,
         npv_usd: discount.npv(cash_flows.iter().copied())?,
         irr: irr(&cash_flows)?,
         payback_months: payback_months(&cash_flows)?,
-        btc_mined: sum(rows.iter().map(|r| r.btc_mined))?,
-        price_line,
-        rate_line,
-        rows,
+        btc_mined: sum(monthly.iter().map(|m| m.btc_mined))?,
+        price_line: line(|r| r.price_coef, |r| r.mining_revenue_usd)?,
+        rate_line: line(|r| r.rate_coef, |r| r.ai_revenue_usd)?,
+        monthly,
     })
 }
 
@@ -263,6 +312,10 @@ fn ai_summary(
     let rows = ai::project(site, ai_spec, network)?;
     let outcome = outcome(rows, discount)?;
     Ok(AiSummary {
+        offer: match ai_spec.kind {
+            AiKind::Colocation { .. } => Offer::Colocation,
+            AiKind::GpuCloud { .. } => Offer::GpuCloud,
+        },
         // Null when revenue does not depend on the rate: never live within
         // the horizon, or utilization 0 (the line is flat).
         breakeven_rate: outcome.rate_line.zero()?,

@@ -30,7 +30,7 @@ fn json_summary_matches_the_golden_file() {
 
 #[test]
 fn json_keys_come_in_model_order() {
-    let out = text(&hashpivot(&["run", SHIPPED]).stdout);
+    let out = text(&hashpivot(&["run", SHIPPED, "--format", "json"]).stdout);
     let order = [
         "\"scenario\"",
         "\"months\"",
@@ -76,11 +76,11 @@ fn json_keys_come_in_model_order() {
 
 #[test]
 fn stdin_and_several_files_give_an_array() {
-    let one = hashpivot_stdin(&["run", "-"], &shipped_text());
+    let one = hashpivot_stdin(&["run", "-", "--format", "json"], &shipped_text());
     assert_eq!(one.status.code(), Some(0));
     assert!(text(&one.stdout).starts_with("{\n"));
 
-    let two = hashpivot(&["run", SHIPPED, SHIPPED]);
+    let two = hashpivot(&["run", SHIPPED, SHIPPED, "--format", "json"]);
     assert_eq!(two.status.code(), Some(0));
     let out = text(&two.stdout);
     assert!(out.starts_with("[\n  {\n"));
@@ -89,7 +89,7 @@ fn stdin_and_several_files_give_an_array() {
 
 #[test]
 fn one_bad_file_among_good_ones() {
-    let out = hashpivot(&["run", SHIPPED, "missing.toml"]);
+    let out = hashpivot(&["run", SHIPPED, "missing.toml", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2));
     // The good one still prints, as an array since two paths were given.
     let stdout = text(&out.stdout);

@@ -1,23 +1,34 @@
-//! The Summary JSON of MODEL.md: keys in its order, numbers as JSON numbers
-//! with exactly the stated decimals.
+//! `--format json`: the Summary JSON of MODEL.md, keys in its order,
+//! numbers as JSON numbers with exactly the stated decimals; with
+//! `--monthly`, a `monthly` array inside each strategy after those keys.
 //!
 //! Numbers are written from their decimal digits through serde_json's
 //! `RawValue`, so no figure passes through `f64` on its way out.
 
-use super::{Renderer, fixed, places};
-use crate::summary::{AiSummary, MineSummary, Outcome, SiteSummary, Summary};
-use rust_decimal::Decimal;
+use super::{
+    Field, Renderer, ai_fields, comparison_fields, fixed, mine_fields, month_fields, places,
+};
+use crate::summary::{Outcome, SiteSummary, Summary};
 use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-/// `--format json`: one object for one scenario, an array for a list.
+/// One object for one scenario, an array for a list.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Json;
+pub struct Json {
+    /// Add each strategy's month-by-month rows.
+    pub monthly: bool,
+}
 
 impl Renderer for Json {
     fn render(&self, summaries: &[Summary], as_list: bool) -> Vec<u8> {
-        let docs: Vec<Doc> = summaries.iter().map(Doc).collect();
+        let docs: Vec<Doc> = summaries
+            .iter()
+            .map(|summary| Doc {
+                summary,
+                monthly: self.monthly,
+            })
+            .collect();
         let mut out = if as_list || docs.len() != 1 {
             serde_json::to_vec_pretty(&docs)
         } else {
@@ -31,42 +42,35 @@ impl Renderer for Json {
     }
 }
 
-/// A decimal written as a JSON number with a fixed number of decimals.
-struct Num(String);
-
-impl Num {
-    fn new(value: Decimal, places: u32) -> Num {
-        Num(fixed(value, places))
-    }
-    fn opt(value: Option<Decimal>, places: u32) -> Option<Num> {
-        value.map(|v| Num::new(v, places))
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Number(digits) => RawValue::from_string(digits.clone())
+                .map_err(S::Error::custom)?
+                .serialize(s),
+            Field::Text(text) => s.serialize_str(text),
+            Field::Null => s.serialize_none(),
+        }
     }
 }
 
-impl Serialize for Num {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        RawValue::from_string(self.0.clone())
-            .map_err(S::Error::custom)?
-            .serialize(s)
-    }
-}
+/// Key-value pairs as a JSON object, in their order.
+struct Object(Vec<(&'static str, Field)>);
 
-struct Doc<'a>(&'a Summary);
-
-impl Serialize for Doc<'_> {
+impl Serialize for Object {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let summary = self.0;
-        let mut map = s.serialize_map(None)?;
-        map.serialize_entry("scenario", &summary.scenario)?;
-        map.serialize_entry("months", &summary.months)?;
-        map.serialize_entry("network", &NetworkDoc(summary))?;
-        let sites: Vec<SiteDoc> = summary.sites.iter().map(SiteDoc).collect();
-        map.serialize_entry("sites", &sites)?;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
         map.end()
     }
 }
 
-struct NetworkDoc<'a>(&'a Summary);
+struct Doc<'a> {
+    summary: &'a Summary,
+    monthly: bool,
+}
 
 #[derive(Serialize)]
 struct HalvingDoc {
@@ -74,101 +78,99 @@ struct HalvingDoc {
     month: String,
 }
 
-impl Serialize for NetworkDoc<'_> {
+#[derive(Serialize)]
+struct NetworkDoc {
+    hashprice_usd_per_ph_day: Field,
+    halvings: Vec<HalvingDoc>,
+}
+
+impl Serialize for Doc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let summary = self.summary;
         let mut map = s.serialize_map(None)?;
-        map.serialize_entry(
-            "hashprice_usd_per_ph_day",
-            &Num::new(self.0.hashprice_usd_per_ph_day(), places::RATE),
-        )?;
-        let halvings: Vec<HalvingDoc> = self
-            .0
-            .halvings()
+        map.serialize_entry("scenario", &summary.scenario)?;
+        map.serialize_entry("months", &summary.months)?;
+        let network = NetworkDoc {
+            hashprice_usd_per_ph_day: Field::Number(fixed(
+                summary.hashprice_usd_per_ph_day(),
+                places::RATE,
+            )),
+            halvings: summary
+                .halvings
+                .iter()
+                .map(|h| HalvingDoc {
+                    height: h.height,
+                    month: h.month.to_string(),
+                })
+                .collect(),
+        };
+        map.serialize_entry("network", &network)?;
+        let sites: Vec<SiteDoc> = summary
+            .sites
             .iter()
-            .map(|h| HalvingDoc {
-                height: h.height,
-                month: h.month.to_string(),
-            })
+            .map(|site| SiteDoc { doc: self, site })
             .collect();
-        map.serialize_entry("halvings", &halvings)?;
+        map.serialize_entry("sites", &sites)?;
         map.end()
     }
 }
 
-struct SiteDoc<'a>(&'a SiteSummary);
+struct SiteDoc<'a> {
+    doc: &'a Doc<'a>,
+    site: &'a SiteSummary,
+}
 
 impl Serialize for SiteDoc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let site = self.0;
+        let site = self.site;
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("name", &site.name)?;
         if let Some(mine) = &site.mine {
-            map.serialize_entry("mine", &MineDoc(mine))?;
+            map.serialize_entry("mine", &self.strategy(mine_fields(mine), &mine.outcome))?;
         }
         if let Some(ai) = &site.ai {
-            map.serialize_entry("ai", &AiDoc(ai))?;
+            map.serialize_entry("ai", &self.strategy(ai_fields(ai), &ai.outcome))?;
         }
         if let Some(c) = &site.comparison {
-            map.serialize_entry("winner", c.winner.as_str())?;
-            map.serialize_entry(
-                "npv_advantage_usd",
-                &Num::new(c.npv_advantage_usd, places::USD),
-            )?;
-            map.serialize_entry(
-                "crossover_btc_price_usd",
-                &Num::opt(c.crossover_btc_price_usd, places::USD),
-            )?;
+            for (key, value) in comparison_fields(c) {
+                map.serialize_entry(key, &value)?;
+            }
         }
         map.end()
     }
 }
 
-/// The keys both strategies share, in MODEL.md's order.
-fn outcome_entries<M: SerializeMap>(map: &mut M, o: &Outcome) -> Result<(), M::Error> {
-    let usd = |v| Num::new(v, places::USD);
-    map.serialize_entry("revenue_usd", &usd(o.revenue_usd))?;
-    map.serialize_entry("power_cost_usd", &usd(o.power_cost_usd))?;
-    map.serialize_entry("opex_usd", &usd(o.opex_usd))?;
-    map.serialize_entry("capex_usd", &usd(o.capex_usd))?;
-    map.serialize_entry("net_cash_usd", &usd(o.net_cash_usd))?;
-    map.serialize_entry("npv_usd", &usd(o.npv_usd))?;
-    map.serialize_entry("irr", &Num::opt(o.irr, places::IRR))?;
-    map.serialize_entry("payback_months", &o.payback_months)?;
-    map.serialize_entry("btc_mined", &Num::new(o.btc_mined, places::BTC))
-}
-
-struct MineDoc<'a>(&'a MineSummary);
-
-impl Serialize for MineDoc<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let m = self.0;
-        let mut map = s.serialize_map(None)?;
-        outcome_entries(&mut map, &m.outcome)?;
-        map.serialize_entry(
-            "breakeven_btc_price_usd",
-            &Num::opt(m.breakeven_btc_price_usd, places::USD),
-        )?;
-        map.serialize_entry(
-            "cost_per_btc_usd",
-            &Num::opt(m.cost_per_btc_usd, places::USD),
-        )?;
-        map.serialize_entry(
-            "all_in_cost_per_btc_usd",
-            &Num::opt(m.all_in_cost_per_btc_usd, places::USD),
-        )?;
-        map.end()
+impl SiteDoc<'_> {
+    fn strategy(&self, fields: Vec<(&'static str, Field)>, outcome: &Outcome) -> StrategyDoc {
+        let monthly = self.doc.monthly.then(|| {
+            outcome
+                .monthly
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Object(month_fields(self.doc.summary, i, m)))
+                .collect()
+        });
+        StrategyDoc {
+            fields: Object(fields),
+            monthly,
+        }
     }
 }
 
-struct AiDoc<'a>(&'a AiSummary);
+struct StrategyDoc {
+    fields: Object,
+    monthly: Option<Vec<Object>>,
+}
 
-impl Serialize for AiDoc<'_> {
+impl Serialize for StrategyDoc {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let a = self.0;
         let mut map = s.serialize_map(None)?;
-        outcome_entries(&mut map, &a.outcome)?;
-        map.serialize_entry("breakeven_rate", &Num::opt(a.breakeven_rate, places::RATE))?;
-        map.serialize_entry("go_live", &a.go_live.map(|g| g.to_string()))?;
+        for (key, value) in &self.fields.0 {
+            map.serialize_entry(key, value)?;
+        }
+        if let Some(rows) = &self.monthly {
+            map.serialize_entry("monthly", rows)?;
+        }
         map.end()
     }
 }

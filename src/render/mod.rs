@@ -5,9 +5,12 @@
 //! output). Rounding to the printed number of decimals happens here, once
 //! (MODEL.md, "Precision and output").
 
+pub mod csv;
 pub mod json;
+pub mod table;
 
-use crate::summary::Summary;
+use crate::calendar::YearMonth;
+use crate::summary::{AiSummary, Comparison, MineSummary, MonthFigures, Outcome, Summary};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A format's view of one or more scenario summaries.
@@ -15,6 +18,142 @@ pub trait Renderer {
     /// Renders `summaries`. `as_list` says whether the caller asked for
     /// several scenarios (JSON prints an array then, even of one).
     fn render(&self, summaries: &[Summary], as_list: bool) -> Vec<u8>;
+}
+
+/// One output figure, already rounded: what JSON writes as a number, a
+/// string or `null`, and CSV as a field (empty for null).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Field {
+    /// Digits of a JSON number, e.g. `100.00` or `36`.
+    Number(String),
+    Text(String),
+    Null,
+}
+
+impl Field {
+    fn fixed(value: Decimal, places: u32) -> Field {
+        Field::Number(fixed(value, places))
+    }
+    fn opt(value: Option<Decimal>, places: u32) -> Field {
+        value.map_or(Field::Null, |v| Field::fixed(v, places))
+    }
+    fn count(value: Option<u32>) -> Field {
+        value.map_or(Field::Null, |v| Field::Number(v.to_string()))
+    }
+    fn month(value: Option<YearMonth>) -> Field {
+        value.map_or(Field::Null, |m| Field::Text(m.to_string()))
+    }
+}
+
+/// The keys both strategies share, in the Summary JSON's order.
+pub const OUTCOME_KEYS: [&str; 9] = [
+    "revenue_usd",
+    "power_cost_usd",
+    "opex_usd",
+    "capex_usd",
+    "net_cash_usd",
+    "npv_usd",
+    "irr",
+    "payback_months",
+    "btc_mined",
+];
+/// The keys only strategy `mine` has.
+pub const MINE_KEYS: [&str; 3] = [
+    "breakeven_btc_price_usd",
+    "cost_per_btc_usd",
+    "all_in_cost_per_btc_usd",
+];
+/// The keys only strategy `ai` has.
+pub const AI_KEYS: [&str; 2] = ["breakeven_rate", "go_live"];
+/// A site's comparison, present when it has both strategies.
+pub const COMPARISON_KEYS: [&str; 3] = ["winner", "npv_advantage_usd", "crossover_btc_price_usd"];
+/// The `--monthly` row keys.
+pub const MONTHLY_KEYS: [&str; 9] = [
+    "month",
+    "hashprice_usd_per_ph_day",
+    "btc_mined",
+    "revenue_usd",
+    "power_cost_usd",
+    "opex_usd",
+    "capex_usd",
+    "cash_flow_usd",
+    "cumulative_cash_usd",
+];
+
+fn outcome_fields(o: &Outcome) -> [Field; 9] {
+    [
+        Field::fixed(o.revenue_usd, places::USD),
+        Field::fixed(o.power_cost_usd, places::USD),
+        Field::fixed(o.opex_usd, places::USD),
+        Field::fixed(o.capex_usd, places::USD),
+        Field::fixed(o.net_cash_usd, places::USD),
+        Field::fixed(o.npv_usd, places::USD),
+        Field::opt(o.irr, places::IRR),
+        Field::count(o.payback_months),
+        Field::fixed(o.btc_mined, places::BTC),
+    ]
+}
+
+/// Strategy `mine`'s figures, paired with [`OUTCOME_KEYS`] then [`MINE_KEYS`].
+pub fn mine_fields(m: &MineSummary) -> Vec<(&'static str, Field)> {
+    let own = [
+        Field::opt(m.breakeven_btc_price_usd, places::USD),
+        Field::opt(m.cost_per_btc_usd, places::USD),
+        Field::opt(m.all_in_cost_per_btc_usd, places::USD),
+    ];
+    OUTCOME_KEYS
+        .into_iter()
+        .chain(MINE_KEYS)
+        .zip(outcome_fields(&m.outcome).into_iter().chain(own))
+        .collect()
+}
+
+/// Strategy `ai`'s figures, paired with [`OUTCOME_KEYS`] then [`AI_KEYS`].
+pub fn ai_fields(a: &AiSummary) -> Vec<(&'static str, Field)> {
+    let own = [
+        Field::opt(a.breakeven_rate, places::RATE),
+        Field::month(a.go_live),
+    ];
+    OUTCOME_KEYS
+        .into_iter()
+        .chain(AI_KEYS)
+        .zip(outcome_fields(&a.outcome).into_iter().chain(own))
+        .collect()
+}
+
+/// A site's comparison, paired with [`COMPARISON_KEYS`].
+pub fn comparison_fields(c: &Comparison) -> Vec<(&'static str, Field)> {
+    COMPARISON_KEYS
+        .into_iter()
+        .zip([
+            Field::Text(c.winner.as_str().to_string()),
+            Field::fixed(c.npv_advantage_usd, places::USD),
+            Field::opt(c.crossover_btc_price_usd, places::USD),
+        ])
+        .collect()
+}
+
+/// Month `i` of a strategy, paired with [`MONTHLY_KEYS`].
+pub fn month_fields(summary: &Summary, i: usize, m: &MonthFigures) -> Vec<(&'static str, Field)> {
+    let hashprice = summary
+        .hashprice_usd_per_ph_day
+        .get(i)
+        .copied()
+        .unwrap_or_default();
+    MONTHLY_KEYS
+        .into_iter()
+        .zip([
+            Field::Text(summary.month(i).to_string()),
+            Field::fixed(hashprice, places::RATE),
+            Field::fixed(m.btc_mined, places::BTC),
+            Field::fixed(m.revenue_usd, places::USD),
+            Field::fixed(m.power_cost_usd, places::USD),
+            Field::fixed(m.opex_usd, places::USD),
+            Field::fixed(m.capex_usd, places::USD),
+            Field::fixed(m.cash_flow_usd, places::USD),
+            Field::fixed(m.cumulative_cash_usd, places::USD),
+        ])
+        .collect()
 }
 
 /// Decimals printed for each kind of figure (MODEL.md, "Precision and output").

@@ -1,0 +1,111 @@
+//! `--format csv`: one header for every scenario, then one row per site and
+//! strategy (or, with `--monthly`, one row per site, strategy and month).
+//!
+//! Columns follow the Summary JSON's key order: `scenario,site,strategy`,
+//! the union of the `mine` and `ai` keys, then the site's comparison. A
+//! field is empty where its key does not apply or is null; decimals are
+//! written as in JSON (IRR as a fraction).
+
+use super::{
+    AI_KEYS, COMPARISON_KEYS, Field, MINE_KEYS, MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields,
+    comparison_fields, mine_fields, month_fields,
+};
+use crate::summary::{Outcome, SiteSummary, Summary};
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Csv {
+    /// Print only the month-by-month rows.
+    pub monthly: bool,
+}
+
+const LEAD: [&str; 3] = ["scenario", "site", "strategy"];
+
+impl Renderer for Csv {
+    fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
+        let mut out = String::new();
+        let columns = header();
+        if self.monthly {
+            line(
+                &mut out,
+                LEAD.into_iter().chain(MONTHLY_KEYS).map(str::to_string),
+            );
+        } else {
+            line(&mut out, columns.iter().map(|c| c.to_string()));
+        }
+        for summary in summaries {
+            for site in &summary.sites {
+                for (strategy, fields, outcome) in strategies(site) {
+                    let lead = [summary.scenario.as_str(), site.name.as_str(), strategy];
+                    if self.monthly {
+                        for (i, m) in outcome.monthly.iter().enumerate() {
+                            let values = month_fields(summary, i, m).into_iter().map(|(_, f)| f);
+                            line(
+                                &mut out,
+                                lead.iter().map(|s| s.to_string()).chain(values.map(cell)),
+                            );
+                        }
+                    } else {
+                        let comparison = site.comparison.as_ref().map(comparison_fields);
+                        let values = columns[LEAD.len()..].iter().map(|key| {
+                            fields
+                                .iter()
+                                .chain(comparison.iter().flatten())
+                                .find(|(k, _)| k == key)
+                                .map_or(String::new(), |(_, f)| cell(f.clone()))
+                        });
+                        line(&mut out, lead.iter().map(|s| s.to_string()).chain(values));
+                    }
+                }
+            }
+        }
+        out.into_bytes()
+    }
+}
+
+/// The summary header, in the Summary JSON's key order.
+pub fn header() -> Vec<&'static str> {
+    LEAD.into_iter()
+        .chain(OUTCOME_KEYS)
+        .chain(MINE_KEYS)
+        .chain(AI_KEYS)
+        .chain(COMPARISON_KEYS)
+        .collect()
+}
+
+type Strategy<'a> = (&'static str, Vec<(&'static str, Field)>, &'a Outcome);
+
+fn strategies(site: &SiteSummary) -> Vec<Strategy<'_>> {
+    let mut out = Vec::with_capacity(2);
+    if let Some(m) = &site.mine {
+        out.push(("mine", mine_fields(m), &m.outcome));
+    }
+    if let Some(a) = &site.ai {
+        out.push(("ai", ai_fields(a), &a.outcome));
+    }
+    out
+}
+
+fn cell(field: Field) -> String {
+    match field {
+        Field::Number(digits) | Field::Text(digits) => digits,
+        Field::Null => String::new(),
+    }
+}
+
+/// One CSV record: fields quoted where they hold a comma, a quote or a
+/// line break (RFC 4180), ended by `\n`.
+fn line(out: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(&field);
+        }
+    }
+    out.push('\n');
+}
