@@ -109,3 +109,45 @@ fn line(out: &mut String, fields: impl Iterator<Item = String>) {
     }
     out.push('\n');
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sample;
+
+    fn render(monthly: bool) -> String {
+        String::from_utf8(Csv { monthly }.render(&[sample::summary()], false)).unwrap()
+    }
+
+    #[test]
+    fn summary_csv() {
+        insta::assert_snapshot!(render(false));
+    }
+
+    #[test]
+    fn monthly_csv() {
+        insta::assert_snapshot!(render(true));
+    }
+
+    #[test]
+    fn every_row_has_every_column() {
+        let text = render(false);
+        let mut lines = text.lines();
+        let header = lines.next().unwrap();
+        assert_eq!(header.split(',').count(), 20);
+        // The quoted site name holds a comma: count fields outside quotes.
+        for line in lines {
+            let mut quoted = false;
+            let commas = line
+                .chars()
+                .filter(|&c| {
+                    if c == '"' {
+                        quoted = !quoted;
+                    }
+                    c == ',' && !quoted
+                })
+                .count();
+            assert_eq!(commas, 19, "{line}");
+        }
+    }
+}

@@ -174,3 +174,27 @@ impl Serialize for StrategyDoc {
         map.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sample;
+
+    #[test]
+    fn summary_json() {
+        let out = Json { monthly: false }.render(&[sample::summary()], false);
+        insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    #[test]
+    fn monthly_rows_follow_model_keys() {
+        let out = Json { monthly: true }.render(&[sample::summary()], true);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("[\n"));
+        // `monthly` comes after the last MODEL.md key of each strategy.
+        assert!(text.contains("\"all_in_cost_per_btc_usd\": null,\n          \"monthly\": ["));
+        assert!(text.contains("\"go_live\": \"2028-04\",\n          \"monthly\": ["));
+        assert!(text.contains("\"hashprice_usd_per_ph_day\": 45.7200,"));
+        assert!(text.contains("\"cumulative_cash_usd\": -368283.89"));
+    }
+}

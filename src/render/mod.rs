@@ -216,3 +216,128 @@ mod tests {
         );
     }
 }
+
+/// Summaries built by hand, for renderer tests: the figures need not be a
+/// model's output, only exercise every way a field can be shown.
+#[cfg(test)]
+pub(crate) mod sample {
+    use crate::calendar::YearMonth;
+    use crate::finance::Line;
+    use crate::network::Halving;
+    use crate::summary::{
+        AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary,
+        Winner,
+    };
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn month(
+        btc: &str,
+        revenue: &str,
+        power: &str,
+        capex: &str,
+        cf: &str,
+        cum: &str,
+    ) -> MonthFigures {
+        MonthFigures {
+            btc_mined: d(btc),
+            revenue_usd: d(revenue),
+            power_cost_usd: d(power),
+            opex_usd: d("1000"),
+            capex_usd: d(capex),
+            cash_flow_usd: d(cf),
+            cumulative_cash_usd: d(cum),
+        }
+    }
+
+    fn outcome(npv: &str, irr: Option<&str>, payback: Option<u32>, btc: &str) -> Outcome {
+        Outcome {
+            revenue_usd: d("2500000.125"),
+            power_cost_usd: d("1234567.891"),
+            opex_usd: d("2000"),
+            capex_usd: d("1000000"),
+            net_cash_usd: d("263430.234"),
+            npv_usd: d(npv),
+            irr: irr.map(d),
+            payback_months: payback,
+            btc_mined: d(btc),
+            price_line: Line {
+                slope: Decimal::ZERO,
+                intercept: Decimal::ZERO,
+            },
+            rate_line: Line {
+                slope: Decimal::ZERO,
+                intercept: Decimal::ZERO,
+            },
+            monthly: vec![
+                month(
+                    "12.345678901",
+                    "1250000.06",
+                    "617283.9455",
+                    "1000000",
+                    "-368283.8855",
+                    "-368283.8855",
+                ),
+                month(
+                    "0",
+                    "1250000.065",
+                    "617283.9455",
+                    "0",
+                    "631716.1195",
+                    "263432.234",
+                ),
+            ],
+        }
+    }
+
+    pub(crate) fn summary() -> Summary {
+        let ym = |s| YearMonth::parse(s).unwrap();
+        Summary {
+            scenario: "Hand-built".into(),
+            start: ym("2028-03"),
+            months: 2,
+            hashprice_usd_per_ph_day: vec![d("45.72005"), d("22.86")],
+            halvings: vec![Halving {
+                height: 1_050_000,
+                month: ym("2028-04"),
+            }],
+            sites: vec![
+                SiteSummary {
+                    name: "North".into(),
+                    mine: Some(MineSummary {
+                        outcome: outcome("-1500.005", Some("0.1234565"), None, "12.345678901"),
+                        breakeven_btc_price_usd: Some(d("98765.4321")),
+                        cost_per_btc_usd: Some(d("50000")),
+                        all_in_cost_per_btc_usd: None,
+                    }),
+                    ai: Some(AiSummary {
+                        offer: Offer::Colocation,
+                        outcome: outcome("250000.5", None, Some(0), "0"),
+                        breakeven_rate: Some(d("-12.34565")),
+                        go_live: Some(ym("2028-04")),
+                    }),
+                    comparison: Some(Comparison {
+                        winner: Winner::Ai,
+                        npv_advantage_usd: d("251500.505"),
+                        crossover_btc_price_usd: None,
+                    }),
+                },
+                SiteSummary {
+                    name: "South, \"Unit 2\"".into(),
+                    mine: None,
+                    ai: Some(AiSummary {
+                        offer: Offer::GpuCloud,
+                        outcome: outcome("-0.001", Some("-0.5"), Some(2), "0"),
+                        breakeven_rate: None,
+                        go_live: None,
+                    }),
+                    comparison: None,
+                },
+            ],
+        }
+    }
+}

@@ -307,3 +307,65 @@ fn group(digits: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sample;
+
+    fn render(table: Table) -> String {
+        String::from_utf8(table.render(&[sample::summary()], false)).unwrap()
+    }
+
+    #[test]
+    fn summary_table() {
+        insta::assert_snapshot!(render(Table::default()));
+    }
+
+    #[test]
+    fn monthly_table() {
+        insta::assert_snapshot!(render(Table {
+            monthly: true,
+            color: false
+        }));
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert!(!render(Table::default()).contains('\x1b'));
+        let coloured = render(Table {
+            monthly: false,
+            color: true,
+        });
+        assert!(coloured.contains("\x1b[1;32mWinner: convert to AI, by $251,500.50 of NPV\x1b[0m"));
+    }
+
+    #[test]
+    fn fits_100_columns() {
+        for monthly in [false, true] {
+            let text = render(Table {
+                monthly,
+                color: false,
+            });
+            for line in text.lines() {
+                assert!(line.chars().count() <= 100, "{line}");
+            }
+        }
+    }
+
+    #[test]
+    fn number_formats() {
+        use std::str::FromStr;
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(money(d("1234567.891"), 2), "$1,234,567.89");
+        assert_eq!(money(d("-1000"), 2), "-$1,000.00");
+        assert_eq!(money(d("999.995"), 2), "$1,000.00"); // half-even: 999.995 → 1000.00
+        assert_eq!(money(d("-0.001"), 2), "$0.00");
+        // IRR 0.1234565 rounds half-even to 0.123456 (6 is even), so 12.3456 %.
+        assert_eq!(percent(d("0.1234565")), "12.3456 %");
+        assert_eq!(percent(d("-0.5")), "-50.0000 %");
+        assert_eq!(thousands(d("-368283.8855")), "-368");
+        assert_eq!(group("1234567"), "1,234,567");
+        assert_eq!(group("123"), "123");
+    }
+}

@@ -1,4 +1,7 @@
 //! Running the real `hashpivot` binary from integration tests.
+//!
+//! Each test crate uses some of these helpers, never all.
+#![allow(dead_code)]
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,84 @@
+//! `-o FILE`: written atomically, and only when the run succeeds.
+
+mod common;
+
+use common::{hashpivot, text};
+use std::path::PathBuf;
+
+const SHIPPED: &str = "scenarios/lake-mariner.toml";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn entries(dir: &PathBuf) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn writes_what_stdout_would_show() {
+    let dir = scratch("writes");
+    let target = dir.join("out.csv");
+    let out = hashpivot(&[
+        "run",
+        SHIPPED,
+        "--format",
+        "csv",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let stdout = hashpivot(&["run", SHIPPED, "--format", "csv"]).stdout;
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), text(&stdout));
+    // No temporary file is left beside it.
+    assert_eq!(entries(&dir), ["out.csv"]);
+}
+
+#[test]
+fn a_failed_run_creates_no_file() {
+    let dir = scratch("fails");
+    let target = dir.join("out.json");
+    let out = hashpivot(&[
+        "run",
+        SHIPPED,
+        "missing.toml",
+        "--format",
+        "json",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(entries(&dir).is_empty());
+}
+
+#[test]
+fn a_failed_run_leaves_an_existing_file_untouched() {
+    let dir = scratch("untouched");
+    let target = dir.join("out.json");
+    std::fs::write(&target, "previous results\n").unwrap();
+    let out = hashpivot(&["run", "missing.toml", "-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "previous results\n"
+    );
+    assert_eq!(entries(&dir), ["out.json"]);
+}
+
+#[test]
+fn an_unwritable_target_is_an_error() {
+    let dir = scratch("unwritable");
+    let target = dir.join("no-such-folder").join("out.json");
+    let out = hashpivot(&["run", SHIPPED, "-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).starts_with(&format!("error: cannot write {}", target.display())));
+}
