@@ -3,18 +3,20 @@
 //!
 //! Exit codes: 0 success; 1 a check found a difference (reserved for the
 //! regression mode); 2 any error: bad input, usage, I/O.
-//! Output is rendered whole and written once, so a failure never leaves
-//! half an answer on stdout; a closed pipe (`| head`) ends the program
-//! quietly.
+//! Summaries are rendered whole and written once, so a failure never leaves
+//! half an answer; sweeps stream their records in point order. A closed
+//! pipe (`| head`) ends the program quietly.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use hashpivot::render::Renderer;
 use hashpivot::render::csv::Csv;
-use hashpivot::render::json::Json;
+use hashpivot::render::json::{Json, Jsonl};
+use hashpivot::render::sweep::{self as sweep_out, Metric};
 use hashpivot::render::table::Table;
-use hashpivot::{Summary, evaluate};
-use std::io::{self, IsTerminal, Read, Write};
+use hashpivot::sweep::{Axis, Grid, PointResult, Shard};
+use hashpivot::{Override, Summary, evaluate_with};
+use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -30,22 +32,37 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Compute and print the summary of one or more scenario files.
+    /// Compute and print the summary of scenario files or folders of them.
     Run(RunArgs),
-    /// Check scenario files without printing results: `ok FILE` for each
-    /// good one, the full error for each bad one.
+    /// Check scenarios without printing results: `ok FILE` for each good
+    /// one, the full error for each bad one.
     Validate {
-        /// Scenario files (TOML); `-` reads standard input.
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<String>,
+        /// Scenario files (TOML), folders of them, or `-` for standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        #[command(flatten)]
+        overrides: Overrides,
     },
+    /// Evaluate one scenario over a grid of one or two varied keys.
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct Overrides {
+    /// Change one value before the checks, e.g. `--set bitcoin.price_usd=120000`
+    /// or `--set site[North].ai.lease_usd_per_kw_month=140` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
+    set: Vec<Override>,
 }
 
 #[derive(Debug, clap::Args)]
 struct RunArgs {
-    /// Scenario files (TOML); `-` reads standard input.
-    #[arg(required = true, value_name = "FILE")]
-    files: Vec<String>,
+    /// Scenario files (TOML), folders (their `*.toml`, in name order), or
+    /// `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    #[command(flatten)]
+    overrides: Overrides,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -65,8 +82,58 @@ enum Format {
     Table,
     /// The summary JSON: an object for one file, an array for several.
     Json,
+    /// One summary JSON object per line, whatever the count.
+    Jsonl,
     /// One row per site and strategy, one header for every file.
     Csv,
+}
+
+#[derive(Debug, clap::Args)]
+struct SweepArgs {
+    /// The scenario file (TOML) to sweep, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    file: String,
+    /// A varied key: `KEY=FROM..TO:N` (N evenly spaced points) or
+    /// `KEY=V1,V2,…`. The first gives the rows, a second the columns.
+    #[arg(long, required = true, value_name = "KEY=VALUES", value_parser = Axis::parse)]
+    vary: Vec<Axis>,
+    #[command(flatten)]
+    overrides: Overrides,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
+    format: SweepFormat,
+    /// What each table cell shows.
+    #[arg(long, value_enum, default_value_t = MetricArg::Advantage)]
+    metric: MetricArg,
+    /// Compute only the points i with i mod N = K − 1 (for spreading a grid
+    /// over machines; the shards' CSV bodies together are the whole grid).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    shard: Option<Shard>,
+    /// Write the output to FILE instead of stdout: atomically, and only when
+    /// every point succeeds.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SweepFormat {
+    /// The winner map per site, with where the winner flips.
+    Table,
+    /// One row per grid point and site.
+    Csv,
+    /// One JSON object per grid point and site.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MetricArg {
+    Advantage,
+    MineNpv,
+    AiNpv,
+    MineIrr,
+    AiIrr,
+    MinePayback,
+    AiPayback,
 }
 
 const EXIT_OK: u8 = 0;
@@ -85,7 +152,8 @@ pub fn run() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run_scenarios(&args),
-        Command::Validate { files } => validate(&files),
+        Command::Validate { paths, overrides } => validate(&paths, &overrides.set),
+        Command::Sweep(args) => sweep(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -97,38 +165,117 @@ pub fn run() -> ExitCode {
     }
 }
 
-/// One input, read and evaluated; `Err` holds the rendered message.
-fn load(path: &str) -> Result<Summary, String> {
-    let (origin, source) = read_source(path).map_err(|e| format!("error: {e:#}\n"))?;
-    evaluate(&source).map_err(|e| e.render(&origin, &source))
+/// A scenario's text and the name messages use for it.
+struct Source {
+    origin: String,
+    text: String,
 }
 
-/// The text of a scenario, and the name messages use for it.
-fn read_source(path: &str) -> anyhow::Result<(String, String)> {
+/// The scenarios the paths name, in order: a folder gives its `*.toml`
+/// files in name order. A path that cannot be read is an `Err` with its
+/// rendered message, in its place.
+fn sources(paths: &[String]) -> (Vec<Result<Source, String>>, bool) {
+    let mut out = Vec::new();
+    let mut any_folder = false;
+    for path in paths {
+        let p = Path::new(path);
+        if path != "-" && p.is_dir() {
+            any_folder = true;
+            match folder_scenarios(p) {
+                Ok(files) if files.is_empty() => out.push(Err(format!(
+                    "error: {path} is a folder with no scenario (*.toml) in it\n"
+                ))),
+                Ok(files) => out.extend(files.iter().map(|f| read_source(&f.to_string_lossy()))),
+                Err(e) => out.push(Err(format!("error: cannot read folder {path}: {e}\n"))),
+            }
+        } else {
+            out.push(read_source(path));
+        }
+    }
+    (out, any_folder)
+}
+
+fn folder_scenarios(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn read_source(path: &str) -> Result<Source, String> {
     let (origin, bytes) = if path == "-" {
         let mut bytes = Vec::new();
         io::stdin()
             .read_to_end(&mut bytes)
-            .context("cannot read standard input")?;
+            .map_err(|e| format!("error: cannot read standard input: {e}\n"))?;
         ("<stdin>".to_string(), bytes)
     } else {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {path}"))?;
+        let bytes = std::fs::read(path).map_err(|e| format!("error: cannot read {path}: {e}\n"))?;
         (path.to_string(), bytes)
     };
     let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{origin} is not UTF-8 text (invalid byte at offset {})",
+        format!(
+            "error: {origin} is not UTF-8 text (invalid byte at offset {})\n",
             e.utf8_error().valid_up_to()
         )
     })?;
-    Ok((origin, text))
+    Ok(Source { origin, text })
+}
+
+/// Evaluates a source with overrides; `Err` holds the rendered message.
+fn evaluate_source(source: &Source, overrides: &[Override]) -> Result<Summary, String> {
+    evaluate_with(&source.text, overrides)
+        .map_err(|e| e.render_with_overrides(&source.origin, &source.text, overrides))
+}
+
+/// `f` over `items` on every core, results in the items' order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len().max(1));
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else { break };
+                        mine.push((i, f(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (i, r) in done.into_iter().flatten() {
+        slots[i] = Some(r);
+    }
+    slots.into_iter().flatten().collect()
 }
 
 fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
-    let mut summaries = Vec::with_capacity(args.files.len());
+    let (inputs, any_folder) = sources(&args.paths);
+    let overrides = &args.overrides.set;
+    let results = parallel_map(&inputs, |input| match input {
+        Ok(source) => evaluate_source(source, overrides),
+        Err(message) => Err(message.clone()),
+    });
+    let mut summaries = Vec::with_capacity(results.len());
     let mut failed = false;
-    for path in &args.files {
-        match load(path) {
+    for result in results {
+        match result {
             Ok(summary) => summaries.push(summary),
             Err(message) => {
                 eprint!("{message}");
@@ -145,19 +292,152 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
         Format::Json => Box::new(Json {
             monthly: args.monthly,
         }),
+        Format::Jsonl => Box::new(Jsonl {
+            monthly: args.monthly,
+        }),
         Format::Csv => Box::new(Csv {
             monthly: args.monthly,
         }),
     };
-    let bytes = renderer.render(&summaries, args.files.len() > 1);
+    let as_list = args.paths.len() > 1 || any_folder;
+    let bytes = renderer.render(&summaries, as_list);
     match &args.output {
         // A file is written only when every scenario succeeded.
-        Some(path) if !failed => write_atomically(path, &bytes)?,
+        Some(path) if !failed => write_atomically(path, |w| w.write_all(&bytes))?,
         Some(_) => {}
         None if !summaries.is_empty() => write_stdout(&bytes)?,
         None => {}
     }
     Ok(if failed { EXIT_INPUT } else { EXIT_OK })
+}
+
+fn validate(paths: &[String], overrides: &[Override]) -> anyhow::Result<u8> {
+    let (inputs, _) = sources(paths);
+    let results = parallel_map(&inputs, |input| match input {
+        Ok(source) => evaluate_source(source, overrides).map(|_| source.origin.clone()),
+        Err(message) => Err(message.clone()),
+    });
+    let mut failed = false;
+    for (input, result) in inputs.iter().zip(results) {
+        match result {
+            Ok(_) => {
+                let origin = input.as_ref().map_or("", |s| s.origin.as_str());
+                let shown = if origin == "<stdin>" { "-" } else { origin };
+                write_stdout(format!("ok {shown}\n").as_bytes())?;
+            }
+            Err(message) => {
+                eprint!("{message}");
+                failed = true;
+            }
+        }
+    }
+    Ok(if failed { EXIT_INPUT } else { EXIT_OK })
+}
+
+/// Points evaluated at once (in parallel) before their records are written.
+const SWEEP_CHUNK: usize = 256;
+
+fn sweep(args: &SweepArgs) -> anyhow::Result<u8> {
+    if args.file != "-" && Path::new(&args.file).is_dir() {
+        eprintln!(
+            "error: {} is a folder: sweep takes one scenario file",
+            args.file
+        );
+        return Ok(EXIT_INPUT);
+    }
+    let source = match read_source(&args.file) {
+        Ok(s) => s,
+        Err(message) => {
+            eprint!("{message}");
+            return Ok(EXIT_INPUT);
+        }
+    };
+    let grid = match Grid::new(args.vary.clone()) {
+        Ok(g) => g,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return Ok(EXIT_INPUT);
+        }
+    };
+    // The scenario itself, with the fixed overrides, must be valid: an
+    // error there is the same at every point.
+    let fixed = &args.overrides.set;
+    let base = match evaluate_source(&source, fixed) {
+        Ok(s) => s,
+        Err(message) => {
+            eprint!("{message}");
+            return Ok(EXIT_INPUT);
+        }
+    };
+    let shard = args.shard.unwrap_or_default();
+    let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
+    let evaluate = |&i: &usize| {
+        let overrides = grid.overrides(fixed, i);
+        let summary = evaluate_with(&source.text, &overrides).map_err(|e| e.to_string());
+        PointResult::new(&grid, i, summary)
+    };
+    let mut failures = 0usize;
+    let write = |w: &mut dyn Write, failures: &mut usize| -> io::Result<()> {
+        match args.format {
+            SweepFormat::Table => {
+                let results: Vec<PointResult> = parallel_map(&points, evaluate);
+                *failures = results.iter().filter(|r| r.outcome.is_err()).count();
+                let color = args.output.is_none() && io::stdout().is_terminal() && no_color_unset();
+                let metric = match args.metric {
+                    MetricArg::Advantage => Metric::Advantage,
+                    MetricArg::MineNpv => Metric::MineNpv,
+                    MetricArg::AiNpv => Metric::AiNpv,
+                    MetricArg::MineIrr => Metric::MineIrr,
+                    MetricArg::AiIrr => Metric::AiIrr,
+                    MetricArg::MinePayback => Metric::MinePayback,
+                    MetricArg::AiPayback => Metric::AiPayback,
+                };
+                let text = sweep_out::table(&base.scenario, &grid, &results, metric, color);
+                w.write_all(text.as_bytes())
+            }
+            SweepFormat::Csv | SweepFormat::Jsonl => {
+                if args.format == SweepFormat::Csv {
+                    w.write_all(sweep_out::csv_header(&grid).as_bytes())?;
+                }
+                for chunk in points.chunks(SWEEP_CHUNK) {
+                    for result in parallel_map(chunk, evaluate) {
+                        if result.outcome.is_err() {
+                            *failures += 1;
+                        }
+                        let text = match args.format {
+                            SweepFormat::Csv => sweep_out::csv_rows(&result),
+                            _ => sweep_out::jsonl_rows(&grid, &result),
+                        };
+                        w.write_all(text.as_bytes())?;
+                    }
+                }
+                Ok(())
+            }
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            let mut buffer = Vec::new();
+            write(&mut buffer, &mut failures)?;
+            if failures == 0 {
+                write_atomically(path, |w| w.write_all(&buffer))?;
+            }
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            write(&mut out, &mut failures)?;
+            out.flush()?;
+        }
+    }
+    if failures > 0 {
+        eprintln!(
+            "error: {failures} of {} grid points could not be computed (see the error column)",
+            points.len()
+        );
+        return Ok(EXIT_INPUT);
+    }
+    Ok(EXIT_OK)
 }
 
 /// `NO_COLOR` set to anything but the empty string turns colour off
@@ -166,9 +446,12 @@ fn no_color_unset() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it over
-/// `path`: readers see the old file or the new one, never half of one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes through `fill` to a temporary file beside `path`, then renames it
+/// over `path`: readers see the old file or the new one, never half of one.
+fn write_atomically(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>,
+) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -181,25 +464,17 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
-    let result = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, path));
+    let result = std::fs::File::create(&temp)
+        .and_then(|file| {
+            let mut w = BufWriter::new(file);
+            fill(&mut w)?;
+            w.flush()
+        })
+        .and_then(|()| std::fs::rename(&temp, path));
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result.with_context(|| format!("cannot write {}", path.display()))
-}
-
-fn validate(files: &[String]) -> anyhow::Result<u8> {
-    let mut failed = false;
-    for path in files {
-        match load(path) {
-            Ok(_) => write_stdout(format!("ok {path}\n").as_bytes())?,
-            Err(message) => {
-                eprint!("{message}");
-                failed = true;
-            }
-        }
-    }
-    Ok(if failed { EXIT_INPUT } else { EXIT_OK })
 }
 
 fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
@@ -210,6 +485,9 @@ fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.downcast_ref::<io::Error>()
-        .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }

@@ -37,6 +37,14 @@ impl Diagnostic {
     /// `error: …`, then ` --> origin:line:col`, the source line and a caret
     /// under the span; just ` --> origin` when there is no span.
     pub fn render(&self, origin: &str, source: &str) -> String {
+        self.render_combined(origin, source, source.len())
+    }
+
+    /// As [`render`](Self::render), where `text` is a file's first
+    /// `file_len` bytes followed by `--set` override lines: a span in those
+    /// lines shows the override instead of a file line.
+    pub fn render_combined(&self, origin: &str, text: &str, file_len: usize) -> String {
+        let source = text;
         let mut out = format!("error: {}\n", self.message);
         let Some(span) = self.span.clone().filter(|s| s.start <= source.len()) else {
             out.push_str(&format!(" --> {origin}\n"));
@@ -59,10 +67,20 @@ impl Diagnostic {
         let end = floor_char_boundary(source, span.end.min(text_start + line_text.len()));
         let width = source[start..end.max(start)].chars().count().max(1);
 
-        let gutter = " ".repeat(line_no.to_string().len());
-        out.push_str(&format!("{gutter}--> {origin}:{line_no}:{col}\n"));
+        let in_override = span.start > file_len;
+        let number = if in_override {
+            String::new()
+        } else {
+            line_no.to_string()
+        };
+        let gutter = " ".repeat(number.len().max(1));
+        if in_override {
+            out.push_str(&format!("{gutter}--> override of {origin}\n"));
+        } else {
+            out.push_str(&format!("{gutter}--> {origin}:{line_no}:{col}\n"));
+        }
         out.push_str(&format!("{gutter} |\n"));
-        out.push_str(&format!("{line_no} | {line_text}\n"));
+        out.push_str(&format!("{:>w$} | {line_text}\n", number, w = gutter.len()));
         let pad: String = line_text
             .chars()
             .take(col - 1)
@@ -123,6 +141,17 @@ mod tests {
         assert_eq!(
             d.render("f", source),
             "error: m\n --> f:1:10\n  |\n1 | format = 2\n  |          ^\n"
+        );
+    }
+
+    #[test]
+    fn a_span_in_an_override_shows_the_override() {
+        let text = "x = 1\n--set site[0].ai.pue=0.5";
+        let start = text.find("0.5").unwrap();
+        let d = Diagnostic::new("m", Some(start..start + 3));
+        assert_eq!(
+            d.render_combined("f.toml", text, 5),
+            "error: m\n --> override of f.toml\n  |\n  | --set site[0].ai.pue=0.5\n  |                      ^^^\n"
         );
     }
 

@@ -30,9 +30,10 @@ pub mod render;
 pub mod scenario;
 pub mod strategy;
 pub mod summary;
+pub mod sweep;
 
 pub use diagnostic::Diagnostic;
-pub use scenario::Scenario;
+pub use scenario::{Override, Scenario};
 pub use summary::{ComputeError, Summary, summarize};
 
 /// A scenario that could not be loaded or computed.
@@ -48,10 +49,23 @@ impl Error {
     /// The full message: `error: …`, ` --> origin:line:col`, and the source
     /// line with a caret where there is one.
     pub fn render(&self, origin: &str, source: &str) -> String {
-        match self {
-            Error::Input(d) => d.render(origin, source),
-            Error::Overflow(e) => Diagnostic::new(e.to_string(), None).render(origin, source),
-        }
+        self.render_with_overrides(origin, source, &[])
+    }
+
+    /// As [`render`](Self::render), for a scenario evaluated with overrides
+    /// (an error in one points at the override).
+    pub fn render_with_overrides(
+        &self,
+        origin: &str,
+        source: &str,
+        overrides: &[Override],
+    ) -> String {
+        let diagnostic = match self {
+            Error::Input(d) => d.clone(),
+            Error::Overflow(e) => Diagnostic::new(e.to_string(), None),
+        };
+        let text = scenario::overrides::combined_text(source, overrides);
+        diagnostic.render_combined(origin, &text, source.len())
     }
 }
 
@@ -102,6 +116,14 @@ impl std::error::Error for Error {}
 /// # Ok::<(), hashpivot::Error>(())
 /// ```
 pub fn evaluate(source: &str) -> Result<Summary, Error> {
-    let scenario = scenario::parse(source).map_err(Error::Input)?;
-    summarize(&scenario).map_err(Error::Overflow)
+    evaluate_with(source, &[])
+}
+
+/// As [`evaluate`], with `--set` overrides applied before the checks; the
+/// summary lists them.
+pub fn evaluate_with(source: &str, overrides: &[Override]) -> Result<Summary, Error> {
+    let scenario = scenario::parse_with_overrides(source, overrides).map_err(Error::Input)?;
+    let mut summary = summarize(&scenario).map_err(Error::Overflow)?;
+    summary.overrides = overrides.to_vec();
+    Ok(summary)
 }

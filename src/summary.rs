@@ -10,7 +10,7 @@ use crate::calendar::YearMonth;
 use crate::exact::{Checked, Overflow, sum};
 use crate::finance::{Discount, Line, irr, payback_months};
 use crate::network::{Halving, Network};
-use crate::scenario::{Ai, AiKind, Scenario, Site};
+use crate::scenario::{Ai, AiKind, Override, Scenario, Site};
 use crate::strategy::{MonthRow, ai, mine};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -49,6 +49,8 @@ pub struct Summary {
     /// Halvings inside the horizon.
     pub halvings: Vec<Halving>,
     pub sites: Vec<SiteSummary>,
+    /// The `--set` overrides applied, in the order given.
+    pub overrides: Vec<Override>,
 }
 
 impl Summary {
@@ -225,6 +227,7 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
             .collect(),
         halvings: network.halvings,
         sites,
+        overrides: Vec::new(),
     })
 }
 

@@ -24,16 +24,33 @@ impl Renderer for Csv {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = String::new();
         let columns = header();
+        // The `overrides` column is there when any `--set` was given.
+        let with_overrides = summaries.iter().any(|s| !s.overrides.is_empty());
+        let tail = with_overrides.then_some("overrides");
         if self.monthly {
             line(
                 &mut out,
-                LEAD.into_iter().chain(MONTHLY_KEYS).map(str::to_string),
+                LEAD.into_iter()
+                    .chain(MONTHLY_KEYS)
+                    .chain(tail)
+                    .map(str::to_string),
             );
         } else {
-            line(&mut out, columns.iter().map(|c| c.to_string()));
+            line(
+                &mut out,
+                columns.iter().copied().chain(tail).map(str::to_string),
+            );
         }
         for summary in summaries {
             for site in &summary.sites {
+                let overrides = with_overrides.then(|| {
+                    summary
+                        .overrides
+                        .iter()
+                        .map(|o| format!("{}={}", o.key, o.value))
+                        .collect::<Vec<_>>()
+                        .join(";")
+                });
                 for (strategy, fields, outcome) in strategies(site) {
                     let lead = [summary.scenario.as_str(), site.name.as_str(), strategy];
                     if self.monthly {
@@ -53,7 +70,13 @@ impl Renderer for Csv {
                                 .find(|(k, _)| k == key)
                                 .map_or(String::new(), |(_, f)| cell(f.clone()))
                         });
-                        line(&mut out, lead.iter().map(|s| s.to_string()).chain(values));
+                        line(
+                            &mut out,
+                            lead.iter()
+                                .map(|s| s.to_string())
+                                .chain(values)
+                                .chain(overrides.clone()),
+                        );
                     }
                 }
             }

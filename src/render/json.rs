@@ -42,6 +42,28 @@ impl Renderer for Json {
     }
 }
 
+/// `--format jsonl`: one summary object per line, whatever the count.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Jsonl {
+    pub monthly: bool,
+}
+
+impl Renderer for Jsonl {
+    fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        for summary in summaries {
+            let doc = Doc {
+                summary,
+                monthly: self.monthly,
+            };
+            // As above: our own types always serialize.
+            out.extend(serde_json::to_vec(&doc).unwrap_or_default());
+            out.push(b'\n');
+        }
+        out
+    }
+}
+
 impl Serialize for Field {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -70,6 +92,12 @@ impl Serialize for Object {
 struct Doc<'a> {
     summary: &'a Summary,
     monthly: bool,
+}
+
+#[derive(Serialize)]
+struct OverrideDoc<'a> {
+    key: &'a str,
+    value: &'a str,
 }
 
 #[derive(Serialize)]
@@ -111,6 +139,17 @@ impl Serialize for Doc<'_> {
             .map(|site| SiteDoc { doc: self, site })
             .collect();
         map.serialize_entry("sites", &sites)?;
+        if !summary.overrides.is_empty() {
+            let overrides: Vec<OverrideDoc> = summary
+                .overrides
+                .iter()
+                .map(|o| OverrideDoc {
+                    key: &o.key,
+                    value: &o.value,
+                })
+                .collect();
+            map.serialize_entry("overrides", &overrides)?;
+        }
         map.end()
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod sweep;
 pub mod table;
 
 use crate::calendar::YearMonth;
@@ -338,6 +339,7 @@ pub(crate) mod sample {
                     comparison: None,
                 },
             ],
+            overrides: Vec::new(),
         }
     }
 }

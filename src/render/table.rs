@@ -33,6 +33,9 @@ impl Renderer for Table {
             }
             self.scenario(&mut out, summary);
         }
+        if summaries.len() >= 2 {
+            self.comparison(&mut out, summaries);
+        }
         out.into_bytes()
     }
 }
@@ -75,6 +78,14 @@ impl Table {
                 .map(|h| format!("block {} in {}", group(&h.height.to_string()), h.month))
                 .collect();
             out.push_str(&format!("Halvings: {}\n", list.join(" · ")));
+        }
+        if !s.overrides.is_empty() {
+            let list: Vec<String> = s
+                .overrides
+                .iter()
+                .map(|o| format!("{}={}", o.key, o.value))
+                .collect();
+            out.push_str(&format!("Overrides: {}\n", list.join(" · ")));
         }
         for site in &s.sites {
             out.push('\n');
@@ -141,6 +152,50 @@ impl Table {
                 self.monthly_table(out, s, "convert to AI", &a.outcome);
             }
         }
+    }
+
+    /// One row per scenario and site: the verdict at a glance.
+    fn comparison(&self, out: &mut String, summaries: &[Summary]) {
+        out.push('\n');
+        out.push_str(&self.bold("Comparison"));
+        out.push('\n');
+        let mut grid = Grid::new();
+        // Long scenario names wrap, so the table keeps to 100 columns.
+        grid.load_style(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(100)
+            .set_header(vec![
+                "Scenario",
+                "Site",
+                "Winner",
+                "Mine NPV",
+                "AI NPV",
+                "Advantage",
+                "Crossover BTC",
+            ]);
+        for s in summaries {
+            for site in &s.sites {
+                let npv = |o: Option<&Outcome>| o.map_or(NULL.into(), |o| compact_money(o.npv_usd));
+                let c = site.comparison.as_ref();
+                grid.add_row(vec![
+                    s.scenario.clone(),
+                    site.name.clone(),
+                    c.map_or(NULL.into(), |c| c.winner.as_str().to_string()),
+                    npv(site.mine.as_ref().map(|m| &m.outcome)),
+                    npv(site.ai.as_ref().map(|a| &a.outcome)),
+                    c.map_or(NULL.into(), |c| compact_money(c.npv_advantage_usd)),
+                    c.and_then(|c| c.crossover_btc_price_usd)
+                        .map_or(NULL.into(), |p| money(p, 0)),
+                ]);
+            }
+        }
+        for c in 3..7 {
+            if let Some(column) = grid.column_mut(c) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        out.push_str(&grid.to_string());
+        out.push('\n');
     }
 
     fn monthly_table(&self, out: &mut String, s: &Summary, title: &str, o: &Outcome) {
@@ -258,6 +313,15 @@ fn ai_column(a: &AiSummary) -> Vec<String> {
     cells
 }
 
+/// `$1.2B`, `-$35.1M`: money in a comparison cell.
+fn compact_money(value: Decimal) -> String {
+    let text = super::sweep::compact(value);
+    match text.strip_prefix('-') {
+        Some(abs) => format!("-${abs}"),
+        None => format!("${text}"),
+    }
+}
+
 /// `$1,234.56`, `-$1,234.56`, rounded half-even to `places`.
 pub fn money(value: Decimal, places: u32) -> String {
     let text = fixed(value, places);
@@ -286,7 +350,7 @@ fn thousands(value: Decimal) -> String {
 }
 
 /// Thousands separators in the whole part of a plain decimal string.
-fn group_decimal(text: &str) -> String {
+pub(crate) fn group_decimal(text: &str) -> String {
     let (sign, body) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", text),

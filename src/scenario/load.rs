@@ -10,6 +10,7 @@
 //! decimals (see [`literal`](super::literal)), never through `f64`.
 
 use super::literal::{LiteralError, parse_decimal};
+use super::overrides::{Override, apply, combined_text};
 use super::{Ai, AiKind, Bitcoin, FORMAT, Fleet, FleetRow, Mining, Scenario, Site};
 use crate::calendar::YearMonth;
 use crate::diagnostic::Diagnostic;
@@ -80,7 +81,15 @@ const GPU_CLOUD_KEYS: &[&str] = &[
 /// UTF-8 byte-order mark is ignored. Spans in the returned diagnostic are
 /// byte offsets into `source` as given.
 pub fn parse(source: &str) -> Result<Scenario> {
-    let doc = DeTable::parse(source).map_err(|e| {
+    parse_with_overrides(source, &[])
+}
+
+/// Reads a scenario, applies `--set` overrides, then checks it. Spans in
+/// the returned diagnostic are byte offsets into
+/// [`combined_text`](super::overrides::combined_text)`(source, overrides)`.
+pub fn parse_with_overrides(source: &str, overrides: &[Override]) -> Result<Scenario> {
+    let combined = combined_text(source, overrides);
+    let mut doc = DeTable::parse(&combined[..source.len()]).map_err(|e| {
         let mut message = format!("invalid TOML: {}", e.message().trim_end());
         if message.ends_with("duplicate key")
             && let Some(key) = e.span().and_then(|s| source.get(s))
@@ -89,11 +98,12 @@ pub fn parse(source: &str) -> Result<Scenario> {
         }
         Diagnostic::new(message, e.span())
     })?;
+    apply(doc.get_mut(), &combined, source.len(), overrides)?;
     let root = Table {
         path: String::new(),
         table: doc.get_ref(),
         span: None,
-        source,
+        source: &combined,
     };
 
     // The format comes first: a file of another format should hear that,

@@ -7,11 +7,13 @@
 
 pub mod literal;
 pub mod load;
+pub mod overrides;
 
 use crate::calendar::YearMonth;
 use rust_decimal::Decimal;
 
-pub use load::parse;
+pub use load::{parse, parse_with_overrides};
+pub use overrides::Override;
 
 /// The only scenario format this version reads (MODEL.md, title).
 pub const FORMAT: i128 = 1;

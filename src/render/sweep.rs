@@ -1,0 +1,476 @@
+//! Sweep output: a winner map per site (table), or one record per grid
+//! point and site (CSV, JSON lines) that can be written as each point is
+//! computed, so memory does not grow with the grid.
+
+use super::table::group_decimal;
+use super::{fixed, places};
+use crate::summary::Winner;
+use crate::sweep::{Grid, PointResult, SiteFigures, flips};
+use rust_decimal::Decimal;
+use serde_json::value::RawValue;
+use std::fmt::Write;
+
+/// What a sweep table shows in each cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Metric {
+    /// The winner and its NPV advantage, e.g. `AI +1.2B`.
+    #[default]
+    Advantage,
+    MineNpv,
+    AiNpv,
+    MineIrr,
+    AiIrr,
+    MinePayback,
+    AiPayback,
+}
+
+impl Metric {
+    fn describe(self) -> &'static str {
+        match self {
+            Metric::Advantage => "winner and NPV advantage",
+            Metric::MineNpv => "NPV of keeping mining",
+            Metric::AiNpv => "NPV of converting to AI",
+            Metric::MineIrr => "IRR of keeping mining, a year",
+            Metric::AiIrr => "IRR of converting to AI, a year",
+            Metric::MinePayback => "payback of keeping mining, months",
+            Metric::AiPayback => "payback of converting to AI, months",
+        }
+    }
+}
+
+const FIGURE_KEYS: [&str; 9] = [
+    "site",
+    "mine_npv_usd",
+    "ai_npv_usd",
+    "mine_irr",
+    "ai_irr",
+    "mine_payback_months",
+    "ai_payback_months",
+    "winner",
+    "npv_advantage_usd",
+];
+
+/// The CSV header: `point`, the axis keys, the figures, `error`.
+pub fn csv_header(grid: &Grid) -> String {
+    let mut fields = vec!["point".to_string()];
+    fields.extend(grid.axes.iter().map(|a| a.key.clone()));
+    fields.extend(FIGURE_KEYS.iter().map(|k| k.to_string()));
+    fields.push("error".into());
+    let mut out = String::new();
+    csv_line(&mut out, &fields);
+    out
+}
+
+/// The CSV records of one point: one per site, or one carrying the error.
+pub fn csv_rows(result: &PointResult) -> String {
+    let mut out = String::new();
+    for (figures, error) in records(result) {
+        let mut fields = vec![result.point.to_string()];
+        fields.extend(result.values.iter().cloned());
+        fields.extend(figures.iter().map(|f| f.clone().unwrap_or_default()));
+        fields.push(error.unwrap_or_default());
+        csv_line(&mut out, &fields);
+    }
+    out
+}
+
+/// One JSON object per line per site (or per failed point), with the CSV's
+/// fields; axis values that are numbers are JSON numbers.
+pub fn jsonl_rows(grid: &Grid, result: &PointResult) -> String {
+    let mut out = String::new();
+    for (figures, error) in records(result) {
+        let mut fields: Vec<(String, Option<String>, bool)> =
+            vec![("point".into(), Some(result.point.to_string()), true)];
+        for (axis, value) in grid.axes.iter().zip(&result.values) {
+            let numeric = value.parse::<Decimal>().is_ok();
+            fields.push((axis.key.clone(), Some(value.clone()), numeric));
+        }
+        for (key, value) in FIGURE_KEYS.iter().zip(figures) {
+            let numeric = !matches!(*key, "site" | "winner");
+            fields.push((key.to_string(), value, numeric));
+        }
+        fields.push(("error".into(), error, false));
+        // Build the line by hand so numbers keep their exact digits.
+        out.push('{');
+        for (n, (key, value, numeric)) in fields.into_iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            out.push_str(&serde_json::Value::String(key).to_string());
+            out.push(':');
+            match value {
+                None => out.push_str("null"),
+                Some(v) if numeric && RawValue::from_string(v.clone()).is_ok() => out.push_str(&v),
+                Some(v) => out.push_str(&serde_json::Value::String(v).to_string()),
+            }
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// Each record of a point: its site figures as text (rounded as in the
+/// summary JSON), or the error.
+fn records(result: &PointResult) -> Vec<(Vec<Option<String>>, Option<String>)> {
+    match &result.outcome {
+        Ok(sites) => sites.iter().map(|s| (figure_texts(s), None)).collect(),
+        Err(message) => vec![(vec![None; FIGURE_KEYS.len()], Some(message.clone()))],
+    }
+}
+
+fn figure_texts(s: &SiteFigures) -> Vec<Option<String>> {
+    let usd = |v: Option<Decimal>| v.map(|v| fixed(v, places::USD));
+    let irr = |v: Option<Decimal>| v.map(|v| fixed(v, places::IRR));
+    vec![
+        Some(s.site.clone()),
+        usd(s.mine_npv_usd),
+        usd(s.ai_npv_usd),
+        irr(s.mine_irr),
+        irr(s.ai_irr),
+        s.mine_payback_months.map(|m| m.to_string()),
+        s.ai_payback_months.map(|m| m.to_string()),
+        s.winner.map(|w| w.as_str().to_string()),
+        usd(s.npv_advantage_usd),
+    ]
+}
+
+fn csv_line(out: &mut String, fields: &[String]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&field.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(field);
+        }
+    }
+    out.push('\n');
+}
+
+/// The winner map: per site, the grid of cells, and for each row where the
+/// winner flips along the column axis (with one axis, along it).
+pub fn table(
+    scenario: &str,
+    grid: &Grid,
+    results: &[PointResult],
+    metric: Metric,
+    color: bool,
+) -> String {
+    let mut out = String::new();
+    let paint = |text: String, code: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text
+        }
+    };
+    let _ = writeln!(out, "{}", paint(format!("Sweep of {scenario}"), "1"));
+    let rows_axis = &grid.axes[0];
+    let cols_axis = grid.axes.get(1);
+    match cols_axis {
+        Some(c) => {
+            let _ = writeln!(
+                out,
+                "rows: {} · columns: {} · cells: {}",
+                rows_axis.key,
+                c.key,
+                metric.describe()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "rows: {} · cells: {}",
+                rows_axis.key,
+                metric.describe()
+            );
+        }
+    }
+    let sites: Vec<String> = results
+        .iter()
+        .find_map(|r| r.outcome.as_ref().ok())
+        .map(|s| s.iter().map(|f| f.site.clone()).collect())
+        .unwrap_or_default();
+    let at = |point: usize, site: &str| -> Option<&SiteFigures> {
+        results
+            .iter()
+            .find(|r| r.point == point)
+            .and_then(|r| r.outcome.as_ref().ok())
+            .and_then(|s| s.iter().find(|f| f.site == site))
+    };
+    let (rows, cols) = (grid.rows(), grid.columns());
+    let col_numbers = cols_axis.map_or_else(|| rows_axis.numbers(), |c| c.numbers());
+    let short = |key: &str| key.rsplit('.').next().unwrap_or(key).to_string();
+    for site in &sites {
+        let _ = writeln!(out, "\n{}", paint(format!("Site: {site}"), "1"));
+        // Header row: the row axis name, then each column value.
+        let mut header = vec![String::new()];
+        match cols_axis {
+            Some(c) => header.extend(c.values.iter().map(|v| group_decimal(v))),
+            None => header.push(String::new()),
+        }
+        let mut body: Vec<Vec<(String, Option<Winner>)>> = Vec::with_capacity(rows);
+        for r in 0..rows {
+            let mut line = vec![(group_decimal(&rows_axis.values[r]), None)];
+            for c in 0..cols {
+                line.push(cell(at(r * cols + c, site), metric));
+            }
+            body.push(line);
+        }
+        // Flips: along each row with two axes, down the column with one.
+        let mut flip_column: Vec<String> = Vec::new();
+        let flip_text = |xs: &Option<Vec<Decimal>>, adv: Vec<Option<Decimal>>| match xs {
+            None => "n/a (values are not numbers)".to_string(),
+            Some(xs) => {
+                let found = flips(xs, &adv);
+                if found.is_empty() {
+                    "none in range".to_string()
+                } else {
+                    found
+                        .iter()
+                        .map(|x| axis_value(*x))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            }
+        };
+        if cols_axis.is_some() {
+            for r in 0..rows {
+                let adv = (0..cols)
+                    .map(|c| at(r * cols + c, site).and_then(SiteFigures::signed_advantage))
+                    .collect();
+                flip_column.push(flip_text(&col_numbers, adv));
+            }
+        }
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        for line in &body {
+            for (i, (text, _)) in line.iter().enumerate() {
+                widths[i] = widths[i].max(text.chars().count());
+            }
+        }
+        let mut head = String::new();
+        for (i, h) in header.iter().enumerate() {
+            if i == 0 {
+                let _ = write!(head, "{h:<w$} │", w = widths[0]);
+            } else {
+                let _ = write!(head, " {h:>w$}", w = widths[i]);
+            }
+        }
+        let _ = writeln!(out, "{}", head.trim_end());
+        let rule: usize = widths.iter().sum::<usize>() + widths.len() + 1;
+        let _ = writeln!(out, "{}", "─".repeat(rule));
+        for line in &body {
+            let mut text = String::new();
+            for (i, (cell, winner)) in line.iter().enumerate() {
+                if i == 0 {
+                    let _ = write!(text, "{cell:>w$} │", w = widths[0]);
+                } else {
+                    let padded = format!(" {cell:>w$}", w = widths[i]);
+                    let code = match winner {
+                        Some(Winner::Ai) => "36",
+                        Some(Winner::Mine) => "33",
+                        _ => "",
+                    };
+                    text.push_str(&if code.is_empty() {
+                        padded
+                    } else {
+                        paint(padded, code)
+                    });
+                }
+            }
+            let _ = writeln!(out, "{}", text.trim_end());
+        }
+        // Below the grid, so ten columns still fit 120 characters.
+        if let Some(c) = cols_axis {
+            let _ = writeln!(out, "Where the winner flips along {}:", short(&c.key));
+            for (r, flip) in flip_column.iter().enumerate() {
+                let _ = writeln!(out, "{:>w$} │ {flip}", body[r][0].0, w = widths[0]);
+            }
+        }
+        if cols_axis.is_none() {
+            let adv = (0..rows)
+                .map(|r| at(r, site).and_then(SiteFigures::signed_advantage))
+                .collect();
+            let _ = writeln!(
+                out,
+                "The winner flips at {} = {}",
+                short(&rows_axis.key),
+                flip_text(&col_numbers, adv)
+            );
+        }
+    }
+    let failed: Vec<&PointResult> = results.iter().filter(|r| r.outcome.is_err()).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\nPoints that could not be computed:");
+        for r in failed {
+            if let Err(e) = &r.outcome {
+                let _ = writeln!(out, "  point {} ({}): {e}", r.point, r.values.join(", "));
+            }
+        }
+    }
+    out
+}
+
+fn cell(figures: Option<&SiteFigures>, metric: Metric) -> (String, Option<Winner>) {
+    let Some(f) = figures else {
+        return ("error".into(), None);
+    };
+    let dash = || "—".to_string();
+    let text = match metric {
+        Metric::Advantage => match (f.winner, f.npv_advantage_usd) {
+            (Some(Winner::Tie), _) => "tie".to_string(),
+            (Some(w), Some(a)) => format!(
+                "{} +{}",
+                if w == Winner::Ai { "AI" } else { "mine" },
+                compact(a)
+            ),
+            _ => dash(),
+        },
+        Metric::MineNpv => f.mine_npv_usd.map_or_else(dash, compact),
+        Metric::AiNpv => f.ai_npv_usd.map_or_else(dash, compact),
+        Metric::MineIrr => f.mine_irr.map_or_else(dash, percent),
+        Metric::AiIrr => f.ai_irr.map_or_else(dash, percent),
+        Metric::MinePayback => f.mine_payback_months.map_or_else(dash, |m| m.to_string()),
+        Metric::AiPayback => f.ai_payback_months.map_or_else(dash, |m| m.to_string()),
+    };
+    (text, f.winner)
+}
+
+/// A flip point, to a precision that suits its size: 130,663 or 0.3571.
+fn axis_value(x: Decimal) -> String {
+    let places = if x.abs() >= Decimal::ONE_THOUSAND {
+        0
+    } else if x.abs() >= Decimal::ONE {
+        2
+    } else {
+        4
+    };
+    group_decimal(&x.round_dp(places).normalize().to_string())
+}
+
+/// Money in at most four characters and a suffix: `1.2B`, `-617M`, `64M`,
+/// `9.5k`, `950`. Three digits or fewer are shown whole; below ten, one
+/// decimal.
+pub fn compact(value: Decimal) -> String {
+    let abs = value.abs();
+    let (scaled, suffix) = if abs >= Decimal::from(1_000_000_000) {
+        (value / Decimal::from(1_000_000_000), "B")
+    } else if abs >= Decimal::from(1_000_000) {
+        (value / Decimal::from(1_000_000), "M")
+    } else if abs >= Decimal::ONE_THOUSAND {
+        (value / Decimal::ONE_THOUSAND, "k")
+    } else {
+        return fixed(value, 0);
+    };
+    let places = if scaled.abs() >= Decimal::TEN { 0 } else { 1 };
+    format!("{}{suffix}", fixed(scaled, places))
+}
+
+fn percent(irr: Decimal) -> String {
+    format!("{}%", fixed(irr * Decimal::ONE_HUNDRED, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::Axis;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn figures(site: &str, mine: &str, ai: &str) -> SiteFigures {
+        let (m, a) = (d(mine), d(ai));
+        SiteFigures {
+            site: site.into(),
+            mine_npv_usd: Some(m),
+            ai_npv_usd: Some(a),
+            mine_irr: Some(d("0.1234567")),
+            ai_irr: None,
+            mine_payback_months: Some(12),
+            ai_payback_months: None,
+            winner: Some(if m > a {
+                Winner::Mine
+            } else if a > m {
+                Winner::Ai
+            } else {
+                Winner::Tie
+            }),
+            npv_advantage_usd: Some((m - a).abs()),
+        }
+    }
+
+    fn sample() -> (Grid, Vec<PointResult>) {
+        let grid = Grid::new(vec![
+            Axis::parse("bitcoin.hashrate_growth_annual=0,0.5").unwrap(),
+            Axis::parse("bitcoin.price_usd=40000..80000:3").unwrap(),
+        ])
+        .unwrap();
+        let npvs = [
+            ("-300", "0"),
+            ("-100", "0"),
+            ("100", "0"),
+            ("-2000000000", "0"),
+            ("-1500000", "0"),
+            ("0", "0"),
+        ];
+        let mut results: Vec<PointResult> = npvs
+            .iter()
+            .enumerate()
+            .map(|(i, (m, a))| PointResult {
+                point: i,
+                values: grid.point(i).into_iter().map(str::to_string).collect(),
+                outcome: Ok(vec![figures("North, 1", m, a)]),
+            })
+            .collect();
+        results[4].outcome = Err("site[0].mining.uptime = 0 needs 0 < uptime ≤ 1".into());
+        (grid, results)
+    }
+
+    #[test]
+    fn csv_records() {
+        let (grid, results) = sample();
+        let mut text = csv_header(&grid);
+        for r in &results {
+            text.push_str(&csv_rows(r));
+        }
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn jsonl_records() {
+        let (grid, results) = sample();
+        let text: String = results.iter().map(|r| jsonl_rows(&grid, r)).collect();
+        for line in text.lines() {
+            serde_json::from_str::<serde_json::Value>(line).unwrap();
+        }
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn winner_map() {
+        let (grid, results) = sample();
+        insta::assert_snapshot!(table(
+            "Hand-built",
+            &grid,
+            &results,
+            Metric::Advantage,
+            false
+        ));
+    }
+
+    #[test]
+    fn compact_money() {
+        assert_eq!(compact(d("1234567890")), "1.2B");
+        assert_eq!(compact(d("-35149999")), "-35M");
+        assert_eq!(compact(d("617149999")), "617M");
+        assert_eq!(compact(d("9549999")), "9.5M");
+        assert_eq!(compact(d("12345")), "12k");
+        assert_eq!(compact(d("950.5")), "950"); // half-even: 950.5 → 950
+        assert_eq!(compact(d("-0.4")), "0");
+    }
+}
