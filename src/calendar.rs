@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use std::fmt;
 
 /// A calendar month, printed as `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
     pub year: i32,
     /// 1 … 12

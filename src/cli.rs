@@ -14,8 +14,9 @@ use hashpivot::render::csv::Csv;
 use hashpivot::render::json::{Json, Jsonl};
 use hashpivot::render::sweep::{self as sweep_out, Metric};
 use hashpivot::render::table::Table;
+use hashpivot::summary::Cache;
 use hashpivot::sweep::{Axis, Grid, PointResult, Shard};
-use hashpivot::{Override, Summary, evaluate_with};
+use hashpivot::{Override, Summary, evaluate_cached, evaluate_with};
 use std::io::{self, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -371,9 +372,11 @@ fn sweep(args: &SweepArgs) -> anyhow::Result<u8> {
     };
     let shard = args.shard.unwrap_or_default();
     let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
+    let cache = Cache::new();
     let evaluate = |&i: &usize| {
         let overrides = grid.overrides(fixed, i);
-        let summary = evaluate_with(&source.text, &overrides).map_err(|e| e.to_string());
+        let summary =
+            evaluate_cached(&source.text, &overrides, Some(&cache)).map_err(|e| e.to_string());
         PointResult::new(&grid, i, summary)
     };
     let mut failures = 0usize;

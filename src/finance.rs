@@ -7,27 +7,36 @@
 //! searches. IRR is a search: located quickly in `f64`, then confirmed (or,
 //! failing that, found) in exact decimals by the sign of the NPV.
 
-use crate::exact::{Checked, Growth, Overflow, nth_root};
+use crate::exact::{Checked, Growth, Overflow, nth_root_near};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use std::cmp::Ordering;
 
-/// Discount factors `(1 + r)^((i+1)/12)` for month indices 0 … months−1.
-#[derive(Debug, Clone)]
-pub struct Discount(Growth);
+/// Discount factors `1 / (1 + r)^((i+1)/12)` for month indices 0 … months−1.
+///
+/// Each factor is computed once per scenario (one division by the power,
+/// kept ≥ 1 by [`Growth`]), so an NPV is a sum of products. A factor
+/// beyond the decimal range's precision becomes 0, as MODEL.md says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discount {
+    factors: Vec<Decimal>,
+}
 
 impl Discount {
     pub fn new(annual_rate: Decimal, months: usize) -> Result<Discount, Overflow> {
-        Ok(Discount(Growth::monthly(
-            Decimal::ONE.plus(annual_rate)?,
-            months + 1,
-        )?))
+        let growth = Growth::monthly(Decimal::ONE.plus(annual_rate)?, months + 1)?;
+        let factors = (1..=months)
+            .map(|t| growth.unscale(Decimal::ONE, t))
+            .collect::<Result<_, _>>()?;
+        Ok(Discount { factors })
     }
 
-    /// Present value of `amount` paid at the end of month `i`. A factor
-    /// beyond the decimal range makes it 0, as MODEL.md says.
+    /// Present value of `amount` paid at the end of month `i`.
     pub fn present_value(&self, amount: Decimal, i: usize) -> Result<Decimal, Overflow> {
-        self.0.unscale(amount, i + 1)
+        if amount.is_zero() {
+            return Ok(Decimal::ZERO);
+        }
+        amount.times(self.factors.get(i).copied().unwrap_or_default())
     }
 
     /// `Σ amounts_i / (1 + r)^((i+1)/12)`.
@@ -113,8 +122,15 @@ pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
         return Ok(None);
     }
     let (lo, hi) = irr_bounds();
-    let sign_lo = npv_sign(cash_flows, lo)?;
-    let sign_hi = npv_sign(cash_flows, hi)?;
+    let flows: Option<Vec<f64>> = cash_flows.iter().map(|c| c.to_f64()).collect();
+    // The signs at the ends: from f64 where its margin makes them certain,
+    // else exactly.
+    let end_sign = |r: Decimal| match flows.as_deref().and_then(|f| certain_sign(f, r)) {
+        Some(sign) => Ok(sign),
+        None => npv_sign(cash_flows, r),
+    };
+    let sign_lo = end_sign(lo)?;
+    let sign_hi = end_sign(hi)?;
     if sign_lo == Ordering::Equal {
         return Ok(Some(lo));
     }
@@ -127,7 +143,9 @@ pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
 
     // Locate cheaply in f64, then prove in decimals that the NPV changes
     // sign within ±5e-10 of the candidate.
-    if let Some(candidate) = locate_in_f64(cash_flows)
+    if let Some(candidate) = flows
+        .as_deref()
+        .and_then(locate_in_f64)
         .and_then(Decimal::from_f64)
         .map(|r| r.round_dp(12))
     {
@@ -170,48 +188,69 @@ pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
 /// Both are positive multiples of the NPV, evaluated by Horner's rule.
 pub fn npv_sign(cash_flows: &[Decimal], r: Decimal) -> Result<Ordering, Overflow> {
     let base = Decimal::ONE.plus(r)?;
+    // The 12th root, from an f64 estimate refined in decimals.
+    let guess = base
+        .to_f64()
+        .map(|b| b.powf(1.0 / 12.0))
+        .and_then(Decimal::from_f64)
+        .unwrap_or(Decimal::ONE);
+    let root = nth_root_near(base, 12, guess)?;
     let mut s = Decimal::ZERO;
     if base >= Decimal::ONE {
-        let v = Decimal::ONE.over(nth_root(base, 12)?)?;
+        let v = Decimal::ONE.over(root)?;
         for cf in cash_flows.iter().rev() {
             s = s.times(v)?.plus(*cf)?;
         }
     } else {
-        let w = nth_root(base, 12)?;
         for cf in cash_flows {
-            s = s.times(w)?.plus(*cf)?;
+            s = s.times(root)?.plus(*cf)?;
         }
     }
     Ok(s.cmp(&Decimal::ZERO))
 }
 
-/// A candidate IRR by bisection in `f64`, the same scaled NPV as
-/// [`npv_sign`]. Only a starting point: the caller confirms it in decimals,
-/// so no float ever reaches a printed figure unchecked.
-fn locate_in_f64(cash_flows: &[Decimal]) -> Option<f64> {
-    let flows: Vec<f64> = cash_flows
-        .iter()
-        .map(|c| c.to_f64())
-        .collect::<Option<_>>()?;
-    let sign = |r: f64| -> f64 {
-        let base = 1.0 + r;
-        let mut s = 0.0;
-        if base >= 1.0 {
-            let v = base.powf(-1.0 / 12.0);
-            for cf in flows.iter().rev() {
-                s = s * v + cf;
-            }
-        } else {
-            let w = base.powf(1.0 / 12.0);
-            for cf in &flows {
-                s = s * w + cf;
-            }
+/// [`npv_sign`]'s scaled NPV in `f64`.
+fn scaled_npv_f64(flows: &[f64], r: f64) -> f64 {
+    let base = 1.0 + r;
+    let mut s = 0.0;
+    if base >= 1.0 {
+        let v = base.powf(-1.0 / 12.0);
+        for cf in flows.iter().rev() {
+            s = s * v + cf;
         }
-        s
-    };
+    } else {
+        let w = base.powf(1.0 / 12.0);
+        for cf in flows {
+            s = s * w + cf;
+        }
+    }
+    s
+}
+
+/// The sign of the NPV at `r` when the `f64` evaluation leaves no doubt:
+/// with every factor ≤ 1, Horner's rounding error is below
+/// `2·n·2^−53·Σ|CF|` (about 1.3e-13·Σ|CF| for 600 months), so a value
+/// beyond 1e-9·Σ|CF| has the sign of the exact one.
+fn certain_sign(flows: &[f64], r: Decimal) -> Option<Ordering> {
+    let s = scaled_npv_f64(flows, r.to_f64()?);
+    let magnitude: f64 = flows.iter().map(|c| c.abs()).sum();
+    if !s.is_finite() || !magnitude.is_finite() || s.abs() <= 1e-9 * magnitude {
+        return None;
+    }
+    Some(if s > 0.0 {
+        Ordering::Greater
+    } else {
+        Ordering::Less
+    })
+}
+
+/// A candidate IRR by bisection in `f64`, on the same scaled NPV as
+/// [`npv_sign`]. Only a starting point: the caller confirms it in
+/// decimals, so no float ever reaches a printed figure unchecked.
+fn locate_in_f64(flows: &[f64]) -> Option<f64> {
     let (mut a, mut b) = (-0.99_f64, 100.0_f64);
-    let sign_a = sign(a);
-    if sign_a == 0.0 || sign_a.signum() == sign(b).signum() {
+    let sign_a = scaled_npv_f64(flows, a);
+    if sign_a == 0.0 || sign_a.signum() == scaled_npv_f64(flows, b).signum() {
         return None;
     }
     for _ in 0..200 {
@@ -219,7 +258,7 @@ fn locate_in_f64(cash_flows: &[Decimal]) -> Option<f64> {
         if mid <= a || mid >= b {
             break;
         }
-        let s = sign(mid);
+        let s = scaled_npv_f64(flows, mid);
         if s == 0.0 {
             return Some(mid);
         }

@@ -122,8 +122,18 @@ pub fn evaluate(source: &str) -> Result<Summary, Error> {
 /// As [`evaluate`], with `--set` overrides applied before the checks; the
 /// summary lists them.
 pub fn evaluate_with(source: &str, overrides: &[Override]) -> Result<Summary, Error> {
+    evaluate_cached(source, overrides, None)
+}
+
+/// As [`evaluate_with`], reusing network projections from `cache` across
+/// calls that share them (a sweep's grid points).
+pub fn evaluate_cached(
+    source: &str,
+    overrides: &[Override],
+    cache: Option<&summary::Cache>,
+) -> Result<Summary, Error> {
     let scenario = scenario::parse_with_overrides(source, overrides).map_err(Error::Input)?;
-    let mut summary = summarize(&scenario).map_err(Error::Overflow)?;
+    let mut summary = summary::summarize_with(&scenario, cache).map_err(Error::Overflow)?;
     summary.overrides = overrides.to_vec();
     Ok(summary)
 }

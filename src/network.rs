@@ -31,16 +31,16 @@ pub fn subsidy_sats(epoch: u64) -> u64 {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NetworkMonth {
     pub grid: GridMonth,
-    /// `P_i`, USD per BTC.
-    pub price_usd: Decimal,
     /// `h_i`: the (fractional) height at the start of the month.
     pub height_start: Decimal,
     /// `B_i = days_i · 86400 / block_time_s`.
     pub blocks: Decimal,
     /// `R_i`: subsidy (split at halvings) plus fees, BTC.
     pub reward_btc: Decimal,
-    /// `hp_i`, USD per PH/s per day.
-    pub hashprice_usd_per_ph_day: Decimal,
+    /// `hp_i / price_usd`: the hashprice per USD of month-0 BTC price.
+    /// Everything here but this scale factor is independent of the price,
+    /// so one projection serves every price a sweep tries.
+    pub hashprice_per_price_usd: Decimal,
 }
 
 /// A halving inside the horizon.
@@ -50,7 +50,8 @@ pub struct Halving {
     pub month: YearMonth,
 }
 
-/// The network over the whole horizon.
+/// The network over the whole horizon, for any month-0 BTC price (the
+/// price only scales revenue and hashprice; see [`Network::hashprice`]).
 #[derive(Debug, Clone)]
 pub struct Network {
     pub months: Vec<NetworkMonth>,
@@ -60,11 +61,18 @@ pub struct Network {
     pub price_growth: Growth,
     /// `(1 + hashrate_growth_annual)^(i/12)`.
     pub hashrate_growth: Growth,
-    pub price_usd: Decimal,
     pub network_hashrate_ehs: Decimal,
 }
 
 impl Network {
+    /// `hp_i = (R_i / days_i) · P_i / (H_i · 1000)`, USD per PH/s per day, at
+    /// month-0 price `price_usd`.
+    pub fn hashprice(&self, price_usd: Decimal, i: usize) -> Result<Decimal, Overflow> {
+        price_usd.times(self.months[i].hashprice_per_price_usd)
+    }
+
+    /// Projects everything but the month-0 price (`bitcoin.price_usd` is
+    /// not read).
     pub fn project(bitcoin: &Bitcoin, start: YearMonth, months: u32) -> Result<Network, Overflow> {
         let n = months as usize;
         let grid = grid(start, months);
@@ -87,13 +95,12 @@ impl Network {
             let blocks = Decimal::from(g.days * 86_400).over(bitcoin.block_time_s)?;
             let reward_btc =
                 subsidy_btc(h0, h1)?.plus(blocks.times(bitcoin.fees_btc_per_block)?)?;
-            let price_usd = price_growth.scale(bitcoin.price_usd, i)?;
-            // hp_i = (R_i / days_i) · P_i / (H_i · 1000), with H_i = H_0·growth
+            // hp_i / P_0 = (R_i / days_i) · (P_i / P_0) / (H_i · 1000), with
+            // P_i = P_0·growth and H_i = H_0·growth.
             let per_day = reward_btc.over(Decimal::from(g.days))?;
-            let at_month0_hashrate = per_day
-                .times(price_usd)?
-                .over(bitcoin.network_hashrate_ehs.times(Decimal::ONE_THOUSAND)?)?;
-            let hashprice = hashrate_growth.unscale(at_month0_hashrate, i)?;
+            let at_month0 =
+                per_day.over(bitcoin.network_hashrate_ehs.times(Decimal::ONE_THOUSAND)?)?;
+            let hashprice = hashrate_growth.unscale(price_growth.scale(at_month0, i)?, i)?;
             for height in halving_heights_in(h0, h1) {
                 halvings.push(Halving {
                     height,
@@ -102,11 +109,10 @@ impl Network {
             }
             out.push(NetworkMonth {
                 grid: *g,
-                price_usd,
                 height_start: h0,
                 blocks,
                 reward_btc,
-                hashprice_usd_per_ph_day: hashprice,
+                hashprice_per_price_usd: hashprice,
             });
         }
         Ok(Network {
@@ -114,7 +120,6 @@ impl Network {
             halvings,
             price_growth,
             hashrate_growth,
-            price_usd: bitcoin.price_usd,
             network_hashrate_ehs: bitcoin.network_hashrate_ehs,
         })
     }
@@ -238,7 +243,7 @@ mod tests {
         b.fees_btc_per_block = d("0.05");
         let net = Network::project(&b, ym("2026-01"), 1).unwrap();
         assert_eq!(net.months[0].reward_btc, d("14173.2"));
-        assert_eq!(net.months[0].hashprice_usd_per_ph_day, d("45.72"));
+        assert_eq!(net.hashprice(b.price_usd, 0).unwrap(), d("45.72"));
         assert!(net.halvings.is_empty());
     }
 
@@ -252,9 +257,10 @@ mod tests {
         b.price_growth_annual = d("0.21");
         b.hashrate_growth_annual = d("0.44");
         let net = Network::project(&b, ym("2026-01"), 7).unwrap();
-        let m6 = &net.months[6];
-        assert!((m6.price_usd - d("110000")).abs() < d("1e-20"));
-        assert!((m6.hashprice_usd_per_ph_day - d("41.25")).abs() < d("1e-24"));
+        let p6 = net.price_growth.scale(b.price_usd, 6).unwrap();
+        assert!((p6 - d("110000")).abs() < d("1e-20"));
+        let hp6 = net.hashprice(b.price_usd, 6).unwrap();
+        assert!((hp6 - d("41.25")).abs() < d("1e-22"), "{hp6}");
     }
 
     #[test]

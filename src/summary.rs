@@ -13,7 +13,9 @@ use crate::network::{Halving, Network};
 use crate::scenario::{Ai, AiKind, Override, Scenario, Site};
 use crate::strategy::{MonthRow, ai, mine};
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 /// Arithmetic left the decimal range while computing a scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,8 +172,83 @@ pub struct Comparison {
     pub crossover_btc_price_usd: Option<Decimal>,
 }
 
+/// What a scenario's network and discounting depend on: everything but
+/// the month-0 BTC price and the sites. Grid points of a sweep that agree
+/// on these share one projection.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SharedKey {
+    price_growth_annual: Decimal,
+    network_hashrate_ehs: Decimal,
+    hashrate_growth_annual: Decimal,
+    fees_btc_per_block: Decimal,
+    block_height: u64,
+    block_time_s: Decimal,
+    start: YearMonth,
+    months: u32,
+    discount_rate: Decimal,
+}
+
+impl SharedKey {
+    fn of(s: &Scenario) -> SharedKey {
+        let b = &s.bitcoin;
+        SharedKey {
+            price_growth_annual: b.price_growth_annual,
+            network_hashrate_ehs: b.network_hashrate_ehs,
+            hashrate_growth_annual: b.hashrate_growth_annual,
+            fees_btc_per_block: b.fees_btc_per_block,
+            block_height: b.block_height,
+            block_time_s: b.block_time_s,
+            start: s.start,
+            months: s.months,
+            discount_rate: s.discount_rate,
+        }
+    }
+}
+
+/// The network projection and discount factors of a scenario.
+#[derive(Debug)]
+struct Shared {
+    network: Network,
+    discount: Discount,
+}
+
+/// Network projections kept for reuse across many evaluations of one
+/// scenario (a sweep's grid points), safe to share between threads. It
+/// holds a few dozen projections at most, so memory stays flat however
+/// large the grid.
+#[derive(Debug, Default)]
+pub struct Cache {
+    entries: Mutex<HashMap<SharedKey, Arc<Shared>>>,
+}
+
+const CACHE_ENTRIES: usize = 64;
+
+impl Cache {
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    fn get(&self, key: &SharedKey) -> Option<Arc<Shared>> {
+        self.entries.lock().ok()?.get(key).cloned()
+    }
+
+    fn put(&self, key: SharedKey, value: Arc<Shared>) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= CACHE_ENTRIES {
+                entries.clear();
+            }
+            entries.insert(key, value);
+        }
+    }
+}
+
 /// Computes the summary of a checked scenario.
 pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
+    summarize_with(scenario, None)
+}
+
+/// As [`summarize`], reusing network projections from `cache`.
+pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summary, ComputeError> {
     let fail = |during: String| {
         move |_: Overflow| ComputeError {
             scenario: scenario.name.clone(),
@@ -179,10 +256,27 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
         }
     };
     let months = scenario.months as usize;
-    let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
+    let key = SharedKey::of(scenario);
+    let shared = match cache.and_then(|c| c.get(&key)) {
+        Some(shared) => shared,
+        None => {
+            let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
+                .map_err(fail("the Bitcoin network projection".into()))?;
+            let discount = Discount::new(scenario.discount_rate, months)
+                .map_err(fail("the discount factors".into()))?;
+            let shared = Arc::new(Shared { network, discount });
+            if let Some(c) = cache {
+                c.put(key, Arc::clone(&shared));
+            }
+            shared
+        }
+    };
+    let (network, discount) = (&shared.network, &shared.discount);
+    let price_usd = scenario.bitcoin.price_usd;
+    let hashprice_usd_per_ph_day = (0..months)
+        .map(|i| network.hashprice(price_usd, i))
+        .collect::<Result<Vec<_>, _>>()
         .map_err(fail("the Bitcoin network projection".into()))?;
-    let discount = Discount::new(scenario.discount_rate, months)
-        .map_err(fail("the discount factors".into()))?;
 
     let mut sites = Vec::with_capacity(scenario.sites.len());
     for (index, site) in scenario.sites.iter().enumerate() {
@@ -192,14 +286,15 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
             .mining
             .as_ref()
             .map(|m| {
-                mine::project(site, m, &network).and_then(|rows| mine_summary(rows, &discount))
+                mine::project(site, m, network, price_usd)
+                    .and_then(|rows| mine_summary(rows, discount, price_usd))
             })
             .transpose()
             .map_err(fail(label("mine")))?;
         let ai = site
             .ai
             .as_ref()
-            .map(|a| ai_summary(site, a, &network, &discount))
+            .map(|a| ai_summary(site, a, network, discount, price_usd))
             .transpose()
             .map_err(fail(label("ai")))?;
         let comparison = match (&mine, &ai) {
@@ -220,18 +315,23 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
         scenario: scenario.name.clone(),
         start: scenario.start,
         months: scenario.months,
-        hashprice_usd_per_ph_day: network
-            .months
-            .iter()
-            .map(|m| m.hashprice_usd_per_ph_day)
-            .collect(),
-        halvings: network.halvings,
+        hashprice_usd_per_ph_day,
+        halvings: network.halvings.clone(),
         sites,
         overrides: Vec::new(),
     })
 }
 
-fn outcome(rows: Vec<MonthRow>, discount: &Discount) -> Result<Outcome, Overflow> {
+/// The inputs each NPV is a line in.
+#[derive(Debug, Clone, Copy)]
+struct Prices {
+    /// The month-0 BTC price.
+    btc_usd: Decimal,
+    /// The lease (USD per kW-month) or GPU-hour rate; 0 for mining.
+    ai_rate: Decimal,
+}
+
+fn outcome(rows: Vec<MonthRow>, discount: &Discount, prices: Prices) -> Result<Outcome, Overflow> {
     let mut monthly = Vec::with_capacity(rows.len());
     let mut cumulative = Decimal::ZERO;
     for r in &rows {
@@ -248,18 +348,16 @@ fn outcome(rows: Vec<MonthRow>, discount: &Discount) -> Result<Outcome, Overflow
         });
     }
     let cash_flows: Vec<Decimal> = monthly.iter().map(|m| m.cash_flow_usd).collect();
-    // NPV = slope · x + intercept, with the intercept summed directly from
-    // the cash flows less the x-dependent revenue (no cancellation).
-    let line = |coef: fn(&MonthRow) -> Decimal, revenue: fn(&MonthRow) -> Decimal| {
+    let npv_usd = discount.npv(cash_flows.iter().copied())?;
+    // NPV = slope · x + intercept for x the month-0 BTC price (mining
+    // revenue is price_usd · price_coef) or the AI rate (ai revenue is
+    // rate · rate_coef); the intercept is what the NPV is without that
+    // revenue.
+    let line = |coef: fn(&MonthRow) -> Decimal, x: Decimal| {
+        let slope = discount.npv(rows.iter().map(coef))?;
         Ok::<_, Overflow>(Line {
-            slope: discount.npv(rows.iter().map(coef))?,
-            intercept: discount.npv(
-                cash_flows
-                    .iter()
-                    .zip(&rows)
-                    .map(|(cf, r)| cf.minus(revenue(r)))
-                    .collect::<Result<Vec<_>, _>>()?,
-            )?,
+            slope,
+            intercept: npv_usd.minus(x.times(slope)?)?,
         })
     };
     Ok(Outcome {
@@ -268,18 +366,26 @@ fn outcome(rows: Vec<MonthRow>, discount: &Discount) -> Result<Outcome, Overflow
         opex_usd: sum(monthly.iter().map(|m| m.opex_usd))?,
         capex_usd: sum(monthly.iter().map(|m| m.capex_usd))?,
         net_cash_usd: cumulative,
-        npv_usd: discount.npv(cash_flows.iter().copied())?,
+        npv_usd,
         irr: irr(&cash_flows)?,
         payback_months: payback_months(&cash_flows)?,
         btc_mined: sum(monthly.iter().map(|m| m.btc_mined))?,
-        price_line: line(|r| r.price_coef, |r| r.mining_revenue_usd)?,
-        rate_line: line(|r| r.rate_coef, |r| r.ai_revenue_usd)?,
+        price_line: line(|r| r.price_coef, prices.btc_usd)?,
+        rate_line: line(|r| r.rate_coef, prices.ai_rate)?,
         monthly,
     })
 }
 
-fn mine_summary(rows: Vec<MonthRow>, discount: &Discount) -> Result<MineSummary, Overflow> {
-    let outcome = outcome(rows, discount)?;
+fn mine_summary(
+    rows: Vec<MonthRow>,
+    discount: &Discount,
+    price_usd: Decimal,
+) -> Result<MineSummary, Overflow> {
+    let prices = Prices {
+        btc_usd: price_usd,
+        ai_rate: Decimal::ZERO,
+    };
+    let outcome = outcome(rows, discount, prices)?;
     let btc = outcome.btc_mined;
     // MODEL.md: breakeven price and costs per BTC are null when nothing is
     // mined.
@@ -311,9 +417,21 @@ fn ai_summary(
     ai_spec: &Ai,
     network: &Network,
     discount: &Discount,
+    price_usd: Decimal,
 ) -> Result<AiSummary, Overflow> {
-    let rows = ai::project(site, ai_spec, network)?;
-    let outcome = outcome(rows, discount)?;
+    let rows = ai::project(site, ai_spec, network, price_usd)?;
+    let ai_rate = match ai_spec.kind {
+        AiKind::Colocation {
+            lease_usd_per_kw_month,
+            ..
+        } => lease_usd_per_kw_month,
+        AiKind::GpuCloud { gpu_hour_usd, .. } => gpu_hour_usd,
+    };
+    let prices = Prices {
+        btc_usd: price_usd,
+        ai_rate,
+    };
+    let outcome = outcome(rows, discount, prices)?;
     Ok(AiSummary {
         offer: match ai_spec.kind {
             AiKind::Colocation { .. } => Offer::Colocation,

@@ -30,11 +30,17 @@ pub fn ramp_share(k: u64, ramp_months: u64) -> Result<Decimal, Overflow> {
     Decimal::from(k + 1).over(Decimal::from(ramp_months))
 }
 
-pub fn project(site: &Site, ai: &Ai, net: &Network) -> Result<Vec<MonthRow>, Overflow> {
+/// `price_usd` is the month-0 BTC price (for mining during the build).
+pub fn project(
+    site: &Site,
+    ai: &Ai,
+    net: &Network,
+    price_usd: Decimal,
+) -> Result<Vec<MonthRow>, Overflow> {
     let months = net.months.len();
     let g = ai.build_months;
     let rig = match (&site.mining, ai.mine_during_build) {
-        (Some(mining), true) => Some(MiningRig::new(site, mining, net)?),
+        (Some(mining), true) => Some(MiningRig::new(site, mining, net, price_usd)?),
         _ => None,
     };
     let build_capex = if g == 0 {
@@ -180,7 +186,7 @@ mod tests {
         // Ramp 4 months: live month k=0 (i=3) has 1/4 of 10,000 kW at
         // $150 = 375,000; k=1 → 750,000; k=3 → 1,500,000 (full).
         let ai = colocation(3, 4);
-        let rows = project(&site_with(ai.clone()), &ai, &network(8)).unwrap();
+        let rows = project(&site_with(ai.clone()), &ai, &network(8), d("100000")).unwrap();
         assert_eq!(rows[0].capex_usd, d("30000000"));
         assert_eq!(rows[2].capex_usd, d("30000000"));
         assert_eq!(rows[2].revenue_usd().unwrap(), Decimal::ZERO);
@@ -201,7 +207,7 @@ mod tests {
         // for live months 0-11; from 12, · 1.03 = 1,545,000; from 24,
         // · 1.03² = 1,591,350. Conversion capex all in month 0.
         let ai = colocation(0, 0);
-        let rows = project(&site_with(ai.clone()), &ai, &network(25)).unwrap();
+        let rows = project(&site_with(ai.clone()), &ai, &network(25), d("100000")).unwrap();
         assert_eq!(rows[0].capex_usd, d("90000000"));
         assert_eq!(rows[11].ai_revenue_usd, d("1500000"));
         assert_eq!(rows[12].ai_revenue_usd, d("1545000"));
@@ -213,7 +219,7 @@ mod tests {
         // build_months 6 ≥ months 4: four construction months at 90M / 6
         // = 15M each (60M charged of 90M), no revenue, and no go-live.
         let ai = colocation(6, 0);
-        let rows = project(&site_with(ai.clone()), &ai, &network(4)).unwrap();
+        let rows = project(&site_with(ai.clone()), &ai, &network(4), d("100000")).unwrap();
         assert_eq!(rows.len(), 4);
         assert!(rows.iter().all(|r| r.capex_usd == d("15000000")));
         assert!(rows.iter().all(|r| r.revenue_usd().unwrap().is_zero()));
@@ -228,7 +234,7 @@ mod tests {
         // 50,000: see mine.rs) but pay the conversion, not the 3M refresh.
         let mut ai = colocation(2, 0);
         ai.mine_during_build = true;
-        let rows = project(&site_with(ai.clone()), &ai, &network(3)).unwrap();
+        let rows = project(&site_with(ai.clone()), &ai, &network(3), d("100000")).unwrap();
         assert_eq!(rows[0].btc_mined, d("12.5685"));
         assert_eq!(rows[0].power_cost_usd, d("601920"));
         assert_eq!(rows[0].opex_usd, d("50000"));
@@ -245,7 +251,7 @@ mod tests {
         // At month 6 (Dec 2026) the rate is 2 · 0.81^(6/12) = 2 · 0.9 = 1.8
         // exactly: 372,000 · 1.8 = 669,600 USD.
         let ai = gpu_cloud();
-        let rows = project(&site_with(ai.clone()), &ai, &network(7)).unwrap();
+        let rows = project(&site_with(ai.clone()), &ai, &network(7), d("100000")).unwrap();
         assert_eq!(rows[0].capex_usd, d("1000000"));
         assert_eq!(rows[1].capex_usd, d("25000000"));
         assert_eq!(rows[1].power_cost_usd, d("46425.6"));

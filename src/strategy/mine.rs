@@ -16,10 +16,17 @@ pub struct MiningRig {
     metered_mw: Decimal,
     power_price: Decimal,
     opex: Decimal,
+    /// The month-0 BTC price.
+    price_usd: Decimal,
 }
 
 impl MiningRig {
-    pub fn new(site: &Site, mining: &Mining, net: &Network) -> Result<MiningRig, Overflow> {
+    pub fn new(
+        site: &Site,
+        mining: &Mining,
+        net: &Network,
+        price_usd: Decimal,
+    ) -> Result<MiningRig, Overflow> {
         // T TH/s over H EH/s = T / (H · 10^6) of the network.
         let share_at_month0 = mining
             .hashrate_ths
@@ -31,6 +38,7 @@ impl MiningRig {
             metered_mw: mining.it_mw.times(mining.pue)?.times(mining.uptime)?,
             power_price: site.power_price_usd_per_mwh,
             opex: mining.opex_usd_per_month,
+            price_usd,
         })
     }
 
@@ -46,7 +54,7 @@ impl MiningRig {
         let energy_mwh = self.metered_mw.times(Decimal::from(m.grid.hours()))?;
         Ok(MonthRow {
             btc_mined: btc,
-            mining_revenue_usd: net.price_usd.times(price_coef)?,
+            mining_revenue_usd: self.price_usd.times(price_coef)?,
             power_cost_usd: energy_mwh.times(self.power_price)?,
             opex_usd: self.opex,
             price_coef,
@@ -56,8 +64,14 @@ impl MiningRig {
 }
 
 /// Every month of the horizon mines; `capex_usd` is spent in month 0.
-pub fn project(site: &Site, mining: &Mining, net: &Network) -> Result<Vec<MonthRow>, Overflow> {
-    let rig = MiningRig::new(site, mining, net)?;
+/// `price_usd` is the month-0 BTC price.
+pub fn project(
+    site: &Site,
+    mining: &Mining,
+    net: &Network,
+    price_usd: Decimal,
+) -> Result<Vec<MonthRow>, Overflow> {
+    let rig = MiningRig::new(site, mining, net, price_usd)?;
     (0..net.months.len())
         .map(|i| {
             let mut row = rig.month(net, i)?;
@@ -130,7 +144,7 @@ pub(crate) mod tests {
         // = 601,920 USD. Opex 50,000; capex 3,000,000 in month 0.
         let net = network(2);
         let m = mining();
-        let rows = project(&site(m.clone()), &m, &net).unwrap();
+        let rows = project(&site(m.clone()), &m, &net, d("100000")).unwrap();
         assert_eq!(rows[0].btc_mined, d("12.5685"));
         assert_eq!(rows[0].revenue_usd().unwrap(), d("1256850"));
         assert_eq!(rows[0].power_cost_usd, d("601920"));

@@ -1,0 +1,102 @@
+//! `run` over several files and folders: order kept, bad files reported
+//! while good ones print, JSON arrays and JSON lines.
+
+mod common;
+
+use common::{hashpivot, text};
+use std::path::PathBuf;
+
+fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    for (file, body) in files {
+        std::fs::write(dir.join(file), body).unwrap();
+    }
+    dir
+}
+
+fn shipped(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn a_folder_runs_its_scenarios_in_name_order() {
+    let out = hashpivot(&["run", "scenarios", "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    let body = text(&out.stdout);
+    let names: Vec<&str> = body.lines().map(|l| l.split('"').nth(3).unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "GPU cloud conversion (H100 class)",
+            "Through the 2028 halving",
+            "Lake Mariner: mine or lease to AI",
+            "Three-site portfolio"
+        ]
+    );
+}
+
+#[test]
+fn a_folder_always_gives_a_json_array() {
+    let dir = folder("one", &[("a.toml", &shipped("lake-mariner.toml"))]);
+    let out = hashpivot(&["run", dir.to_str().unwrap(), "--format", "json"]);
+    assert!(text(&out.stdout).starts_with("[\n"));
+}
+
+#[test]
+fn one_bad_file_in_a_folder() {
+    let dir = folder(
+        "mixed",
+        &[
+            ("a.toml", &shipped("lake-mariner.toml")),
+            ("b.toml", "format = 2\n"),
+            ("c.toml", &shipped("halving-2028.toml")),
+            ("notes.txt", "not a scenario"),
+        ],
+    );
+    let out = hashpivot(&["run", dir.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(text(&out.stdout).lines().count(), 2);
+    let b = dir.join("b.toml");
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: format = 2 is not supported: this hashpivot reads scenario format 1\n --> {}:1:10\n  |\n1 | format = 2\n  |          ^\n",
+            b.display()
+        )
+    );
+}
+
+#[test]
+fn a_folder_with_no_scenarios_is_an_error() {
+    let dir = folder("empty", &[("readme.md", "nothing here")]);
+    let out = hashpivot(&["run", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "error: {} is a folder with no scenario (*.toml) in it\n",
+            dir.display()
+        )
+    );
+}
+
+#[test]
+fn the_table_ends_with_a_comparison() {
+    let out = hashpivot(&[
+        "run",
+        "scenarios/lake-mariner.toml",
+        "scenarios/portfolio.toml",
+    ]);
+    let table = text(&out.stdout);
+    let comparison = &table[table.find("\nComparison\n").unwrap()..];
+    // One row per scenario and site: Lake Mariner, then the three sites.
+    for site in ["Lake Mariner", "Rockdale", "Niagara", "Alberta"] {
+        assert!(comparison.contains(site), "{site}");
+    }
+    for line in table.lines() {
+        assert!(line.chars().count() <= 100, "{line}");
+    }
+}
