@@ -29,6 +29,29 @@ fn portfolio_600_months_20_sites(bencher: divan::Bencher) {
     bencher.bench(|| hashpivot::evaluate(divan::black_box(&text)).map(|s| s.sites.len()));
 }
 
+/// A 100 × 100 sweep (hashrate growth × month-0 price) of the shipped
+/// 120-month, one-site scenario, on one thread: 10,000 evaluations with
+/// every figure including both IRRs, sharing network projections as the
+/// CLI does.
+#[divan::bench(sample_count = 3)]
+fn sweep_100_by_100(bencher: divan::Bencher) {
+    use hashpivot::sweep::{Axis, Grid};
+    let text = include_str!("../scenarios/lake-mariner.toml");
+    let grid = Grid::new(vec![
+        Axis::parse("bitcoin.hashrate_growth_annual=0..0.8:100").unwrap(),
+        Axis::parse("bitcoin.price_usd=40000..200000:100").unwrap(),
+    ])
+    .unwrap();
+    bencher.bench(|| {
+        let cache = hashpivot::summary::Cache::new();
+        (0..grid.len())
+            .filter(|&i| {
+                hashpivot::evaluate_cached(text, &grid.overrides(&[], i), Some(&cache)).is_ok()
+            })
+            .count()
+    });
+}
+
 fn portfolio(sites: usize) -> String {
     let mut text = String::from(
         "format = 1\nname = \"bench\"\nstart = \"2026-01\"\nmonths = 600\n\n[bitcoin]\n\
