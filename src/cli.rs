@@ -1,17 +1,21 @@
 //! The command line: parse arguments, read scenario files, print what the
 //! library computes, and map the outcome to an exit code.
 //!
-//! Exit codes: 0 success; 1 a check found a difference (reserved for the
-//! regression mode); 2 any error: bad input, usage, I/O.
+//! Exit codes: 0 success; 1 `check` or `diff` found a difference; 2 any
+//! error: bad input, usage, I/O (it outranks 1).
 //! Summaries are rendered whole and written once, so a failure never leaves
 //! half an answer; sweeps stream their records in point order. A closed
 //! pipe (`| head`) ends the program quietly.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
+use hashpivot::compare::{Report, ScenarioResult, Tolerance, Verdict, compare, summaries};
+use hashpivot::exact_json::Json;
+use hashpivot::golden;
 use hashpivot::render::Renderer;
 use hashpivot::render::csv::Csv;
-use hashpivot::render::json::{Json, Jsonl};
+use hashpivot::render::json::{Json as JsonRenderer, Jsonl};
+use hashpivot::render::report as report_out;
 use hashpivot::render::sweep::{self as sweep_out, Metric};
 use hashpivot::render::table::Table;
 use hashpivot::summary::Cache;
@@ -46,6 +50,71 @@ enum Command {
     },
     /// Evaluate one scenario over a grid of one or two varied keys.
     Sweep(SweepArgs),
+    /// Compare each scenario's summary with its golden file (NAME.golden.json
+    /// beside NAME.toml): exit 0 when all match, 1 when any figure moved or a
+    /// golden is missing, 2 when a scenario fails to load.
+    Check(CheckArgs),
+    /// Compare two saved outputs of `run --format json` (objects or arrays;
+    /// scenarios matched by name), with the same report and exit codes.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct Tolerances {
+    /// A figure also passes when it moved by at most X (in its own unit).
+    #[arg(long = "abs", value_name = "X", value_parser = decimal_arg)]
+    abs: Option<rust_decimal::Decimal>,
+    /// A figure also passes when it moved by at most Y × |old| (0.001 is
+    /// 0.1 %).
+    #[arg(long = "rel", value_name = "Y", value_parser = decimal_arg)]
+    rel: Option<rust_decimal::Decimal>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
+}
+
+fn decimal_arg(text: &str) -> Result<rust_decimal::Decimal, String> {
+    hashpivot::scenario::literal::parse_decimal(text)
+        .ok()
+        .filter(|d| !d.is_sign_negative())
+        .ok_or_else(|| format!("{text:?} is not a decimal number ≥ 0"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    /// One line per moved figure, then a summary line.
+    Text,
+    /// The same report as JSON, for CI annotations.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Scenario files (TOML) or folders of them.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<String>,
+    /// Keep golden files in DIR (as DIR/NAME.golden.json) instead of beside
+    /// each scenario.
+    #[arg(long, value_name = "DIR")]
+    golden_dir: Option<PathBuf>,
+    /// Rewrite the golden files (atomically) and print what changed; a
+    /// scenario that fails to load keeps its golden untouched.
+    #[arg(long)]
+    update: bool,
+    #[command(flatten)]
+    tolerances: Tolerances,
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// The earlier output (`run --format json`, or a golden file).
+    #[arg(value_name = "OLD.json")]
+    old: String,
+    /// The later output.
+    #[arg(value_name = "NEW.json")]
+    new: String,
+    #[command(flatten)]
+    tolerances: Tolerances,
 }
 
 #[derive(Debug, clap::Args)]
@@ -155,6 +224,8 @@ pub fn run() -> ExitCode {
         Command::Run(args) => run_scenarios(&args),
         Command::Validate { paths, overrides } => validate(&paths, &overrides.set),
         Command::Sweep(args) => sweep(&args),
+        Command::Check(args) => check(&args),
+        Command::Diff(args) => diff(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -172,10 +243,13 @@ struct Source {
     text: String,
 }
 
+/// One input: the path it came from, and its text or why it has none.
+type Input = (String, Result<Source, String>);
+
 /// The scenarios the paths name, in order: a folder gives its `*.toml`
 /// files in name order. A path that cannot be read is an `Err` with its
 /// rendered message, in its place.
-fn sources(paths: &[String]) -> (Vec<Result<Source, String>>, bool) {
+fn sources(paths: &[String]) -> (Vec<Input>, bool) {
     let mut out = Vec::new();
     let mut any_folder = false;
     for path in paths {
@@ -183,14 +257,24 @@ fn sources(paths: &[String]) -> (Vec<Result<Source, String>>, bool) {
         if path != "-" && p.is_dir() {
             any_folder = true;
             match folder_scenarios(p) {
-                Ok(files) if files.is_empty() => out.push(Err(format!(
-                    "error: {path} is a folder with no scenario (*.toml) in it\n"
-                ))),
-                Ok(files) => out.extend(files.iter().map(|f| read_source(&f.to_string_lossy()))),
-                Err(e) => out.push(Err(format!("error: cannot read folder {path}: {e}\n"))),
+                Ok(files) if files.is_empty() => out.push((
+                    path.clone(),
+                    Err(format!(
+                        "error: {path} is a folder with no scenario (*.toml) in it\n"
+                    )),
+                )),
+                Ok(files) => out.extend(files.iter().map(|f| {
+                    let file = f.to_string_lossy().into_owned();
+                    let source = read_source(&file);
+                    (file, source)
+                })),
+                Err(e) => out.push((
+                    path.clone(),
+                    Err(format!("error: cannot read folder {path}: {e}\n")),
+                )),
             }
         } else {
-            out.push(read_source(path));
+            out.push((path.clone(), read_source(path)));
         }
     }
     (out, any_folder)
@@ -269,7 +353,7 @@ fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Ve
 fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
     let (inputs, any_folder) = sources(&args.paths);
     let overrides = &args.overrides.set;
-    let results = parallel_map(&inputs, |input| match input {
+    let results = parallel_map(&inputs, |(_, input)| match input {
         Ok(source) => evaluate_source(source, overrides),
         Err(message) => Err(message.clone()),
     });
@@ -290,7 +374,7 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
             monthly: args.monthly,
             color,
         }),
-        Format::Json => Box::new(Json {
+        Format::Json => Box::new(JsonRenderer {
             monthly: args.monthly,
         }),
         Format::Jsonl => Box::new(Jsonl {
@@ -314,18 +398,14 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
 
 fn validate(paths: &[String], overrides: &[Override]) -> anyhow::Result<u8> {
     let (inputs, _) = sources(paths);
-    let results = parallel_map(&inputs, |input| match input {
-        Ok(source) => evaluate_source(source, overrides).map(|_| source.origin.clone()),
+    let results = parallel_map(&inputs, |(_, input)| match input {
+        Ok(source) => evaluate_source(source, overrides),
         Err(message) => Err(message.clone()),
     });
     let mut failed = false;
-    for (input, result) in inputs.iter().zip(results) {
+    for ((path, _), result) in inputs.iter().zip(results) {
         match result {
-            Ok(_) => {
-                let origin = input.as_ref().map_or("", |s| s.origin.as_str());
-                let shown = if origin == "<stdin>" { "-" } else { origin };
-                write_stdout(format!("ok {shown}\n").as_bytes())?;
-            }
+            Ok(_) => write_stdout(format!("ok {path}\n").as_bytes())?,
             Err(message) => {
                 eprint!("{message}");
                 failed = true;
@@ -441,6 +521,154 @@ fn sweep(args: &SweepArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_INPUT);
     }
     Ok(EXIT_OK)
+}
+
+/// The golden file of a scenario file: `NAME.golden.json` beside it, or in
+/// `dir`.
+fn golden_path(scenario: &str, dir: Option<&Path>) -> PathBuf {
+    let path = Path::new(scenario);
+    let stem = path
+        .file_stem()
+        .map_or_else(|| scenario.into(), |s| s.to_string_lossy());
+    let name = format!("{stem}.golden.json");
+    match dir {
+        Some(d) => d.join(name),
+        None => path.with_file_name(name),
+    }
+}
+
+fn tolerance(t: &Tolerances) -> Tolerance {
+    Tolerance {
+        abs: t.abs,
+        rel: t.rel,
+    }
+}
+
+fn print_report(report: &Report, format: ReportFormat) -> anyhow::Result<u8> {
+    let bytes = match format {
+        ReportFormat::Text => report_out::text(report).into_bytes(),
+        ReportFormat::Json => report_out::json(report),
+    };
+    write_stdout(&bytes)?;
+    Ok(report.exit_code())
+}
+
+fn check(args: &CheckArgs) -> anyhow::Result<u8> {
+    let (inputs, _) = sources(&args.paths);
+    let summaries = parallel_map(&inputs, |(path, input)| match input {
+        Ok(_) if path == "-" => Err(
+            "error: check compares files with their golden files: give a path, not -\n".to_string(),
+        ),
+        Ok(source) => evaluate_source(source, &[]),
+        Err(message) => Err(message.clone()),
+    });
+    let tolerance = tolerance(&args.tolerances);
+    let mut report = Report::default();
+    for ((path, _), summary) in inputs.iter().zip(summaries) {
+        let summary = match summary {
+            Ok(s) => s,
+            Err(message) => {
+                eprint!("{message}");
+                report.errors.push((path.clone(), message));
+                continue;
+            }
+        };
+        let golden = golden_path(path, args.golden_dir.as_deref());
+        let current = Json::parse(&String::from_utf8_lossy(
+            &JsonRenderer::default().render(std::slice::from_ref(&summary), false),
+        ))?;
+        let stored = match std::fs::read_to_string(&golden) {
+            Ok(text) => match golden::read(&text) {
+                Ok(json) => Some(json),
+                Err(why) if args.update => {
+                    eprintln!("note: replacing {}: {why}", golden.display());
+                    None
+                }
+                Err(why) => {
+                    let message = format!("error: {}: {why}\n", golden.display());
+                    eprint!("{message}");
+                    report.errors.push((golden.display().to_string(), message));
+                    continue;
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => {
+                let message = format!("error: cannot read {}: {e}\n", golden.display());
+                eprint!("{message}");
+                report.errors.push((golden.display().to_string(), message));
+                continue;
+            }
+        };
+        let findings = stored
+            .as_ref()
+            .map(|old| compare(old, &current, &tolerance));
+        let verdict = if args.update {
+            write_atomically(&golden, |w| w.write_all(&golden::write(&summary)))?;
+            Verdict::Updated(findings.unwrap_or_default())
+        } else {
+            match findings {
+                None => Verdict::MissingGolden(golden.display().to_string()),
+                Some(f) if f.is_empty() => Verdict::Same,
+                Some(f) => Verdict::Changed(f),
+            }
+        };
+        report.results.push(ScenarioResult {
+            scenario: summary.scenario.clone(),
+            verdict,
+        });
+    }
+    print_report(&report, args.tolerances.format)
+}
+
+fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
+    let mut report = Report::default();
+    let read = |path: &str, report: &mut Report| -> Option<Json> {
+        let text = match read_source(path) {
+            Ok(s) => s.text,
+            Err(message) => {
+                eprint!("{message}");
+                report.errors.push((path.to_string(), message));
+                return None;
+            }
+        };
+        match Json::parse(&text) {
+            Ok(j) => Some(j),
+            Err(e) => {
+                let message = format!("error: {path} is not valid JSON: {e}\n");
+                eprint!("{message}");
+                report.errors.push((path.to_string(), message));
+                None
+            }
+        }
+    };
+    let (old, new) = (read(&args.old, &mut report), read(&args.new, &mut report));
+    let (Some(old), Some(new)) = (old, new) else {
+        return print_report(&report, args.tolerances.format);
+    };
+    let tolerance = tolerance(&args.tolerances);
+    let (old, new) = (summaries(&old), summaries(&new));
+    for (name, before) in &old {
+        let verdict = match new.iter().find(|(n, _)| n == name) {
+            Some((_, after)) => match compare(before, after, &tolerance) {
+                f if f.is_empty() => Verdict::Same,
+                f => Verdict::Changed(f),
+            },
+            None => Verdict::Vanished,
+        };
+        report.results.push(ScenarioResult {
+            scenario: name.clone(),
+            verdict,
+        });
+    }
+    for (name, _) in &new {
+        if !old.iter().any(|(n, _)| n == name) {
+            report.results.push(ScenarioResult {
+                scenario: name.clone(),
+                verdict: Verdict::Appeared,
+            });
+        }
+    }
+    print_report(&report, args.tolerances.format)
 }
 
 /// `NO_COLOR` set to anything but the empty string turns colour off

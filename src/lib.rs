@@ -16,15 +16,21 @@
 //!   breakevens;
 //! - [`summary`]: one scenario's answer, unrounded;
 //! - [`render`]: that answer as bytes, rounded once;
-//! - [`exact`]: checked decimal arithmetic and fractional powers.
+//! - [`exact`]: checked decimal arithmetic and fractional powers;
+//! - [`sweep`]: grids of overrides over one scenario;
+//! - [`golden`], [`exact_json`] and [`compare`]: stored summaries, read
+//!   exactly, and what moved between two of them.
 //!
 //! `../shared/MODEL.md` in the project's workspace is the normative
 //! contract; `docs/model.md` explains it in plainer words.
 
 pub mod calendar;
+pub mod compare;
 pub mod diagnostic;
 pub mod exact;
+pub mod exact_json;
 pub mod finance;
+pub mod golden;
 pub mod network;
 pub mod render;
 pub mod scenario;

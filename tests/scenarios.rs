@@ -1,6 +1,6 @@
-//! The shipped scenarios: each has a golden summary (read by a person and
-//! cross-checked against tools/reference.py, an independent implementation
-//! of MODEL.md) and runs in every format.
+//! The shipped scenarios: each has a golden file (its summary read by a
+//! person and cross-checked against tools/reference.py, an independent
+//! implementation of MODEL.md) and runs in every format.
 
 mod common;
 
@@ -22,15 +22,17 @@ fn scenarios() -> Vec<PathBuf> {
 }
 
 #[test]
-fn every_scenario_matches_its_golden_summary() {
+fn every_scenario_has_a_golden_file_that_check_accepts() {
     for toml in scenarios() {
-        let golden = toml.with_extension("golden.json");
-        let want = std::fs::read_to_string(&golden)
-            .unwrap_or_else(|_| panic!("{} has no golden file", toml.display()));
-        let out = hashpivot(&["run", toml.to_str().unwrap(), "--format", "json"]);
-        assert_eq!(out.status.code(), Some(0), "{}", toml.display());
-        assert_eq!(text(&out.stdout), want, "{} moved", toml.display());
+        assert!(
+            toml.with_extension("golden.json").exists(),
+            "{} has no golden file",
+            toml.display()
+        );
     }
+    // .ci/run also runs this, through the built binary.
+    let out = hashpivot(&["check", "scenarios"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
 #[test]

@@ -42,6 +42,29 @@ impl Renderer for Json {
     }
 }
 
+/// A golden file: `{"hashpivot": version, "format": format, "summary": …}`,
+/// the summary as `--format json` prints it (without monthly rows).
+pub fn golden_document(summary: &Summary, version: &str, format: i128) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Golden<'a> {
+        hashpivot: &'a str,
+        format: i128,
+        summary: Doc<'a>,
+    }
+    let golden = Golden {
+        hashpivot: version,
+        format,
+        summary: Doc {
+            summary,
+            monthly: false,
+        },
+    };
+    // As above: our own types always serialize.
+    let mut out = serde_json::to_vec_pretty(&golden).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 /// `--format jsonl`: one summary object per line, whatever the count.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Jsonl {

@@ -7,6 +7,7 @@
 
 pub mod csv;
 pub mod json;
+pub mod report;
 pub mod sweep;
 pub mod table;
 
