@@ -26,6 +26,9 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
 }
 
+/// Source lines longer than this many characters are shown in part.
+const MAX_LINE: usize = 100;
+
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Option<Range<usize>>) -> Diagnostic {
         Diagnostic {
@@ -80,12 +83,33 @@ impl Diagnostic {
             out.push_str(&format!("{gutter}--> {origin}:{line_no}:{col}\n"));
         }
         out.push_str(&format!("{gutter} |\n"));
-        out.push_str(&format!("{:>w$} | {line_text}\n", number, w = gutter.len()));
-        let pad: String = line_text
+        // A very long line (minified or generated text) is shown as a
+        // window around the column.
+        let chars: Vec<char> = line_text.chars().collect();
+        let (from, to) = if chars.len() > MAX_LINE {
+            let from = (col - 1).saturating_sub(MAX_LINE / 3);
+            (from, (from + MAX_LINE).min(chars.len()))
+        } else {
+            (0, chars.len())
+        };
+        let lead = if from > 0 { "…" } else { "" };
+        let tail = if to < chars.len() { "…" } else { "" };
+        let shown: String = chars[from..to].iter().collect();
+        out.push_str(&format!(
+            "{:>w$} | {lead}{shown}{tail}\n",
+            number,
+            w = gutter.len()
+        ));
+        let pad: String = lead
             .chars()
-            .take(col - 1)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .map(|_| ' ')
+            .chain(
+                chars[from..(col - 1).min(to)]
+                    .iter()
+                    .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+            )
             .collect();
+        let width = width.min(to.saturating_sub(col - 1)).max(1);
         out.push_str(&format!("{gutter} | {pad}{}\n", "^".repeat(width)));
         out
     }
@@ -153,6 +177,20 @@ mod tests {
             d.render_combined("f.toml", text, 5),
             "error: m\n --> override of f.toml\n  |\n  | --set site[0].ai.pue=0.5\n  |                      ^^^\n"
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_column() {
+        let source = format!("x = [{}]", "1, ".repeat(200));
+        let start = 400;
+        let d = Diagnostic::new("m", Some(start..start + 1));
+        let text = d.render("f", &source);
+        let lines: Vec<&str> = text.lines().collect();
+        // The window starts 33 characters before column 401, with an ellipsis.
+        assert!(lines[3].starts_with("1 | …"));
+        assert_eq!(lines[3].chars().count(), "1 | ".len() + 1 + 100 + 1);
+        let caret = lines[4].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[3].chars().nth(caret), source[start..].chars().next());
     }
 
     #[test]
