@@ -12,7 +12,9 @@ use common::{hashpivot, text};
 use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("corpus").join(name);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("corpus")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -21,7 +23,10 @@ fn scratch(name: &str) -> PathBuf {
 /// Runs `hashpivot ARGS -o FILE` and checks everything bad input must get.
 #[track_caller]
 fn rejects(args: &[&str], expected_stderr: &str) {
-    let out_dir = scratch(&format!("out-{}", args.join("_").replace(['/', '.', ' '], "-")));
+    let out_dir = scratch(&format!(
+        "out-{}",
+        args.join("_").replace(['/', '.', ' '], "-")
+    ));
     let target = out_dir.join("out.json");
     let mut all = args.to_vec();
     all.extend(["-o", target.to_str().unwrap()]);
@@ -32,7 +37,11 @@ fn rejects(args: &[&str], expected_stderr: &str) {
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     assert_eq!(stderr, expected_stderr, "{args:?}");
     assert!(!target.exists(), "{args:?}: wrote an output file");
-    assert_eq!(std::fs::read_dir(&out_dir).unwrap().count(), 0, "{args:?}: left a file");
+    assert_eq!(
+        std::fs::read_dir(&out_dir).unwrap().count(),
+        0,
+        "{args:?}: left a file"
+    );
 }
 
 #[test]
@@ -48,7 +57,10 @@ fn every_corpus_file_gets_its_error() {
     for case in cases {
         let expected = std::fs::read_to_string(case.with_extension("stderr"))
             .unwrap_or_else(|_| panic!("{} has no .stderr", case.display()));
-        let relative = format!("tests/corpus/{}", case.file_name().unwrap().to_string_lossy());
+        let relative = format!(
+            "tests/corpus/{}",
+            case.file_name().unwrap().to_string_lossy()
+        );
         // Every message names its file.
         assert!(expected.contains(&relative), "{relative}");
         rejects(&["run", &relative, "--format", "json"], &expected);
@@ -111,9 +123,10 @@ fn a_missing_file() {
 #[test]
 fn a_byte_order_mark_is_not_an_error() {
     let dir = scratch("bom");
-    let shipped =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/halving-2028.toml"))
-            .unwrap();
+    let shipped = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/halving-2028.toml"),
+    )
+    .unwrap();
     let path = dir.join("bom.toml");
     std::fs::write(&path, format!("\u{feff}{shipped}")).unwrap();
     let with = hashpivot(&["run", path.to_str().unwrap(), "--format", "json"]);
