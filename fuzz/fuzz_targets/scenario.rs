@@ -1,0 +1,33 @@
+//! Scenario text through loading, computing and every renderer: whatever
+//! the bytes, hashpivot returns a summary or an error, never a panic.
+#![no_main]
+
+use hashpivot::render::Renderer;
+use hashpivot::render::csv::Csv;
+use hashpivot::render::json::{Json, Jsonl};
+use hashpivot::render::table::Table;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match hashpivot::evaluate(text) {
+        Ok(summary) => {
+            let list = std::slice::from_ref(&summary);
+            for monthly in [false, true] {
+                let _ = Table {
+                    monthly,
+                    color: true,
+                }
+                .render(list, false);
+                let _ = Json { monthly }.render(list, true);
+                let _ = Jsonl { monthly }.render(list, false);
+                let _ = Csv { monthly }.render(list, false);
+            }
+        }
+        Err(e) => {
+            let _ = e.render("fuzz.toml", text);
+        }
+    }
+});
