@@ -117,7 +117,7 @@ fn cell(field: Field) -> String {
 
 /// One CSV record: fields quoted where they hold a comma, a quote or a
 /// line break (RFC 4180), ended by `\n`.
-fn line(out: &mut String, fields: impl Iterator<Item = String>) {
+pub(crate) fn line(out: &mut String, fields: impl Iterator<Item = String>) {
     for (i, field) in fields.enumerate() {
         if i > 0 {
             out.push(',');

@@ -2,6 +2,7 @@
 //! point and site (CSV, JSON lines) that can be written as each point is
 //! computed, so memory does not grow with the grid.
 
+use super::csv::line;
 use super::table::group_decimal;
 use super::{fixed, places};
 use crate::summary::Winner;
@@ -57,7 +58,7 @@ pub fn csv_header(grid: &Grid) -> String {
     fields.extend(FIGURE_KEYS.iter().map(|k| k.to_string()));
     fields.push("error".into());
     let mut out = String::new();
-    csv_line(&mut out, &fields);
+    line(&mut out, fields.into_iter());
     out
 }
 
@@ -69,7 +70,7 @@ pub fn csv_rows(result: &PointResult) -> String {
         fields.extend(result.values.iter().cloned());
         fields.extend(figures.iter().map(|f| f.clone().unwrap_or_default()));
         fields.push(error.unwrap_or_default());
-        csv_line(&mut out, &fields);
+        line(&mut out, fields.into_iter());
     }
     out
 }
@@ -132,22 +133,6 @@ fn figure_texts(s: &SiteFigures) -> Vec<Option<String>> {
         s.winner.map(|w| w.as_str().to_string()),
         usd(s.npv_advantage_usd),
     ]
-}
-
-fn csv_line(out: &mut String, fields: &[String]) {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        if field.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(field);
-        }
-    }
-    out.push('\n');
 }
 
 /// The winner map: per site, the grid of cells, and for each row where the
