@@ -348,18 +348,23 @@ fn outcome(rows: Vec<MonthRow>, discount: &Discount, prices: Prices) -> Result<O
         });
     }
     let cash_flows: Vec<Decimal> = monthly.iter().map(|m| m.cash_flow_usd).collect();
-    let npv_usd = discount.npv(cash_flows.iter().copied())?;
-    // NPV = slope · x + intercept for x the month-0 BTC price (mining
-    // revenue is price_usd · price_coef) or the AI rate (ai revenue is
-    // rate · rate_coef); the intercept is what the NPV is without that
-    // revenue.
-    let line = |coef: fn(&MonthRow) -> Decimal, x: Decimal| {
-        let slope = discount.npv(rows.iter().map(coef))?;
-        Ok::<_, Overflow>(Line {
-            slope,
-            intercept: npv_usd.minus(x.times(slope)?)?,
-        })
-    };
+    // NPV = x · slope + intercept, for x the month-0 BTC price (mining
+    // revenue is price_usd · price_coef) and for x the AI rate (AI revenue
+    // is rate · rate_coef). Three discounted sums give both lines and the
+    // NPV: the revenue slopes and the costs. Each intercept is the other
+    // revenue less the costs, so a site with no costs has an intercept of
+    // exactly 0 (and a crossover of exactly 0, which is null), never a
+    // rounding residue.
+    let price_slope = discount.npv(rows.iter().map(|r| r.price_coef))?;
+    let rate_slope = discount.npv(rows.iter().map(|r| r.rate_coef))?;
+    let costs = discount.npv(
+        rows.iter()
+            .map(|r| r.power_cost_usd.plus(r.opex_usd)?.plus(r.capex_usd))
+            .collect::<Result<Vec<_>, _>>()?,
+    )?;
+    let mining = prices.btc_usd.times(price_slope)?;
+    let ai = prices.ai_rate.times(rate_slope)?;
+    let npv_usd = mining.plus(ai)?.minus(costs)?;
     Ok(Outcome {
         revenue_usd: sum(monthly.iter().map(|m| m.revenue_usd))?,
         power_cost_usd: sum(monthly.iter().map(|m| m.power_cost_usd))?,
@@ -370,8 +375,14 @@ fn outcome(rows: Vec<MonthRow>, discount: &Discount, prices: Prices) -> Result<O
         irr: irr(&cash_flows)?,
         payback_months: payback_months(&cash_flows)?,
         btc_mined: sum(monthly.iter().map(|m| m.btc_mined))?,
-        price_line: line(|r| r.price_coef, prices.btc_usd)?,
-        rate_line: line(|r| r.rate_coef, prices.ai_rate)?,
+        price_line: Line {
+            slope: price_slope,
+            intercept: ai.minus(costs)?,
+        },
+        rate_line: Line {
+            slope: rate_slope,
+            intercept: mining.minus(costs)?,
+        },
         monthly,
     })
 }
@@ -379,10 +390,10 @@ fn outcome(rows: Vec<MonthRow>, discount: &Discount, prices: Prices) -> Result<O
 fn mine_summary(
     rows: Vec<MonthRow>,
     discount: &Discount,
-    price_usd: Decimal,
+    btc_usd: Decimal,
 ) -> Result<MineSummary, Overflow> {
     let prices = Prices {
-        btc_usd: price_usd,
+        btc_usd,
         ai_rate: Decimal::ZERO,
     };
     let outcome = outcome(rows, discount, prices)?;
@@ -609,6 +620,32 @@ capex_usd = 3000000
         assert_eq!(a.outcome.revenue_usd, Decimal::ZERO);
         // Power is still drawn: 0.13 MW · 720 h · $40 = 3,744.
         assert_eq!(a.outcome.power_cost_usd, d("3744"));
+    }
+
+    #[test]
+    fn a_crossover_at_exactly_zero_is_null() {
+        // Mining with no costs at all (power free, no opex, no capex) and an
+        // AI option that never goes live and costs nothing: both intercepts
+        // are exactly 0, so the lines cross at a price of exactly 0, which
+        // is not > 0. (Found by tools/crosscheck.py when the intercept was
+        // once taken as NPV − price · slope, leaving a 1e-20 residue.)
+        let text = one_month(
+            "kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150\nbuild_months = 6",
+        )
+        .replace(
+            "power_price_usd_per_mwh = 40",
+            "power_price_usd_per_mwh = 0",
+        )
+        .replace("opex_usd_per_month = 50000\n", "")
+        .replace("capex_usd = 3000000\n", "")
+        .replace("discount_rate = 0", "discount_rate = 0.08");
+        let site = evaluate(&text).unwrap().sites.remove(0);
+        assert_eq!(
+            site.mine.as_ref().unwrap().outcome.price_line.intercept,
+            Decimal::ZERO
+        );
+        assert_eq!(site.ai.as_ref().unwrap().outcome.npv_usd, Decimal::ZERO);
+        assert_eq!(site.comparison.unwrap().crossover_btc_price_usd, None);
     }
 
     #[test]
