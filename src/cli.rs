@@ -368,7 +368,7 @@ fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
             }
         }
     }
-    let color = args.output.is_none() && io::stdout().is_terminal() && no_color_unset();
+    let color = use_color(args.output.is_some());
     let renderer: Box<dyn Renderer> = match args.format {
         Format::Table => Box::new(Table {
             monthly: args.monthly,
@@ -465,7 +465,7 @@ fn sweep(args: &SweepArgs) -> anyhow::Result<u8> {
             SweepFormat::Table => {
                 let results: Vec<PointResult> = parallel_map(&points, evaluate);
                 *failures = results.iter().filter(|r| r.outcome.is_err()).count();
-                let color = args.output.is_none() && io::stdout().is_terminal() && no_color_unset();
+                let color = use_color(args.output.is_some());
                 let metric = match args.metric {
                     MetricArg::Advantage => Metric::Advantage,
                     MetricArg::MineNpv => Metric::MineNpv,
@@ -671,10 +671,19 @@ fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
     print_report(&report, args.tolerances.format)
 }
 
-/// `NO_COLOR` set to anything but the empty string turns colour off
+/// Colour for stdout: only on a terminal, never into a file (`-o`), and
+/// never when `NO_COLOR` is set to anything but the empty string
 /// (no-color.org).
-fn no_color_unset() -> bool {
-    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+fn use_color(to_file: bool) -> bool {
+    color_wanted(
+        to_file,
+        io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    )
+}
+
+fn color_wanted(to_file: bool, terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    !to_file && terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Writes through `fill` to a temporary file beside `path`, then renames it
@@ -721,4 +730,31 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
             .downcast_ref::<io::Error>()
             .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(color_wanted(false, true, None));
+        assert!(color_wanted(false, true, Some(OsStr::new(""))));
+        assert!(!color_wanted(false, true, Some(OsStr::new("1"))));
+        assert!(!color_wanted(false, false, None));
+        assert!(!color_wanted(true, true, None));
+    }
+
+    #[test]
+    fn goldens_sit_beside_their_scenario_or_in_a_folder() {
+        assert_eq!(
+            golden_path("scenarios/lake.toml", None),
+            PathBuf::from("scenarios/lake.golden.json")
+        );
+        assert_eq!(
+            golden_path("scenarios/lake.toml", Some(Path::new("goldens"))),
+            PathBuf::from("goldens/lake.golden.json")
+        );
+    }
 }
