@@ -1,0 +1,187 @@
+//! The command line's arguments (clap derive).
+
+use clap::{Parser, Subcommand, ValueEnum};
+use hashpivot::Override;
+use hashpivot::sweep::{Axis, Shard};
+use std::path::PathBuf;
+
+/// Keep mining, or convert to AI hosting? Projects both futures of every
+/// site in a scenario, month by month, and reports NPV, IRR, payback,
+/// breakevens and the winner.
+#[derive(Debug, Parser)]
+#[command(name = "hashpivot", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Compute and print the summary of scenario files or folders of them.
+    Run(RunArgs),
+    /// Check scenarios without printing results: `ok FILE` for each good
+    /// one, the full error for each bad one.
+    Validate {
+        /// Scenario files (TOML), folders of them, or `-` for standard input.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Evaluate one scenario over a grid of one or two varied keys.
+    Sweep(SweepArgs),
+    /// Compare each scenario's summary with its golden file (NAME.golden.json
+    /// beside NAME.toml): exit 0 when all match, 1 when any figure moved or a
+    /// golden is missing, 2 when a scenario fails to load.
+    Check(CheckArgs),
+    /// Compare two saved outputs of `run --format json` (objects or arrays;
+    /// scenarios matched by name), with the same report and exit codes.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Tolerances {
+    /// A figure also passes when it moved by at most X (in its own unit).
+    #[arg(long = "abs", value_name = "X", value_parser = decimal_arg)]
+    pub(crate) abs: Option<rust_decimal::Decimal>,
+    /// A figure also passes when it moved by at most Y × |old| (0.001 is
+    /// 0.1 %).
+    #[arg(long = "rel", value_name = "Y", value_parser = decimal_arg)]
+    pub(crate) rel: Option<rust_decimal::Decimal>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub(crate) format: ReportFormat,
+}
+
+pub(crate) fn decimal_arg(text: &str) -> Result<rust_decimal::Decimal, String> {
+    hashpivot::scenario::literal::parse_decimal(text)
+        .ok()
+        .filter(|d| !d.is_sign_negative())
+        .ok_or_else(|| format!("{text:?} is not a decimal number ≥ 0"))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    /// One line per moved figure, then a summary line.
+    Text,
+    /// The same report as JSON, for CI annotations.
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// Scenario files (TOML) or folders of them.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<String>,
+    /// Keep golden files in DIR (as DIR/NAME.golden.json) instead of beside
+    /// each scenario.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) golden_dir: Option<PathBuf>,
+    /// Rewrite the golden files (atomically) and print what changed; a
+    /// scenario that fails to load keeps its golden untouched.
+    #[arg(long)]
+    pub(crate) update: bool,
+    #[command(flatten)]
+    pub(crate) tolerances: Tolerances,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct DiffArgs {
+    /// The earlier output (`run --format json`, or a golden file).
+    #[arg(value_name = "OLD.json")]
+    pub(crate) old: String,
+    /// The later output.
+    #[arg(value_name = "NEW.json")]
+    pub(crate) new: String,
+    #[command(flatten)]
+    pub(crate) tolerances: Tolerances,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Overrides {
+    /// Change one value before the checks, e.g. `--set bitcoin.price_usd=120000`
+    /// or `--set site[North].ai.lease_usd_per_kw_month=140` (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = Override::parse)]
+    pub(crate) set: Vec<Override>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RunArgs {
+    /// Scenario files (TOML), folders (their `*.toml`, in name order), or
+    /// `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<String>,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Add the month-by-month cash flows of every site and strategy (in CSV,
+    /// print only those rows).
+    #[arg(long)]
+    pub(crate) monthly: bool,
+    /// Write the output to FILE instead of stdout: atomically, and only when
+    /// every scenario succeeds (a failed run leaves FILE as it was).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// A readable table per site: both futures side by side, and the winner.
+    Table,
+    /// The summary JSON: an object for one file, an array for several.
+    Json,
+    /// One summary JSON object per line, whatever the count.
+    Jsonl,
+    /// One row per site and strategy, one header for every file.
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SweepArgs {
+    /// The scenario file (TOML) to sweep, or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: String,
+    /// A varied key: `KEY=FROM..TO:N` (N evenly spaced points) or
+    /// `KEY=V1,V2,…`. The first gives the rows, a second the columns.
+    #[arg(long, required = true, value_name = "KEY=VALUES", value_parser = Axis::parse)]
+    pub(crate) vary: Vec<Axis>,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
+    pub(crate) format: SweepFormat,
+    /// What each table cell shows.
+    #[arg(long, value_enum, default_value_t = MetricArg::Advantage)]
+    pub(crate) metric: MetricArg,
+    /// Compute only the points i with i mod N = K − 1 (for spreading a grid
+    /// over machines; the shards' CSV bodies together are the whole grid).
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub(crate) shard: Option<Shard>,
+    /// Write the output to FILE instead of stdout: atomically, and only when
+    /// every point succeeds.
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SweepFormat {
+    /// The winner map per site, with where the winner flips.
+    Table,
+    /// One row per grid point and site.
+    Csv,
+    /// One JSON object per grid point and site.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MetricArg {
+    Advantage,
+    MineNpv,
+    AiNpv,
+    MineIrr,
+    AiIrr,
+    MinePayback,
+    AiPayback,
+}
