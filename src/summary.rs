@@ -228,6 +228,15 @@ impl Cache {
         Cache::default()
     }
 
+    /// How many projections are kept.
+    pub fn len(&self) -> usize {
+        self.entries.lock().map_or(0, |e| e.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn get(&self, key: &SharedKey) -> Option<Arc<Shared>> {
         self.entries.lock().ok()?.get(key).cloned()
     }
@@ -646,6 +655,34 @@ capex_usd = 3000000
         );
         assert_eq!(site.ai.as_ref().unwrap().outcome.npv_usd, Decimal::ZERO);
         assert_eq!(site.comparison.unwrap().crossover_btc_price_usd, None);
+    }
+
+    #[test]
+    fn points_that_differ_only_in_site_keys_or_price_share_one_projection() {
+        use crate::scenario::{Override, parse_with_overrides};
+        let text = one_month("kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150");
+        let cache = Cache::new();
+        let mut npvs = Vec::new();
+        for (key, value) in [
+            ("site[0].ai.lease_usd_per_kw_month", "120"),
+            ("site[0].mining.uptime", "0.9"),
+            ("bitcoin.price_usd", "80000"),
+        ] {
+            let o = [Override::parse(&format!("{key}={value}")).unwrap()];
+            let s = parse_with_overrides(&text, &o).unwrap();
+            let cached = summarize_with(&s, Some(&cache)).unwrap();
+            // The same figures as without the cache.
+            assert_eq!(cached, summarize(&s).unwrap());
+            npvs.push(cached.sites[0].mine.as_ref().unwrap().outcome.npv_usd);
+        }
+        assert_eq!(cache.len(), 1);
+        // A network key needs its own projection.
+        let o = [Override::parse("bitcoin.hashrate_growth_annual=0.5").unwrap()];
+        summarize_with(&parse_with_overrides(&text, &o).unwrap(), Some(&cache)).unwrap();
+        assert_eq!(cache.len(), 2);
+        // And the points did differ: uptime and price moved mining's NPV.
+        assert_ne!(npvs[0], npvs[1]);
+        assert_ne!(npvs[1], npvs[2]);
     }
 
     #[test]
