@@ -177,3 +177,39 @@ fn sweep_takes_one_file_not_a_folder() {
         "error: scenarios is a folder: sweep takes one scenario file\n"
     );
 }
+
+#[test]
+fn output_file_only_when_every_point_succeeds() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sweep-out");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("grid.csv");
+    let t = target.to_str().unwrap();
+    let good = [
+        "sweep",
+        SHIPPED,
+        "--format",
+        "csv",
+        "--vary",
+        "bitcoin.price_usd=60000,90000",
+    ];
+    let mut args = good.to_vec();
+    args.extend(["-o", t]);
+    assert_eq!(hashpivot(&args).status.code(), Some(0));
+    assert_eq!(std::fs::read(&target).unwrap(), hashpivot(&good).stdout);
+    // A bad point: exit 2, the earlier file untouched, no temporary left.
+    let before = std::fs::read(&target).unwrap();
+    let bad = [
+        "sweep",
+        SHIPPED,
+        "--format",
+        "csv",
+        "--vary",
+        "site[0].mining.uptime=1,0",
+        "-o",
+        t,
+    ];
+    assert_eq!(hashpivot(&bad).status.code(), Some(2));
+    assert_eq!(std::fs::read(&target).unwrap(), before);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+}

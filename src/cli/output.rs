@@ -29,6 +29,17 @@ pub(crate) fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>,
 ) -> anyhow::Result<()> {
+    write_atomically_if(path, |w| fill(w).map(|()| true)).map(|_| ())
+}
+
+/// As [`write_atomically`], streaming: `fill` writes to the temporary file
+/// and says whether to keep it. When it says no (or fails), the temporary
+/// file is removed and `path` is left as it was. Returns whether `path` was
+/// written.
+pub(crate) fn write_atomically_if(
+    path: &Path,
+    fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<bool>,
+) -> anyhow::Result<bool> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -44,11 +55,17 @@ pub(crate) fn write_atomically(
     let result = std::fs::File::create(&temp)
         .and_then(|file| {
             let mut w = BufWriter::new(file);
-            fill(&mut w)?;
-            w.flush()
+            let keep = fill(&mut w)?;
+            w.flush()?;
+            Ok(keep)
         })
-        .and_then(|()| std::fs::rename(&temp, path));
-    if result.is_err() {
+        .and_then(|keep| {
+            if keep {
+                std::fs::rename(&temp, path)?;
+            }
+            Ok(keep)
+        });
+    if !matches!(result, Ok(true)) {
         let _ = std::fs::remove_file(&temp);
     }
     result.with_context(|| format!("cannot write {}", path.display()))

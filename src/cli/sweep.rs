@@ -2,7 +2,7 @@
 
 use super::args::{MetricArg, SweepArgs, SweepFormat};
 use super::input::{evaluate_source, parallel_map, read_source};
-use super::output::{use_color, write_atomically};
+use super::output::{use_color, write_atomically_if};
 use super::{EXIT_INPUT, EXIT_OK};
 use hashpivot::evaluate_cached;
 use hashpivot::render::sweep::{self as sweep_out, Metric};
@@ -95,12 +95,12 @@ pub(crate) fn sweep(args: &SweepArgs) -> anyhow::Result<u8> {
         }
     };
     match &args.output {
+        // Streamed into a temporary file, kept only if every point succeeded.
         Some(path) => {
-            let mut buffer = Vec::new();
-            write(&mut buffer, &mut failures)?;
-            if failures == 0 {
-                write_atomically(path, |w| w.write_all(&buffer))?;
-            }
+            write_atomically_if(path, |w| {
+                write(w, &mut failures)?;
+                Ok(failures == 0)
+            })?;
         }
         None => {
             let stdout = io::stdout();
