@@ -109,7 +109,9 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            // A worker can only fail by a bug in hashpivot: re-raise it
+            // rather than print results with a scenario silently missing.
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect()
     });
     for (i, r) in done.into_iter().flatten() {
