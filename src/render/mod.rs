@@ -1,4 +1,4 @@
-//! Renderers: a computed [`Summary`](crate::summary::Summary) to bytes.
+//! Renderers: a computed [`Summary`] to bytes.
 //!
 //! One renderer per output format, behind one trait, so the CLI picks a
 //! format and writes the bytes it gets back in one go (never a partial

@@ -86,7 +86,7 @@ pub fn parse(source: &str) -> Result<Scenario> {
 
 /// Reads a scenario, applies `--set` overrides, then checks it. Spans in
 /// the returned diagnostic are byte offsets into
-/// [`combined_text`](super::overrides::combined_text)`(source, overrides)`.
+/// [`combined_text`]`(source, overrides)`.
 pub fn parse_with_overrides(source: &str, overrides: &[Override]) -> Result<Scenario> {
     let combined = combined_text(source, overrides);
     let mut doc = DeTable::parse(&combined[..source.len()]).map_err(|e| {
