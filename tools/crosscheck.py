@@ -3,7 +3,7 @@
 
 Usage:
   python3 tools/crosscheck.py FILE.toml...        check these scenarios
-  python3 tools/crosscheck.py --random N [--seed S] [--keep DIR]
+  python3 tools/crosscheck.py --random N [--seed S] [--keep DIR] [--months 240,600]
                                                   N generated scenarios
 
 A figure passes when it differs by at most one unit in its last printed
@@ -68,8 +68,11 @@ def pick(rng, *choices):
     return rng.choice(choices)
 
 
+MONTHS = (1, 2, 12, 13, 36, 60, 120)
+
+
 def generate(rng, n):
-    months = pick(rng, 1, 2, 12, 13, 36, 60, 120)
+    months = rng.choice(MONTHS)
     lines = [
         "format = 1",
         f'name = "random {n}"',
@@ -155,6 +158,9 @@ def main(argv):
         n = int(argv[1])
         seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 1
         keep = argv[argv.index("--keep") + 1] if "--keep" in argv else None
+        if "--months" in argv:
+            global MONTHS
+            MONTHS = tuple(int(m) for m in argv[argv.index("--months") + 1].split(","))
         rng = random.Random(seed)
         folder = keep or tempfile.mkdtemp()
         os.makedirs(folder, exist_ok=True)

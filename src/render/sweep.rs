@@ -179,10 +179,11 @@ pub fn table(
         .find_map(|r| r.outcome.as_ref().ok())
         .map(|s| s.iter().map(|f| f.site.clone()).collect())
         .unwrap_or_default();
+    let by_point: std::collections::HashMap<usize, &PointResult> =
+        results.iter().map(|r| (r.point, r)).collect();
     let at = |point: usize, site: &str| -> Option<&SiteFigures> {
-        results
-            .iter()
-            .find(|r| r.point == point)
+        by_point
+            .get(&point)
             .and_then(|r| r.outcome.as_ref().ok())
             .and_then(|s| s.iter().find(|f| f.site == site))
     };
