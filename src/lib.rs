@@ -5,8 +5,9 @@
 //! computes, and renders to bytes. The `hashpivot` binary reads files,
 //! prints and exits. Its layout follows the path of a number:
 //!
-//! - [`scenario`]: TOML text to a checked [`scenario::Scenario`]
-//!   ([`scenario::literal`] reads numbers exactly from their text);
+//! - [`scenario`]: TOML text to a checked [`scenario::Scenario`];
+//!   [`scenario::literal`] reads numbers exactly from their text and
+//!   [`scenario::overrides`] applies `--set` before the checks;
 //! - [`diagnostic`]: errors that point at a line and column;
 //! - [`calendar`]: the monthly time grid;
 //! - [`network`]: BTC price, network hashrate, block heights, halvings,
