@@ -3,13 +3,11 @@
 
 mod common;
 
-use common::{hashpivot, text};
+use common::{hashpivot, scratch, text};
 use std::path::PathBuf;
 
 fn folder(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch(name);
     for (file, body) in files {
         std::fs::write(dir.join(file), body).unwrap();
     }

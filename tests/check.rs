@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{hashpivot, text};
+use common::{hashpivot, scratch, text};
 use std::path::{Path, PathBuf};
 
 const SCENARIO: &str = r#"format = 1
@@ -47,9 +47,7 @@ lease_usd_per_kw_month = 150
 
 /// A fresh folder holding `two.toml` and, after `check --update`, its golden.
 fn workspace(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch(name);
     std::fs::write(dir.join("two.toml"), SCENARIO).unwrap();
     let out = hashpivot(&["check", "--update", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));

@@ -12,12 +12,7 @@ use common::{hashpivot, text};
 use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-        .join("corpus")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch(&format!("corpus/{name}"))
 }
 
 /// Runs `hashpivot ARGS -o FILE` and checks everything bad input must get.

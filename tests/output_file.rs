@@ -2,17 +2,10 @@
 
 mod common;
 
-use common::{hashpivot, text};
+use common::{hashpivot, scratch, text};
 use std::path::PathBuf;
 
 const SHIPPED: &str = "scenarios/lake-mariner.toml";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn entries(dir: &PathBuf) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

@@ -180,9 +180,7 @@ fn sweep_takes_one_file_not_a_folder() {
 
 #[test]
 fn output_file_only_when_every_point_succeeds() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("sweep-out");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = common::scratch("sweep-out");
     let target = dir.join("grid.csv");
     let t = target.to_str().unwrap();
     let good = [
