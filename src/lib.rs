@@ -1,146 +1,24 @@
 //! hashpivot: should a Bitcoin-mining site keep mining or convert to AI
 //! hosting, and at what BTC price does that answer flip?
 //!
-//! The library is the whole model and does no I/O: it reads scenario *text*,
-//! computes, and renders to bytes. The `hashpivot` binary reads files,
-//! prints and exits. Its layout follows the path of a number:
+//! The model itself is the `hashpivot-core` crate (re-exported here, so
+//! `hashpivot::summary` and `hashpivot::evaluate` keep working). This crate
+//! adds what sits behind it: turning an answer into bytes and comparing
+//! stored answers. The `hashpivot` binary reads files, prints and exits.
 //!
-//! - [`scenario`]: TOML text to a checked [`scenario::Scenario`];
-//!   [`scenario::literal`] reads numbers exactly from their text and
-//!   [`scenario::overrides`] applies `--set` before the checks;
-//! - [`diagnostic`]: errors that point at a line and column;
-//! - [`calendar`]: the monthly time grid;
-//! - [`network`]: BTC price, network hashrate, block heights, halvings,
-//!   reward and hashprice;
-//! - [`strategy::mine`] and [`strategy::ai`]: each future, month by month;
-//! - [`finance`]: NPV, IRR, payback, and the linear solves behind
-//!   breakevens;
-//! - [`summary`]: one scenario's answer, unrounded;
-//! - [`render`]: that answer as bytes, rounded once;
-//! - [`exact`]: checked decimal arithmetic and fractional powers;
-//! - [`sweep`]: grids of overrides over one scenario;
+//! - [`render`]: an answer as bytes (table, CSV, JSON), rounded once;
 //! - [`golden`], [`exact_json`] and [`compare`]: stored summaries, read
 //!   exactly, and what moved between two of them.
 //!
-//! `../shared/MODEL.md` in the project's workspace is the normative
-//! contract; `docs/model.md` explains it in plainer words.
+//! `docs/model.md` is the normative description of every rule and formula.
 
-pub mod calendar;
+pub use hashpivot_core::{
+    ComputeError, Diagnostic, Error, Override, Scenario, Summary, calendar, diagnostic, evaluate,
+    evaluate_cached, evaluate_with, exact, finance, network, scenario, strategy, summarize,
+    summary, sweep,
+};
+
 pub mod compare;
-pub mod diagnostic;
-pub mod exact;
 pub mod exact_json;
-pub mod finance;
 pub mod golden;
-pub mod network;
 pub mod render;
-pub mod scenario;
-pub mod strategy;
-pub mod summary;
-pub mod sweep;
-
-pub use diagnostic::Diagnostic;
-pub use scenario::{Override, Scenario};
-pub use summary::{ComputeError, Summary, summarize};
-
-/// A scenario that could not be loaded or computed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Error {
-    /// The text breaks a rule of the scenario format.
-    Input(Diagnostic),
-    /// The arithmetic left the decimal range.
-    Overflow(ComputeError),
-}
-
-impl Error {
-    /// The full message: `error: …`, ` --> origin:line:col`, and the source
-    /// line with a caret where there is one.
-    pub fn render(&self, origin: &str, source: &str) -> String {
-        self.render_with_overrides(origin, source, &[])
-    }
-
-    /// As [`render`](Self::render), for a scenario evaluated with overrides
-    /// (an error in one points at the override).
-    pub fn render_with_overrides(
-        &self,
-        origin: &str,
-        source: &str,
-        overrides: &[Override],
-    ) -> String {
-        let diagnostic = match self {
-            Error::Input(d) => d.clone(),
-            Error::Overflow(e) => Diagnostic::new(e.to_string(), None),
-        };
-        let text = scenario::overrides::combined_text(source, overrides);
-        diagnostic.render_combined(origin, &text, source.len())
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Input(d) => d.fmt(f),
-            Error::Overflow(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-/// Parses, checks and computes one scenario's text.
-///
-/// ```
-/// let text = r#"
-/// format = 1
-/// name = "example"
-/// start = "2026-01"
-/// months = 12
-///
-/// [bitcoin]
-/// price_usd = 100000
-/// network_hashrate_ehs = 1000
-/// fees_btc_per_block = 0.05
-/// block_height = 900000
-///
-/// [[site]]
-/// name = "North"
-/// grid_mw = 30
-/// power_price_usd_per_mwh = 40
-///
-/// [site.ai]
-/// kind = "colocation"
-/// it_mw = 20
-/// lease_usd_per_kw_month = 150
-/// "#;
-/// let summary = hashpivot::evaluate(text)?;
-/// // January: 4,464 blocks × (3.125 + 0.05) BTC = 14,173.2 BTC, or 457.2 a
-/// // day; × $100,000 over 1,000,000 PH/s = $45.72 per PH/s per day.
-/// let hashprice = summary.hashprice_usd_per_ph_day();
-/// assert_eq!(hashpivot::render::fixed(hashprice, 4), "45.7200");
-/// // 20,000 kW × $150 a month for 12 months.
-/// let ai = summary.sites[0].ai.as_ref().unwrap();
-/// assert_eq!(hashpivot::render::fixed(ai.outcome.revenue_usd, 2), "36000000.00");
-/// # Ok::<(), hashpivot::Error>(())
-/// ```
-pub fn evaluate(source: &str) -> Result<Summary, Error> {
-    evaluate_with(source, &[])
-}
-
-/// As [`evaluate`], with `--set` overrides applied before the checks; the
-/// summary lists them.
-pub fn evaluate_with(source: &str, overrides: &[Override]) -> Result<Summary, Error> {
-    evaluate_cached(source, overrides, None)
-}
-
-/// As [`evaluate_with`], reusing network projections from `cache` across
-/// calls that share them (a sweep's grid points).
-pub fn evaluate_cached(
-    source: &str,
-    overrides: &[Override],
-    cache: Option<&summary::Cache>,
-) -> Result<Summary, Error> {
-    let scenario = scenario::parse_with_overrides(source, overrides).map_err(Error::Input)?;
-    let mut summary = summary::summarize_with(&scenario, cache).map_err(Error::Overflow)?;
-    summary.overrides = overrides.to_vec();
-    Ok(summary)
-}
