@@ -30,25 +30,25 @@ fn portfolio_600_months_20_sites(bencher: divan::Bencher) {
 }
 
 /// A 100 × 100 sweep (hashrate growth × month-0 price) of the shipped
-/// 120-month, one-site scenario, on one thread: 10,000 evaluations with
-/// every figure including both IRRs, sharing network projections as the
-/// CLI does.
+/// 120-month, one-site scenario: 10,000 evaluations with every figure
+/// including both IRRs, through the same grid loop as `hashpivot sweep`
+/// (every core, shared network projections).
 #[divan::bench(sample_count = 3)]
 fn sweep_100_by_100(bencher: divan::Bencher) {
-    use hashpivot::sweep::{Axis, Grid};
+    use hashpivot::sweep::{Axis, Grid, Shard, evaluate_grid};
     let text = include_str!("../scenarios/lake-mariner.toml");
+    let axis = |arg: &str| Axis::parse(arg).expect("the bench's axes are valid (never fails)");
     let grid = Grid::new(vec![
-        Axis::parse("bitcoin.hashrate_growth_annual=0..0.8:100").unwrap(),
-        Axis::parse("bitcoin.price_usd=40000..200000:100").unwrap(),
+        axis("bitcoin.hashrate_growth_annual=0..0.8:100"),
+        axis("bitcoin.price_usd=40000..200000:100"),
     ])
-    .unwrap();
+    .expect("two axes always make a grid");
     bencher.bench(|| {
-        let cache = hashpivot::summary::Cache::new();
-        (0..grid.len())
-            .filter(|&i| {
-                hashpivot::evaluate_cached(text, &grid.overrides(&[], i), Some(&cache)).is_ok()
-            })
-            .count()
+        evaluate_grid(text, &[], &grid, Shard::default(), |r| {
+            divan::black_box(r);
+            Ok::<(), ()>(())
+        })
+        .map(|run| run.failures)
     });
 }
 

@@ -66,7 +66,7 @@ pub struct Finding {
 }
 
 /// Every figure that differs between `old` and `new` (two summaries).
-pub fn compare(old: &Json, new: &Json, tolerance: &Tolerance) -> Vec<Finding> {
+pub fn differences(old: &Json, new: &Json, tolerance: &Tolerance) -> Vec<Finding> {
     let mut out = Vec::new();
     walk("", old, new, tolerance, &mut out);
     out
@@ -245,18 +245,18 @@ mod tests {
 
     #[test]
     fn identical_summaries_have_no_findings() {
-        assert!(compare(&j(OLD), &j(OLD), &Tolerance::default()).is_empty());
+        assert!(differences(&j(OLD), &j(OLD), &Tolerance::default()).is_empty());
         // Reordered sites are the same sites.
         let swapped = r#"{"scenario": "S", "network": {"halvings": [{"height": 1050000, "month": "2028-04"}]},
         "sites": [{"name": "B", "ai": {"npv_usd": 0.00}},
                   {"name": "A", "mine": {"npv_usd": 100.00, "irr": null}, "winner": "mine"}]}"#;
-        assert!(compare(&j(OLD), &j(swapped), &Tolerance::default()).is_empty());
+        assert!(differences(&j(OLD), &j(swapped), &Tolerance::default()).is_empty());
     }
 
     #[test]
     fn a_moved_figure_with_its_path_and_delta() {
         let new = OLD.replace("100.00", "112.50");
-        let found = compare(&j(OLD), &j(&new), &Tolerance::default());
+        let found = differences(&j(OLD), &j(&new), &Tolerance::default());
         // 100.00 → 112.50: +12.50, +12.5 %
         assert_eq!(
             found,
@@ -272,7 +272,7 @@ mod tests {
         );
         // From zero there is no percentage.
         let new = OLD.replace("\"npv_usd\": 0.00", "\"npv_usd\": -3.00");
-        match &compare(&j(OLD), &j(&new), &Tolerance::default())[0].change {
+        match &differences(&j(OLD), &j(&new), &Tolerance::default())[0].change {
             Change::Moved { percent, delta, .. } => {
                 assert_eq!(*percent, None);
                 assert_eq!(*delta, d("-3"));
@@ -288,23 +288,23 @@ mod tests {
             abs: Some(d("0.05")),
             rel: None,
         };
-        assert!(compare(&j(OLD), &j(&new), &abs).is_empty());
+        assert!(differences(&j(OLD), &j(&new), &abs).is_empty());
         let tight = Tolerance {
             abs: Some(d("0.04")),
             rel: None,
         };
-        assert_eq!(compare(&j(OLD), &j(&new), &tight).len(), 1);
+        assert_eq!(differences(&j(OLD), &j(&new), &tight).len(), 1);
         // 0.05 of 100 is 0.05 %: within rel 0.0005, not within 0.0004.
         let rel = Tolerance {
             abs: None,
             rel: Some(d("0.0005")),
         };
-        assert!(compare(&j(OLD), &j(&new), &rel).is_empty());
+        assert!(differences(&j(OLD), &j(&new), &rel).is_empty());
         let rel = Tolerance {
             abs: Some(d("0.01")),
             rel: Some(d("0.0004")),
         };
-        assert_eq!(compare(&j(OLD), &j(&new), &rel).len(), 1);
+        assert_eq!(differences(&j(OLD), &j(&new), &rel).len(), 1);
     }
 
     #[test]
@@ -316,7 +316,7 @@ mod tests {
                 "{\"name\": \"B\", \"ai\": {\"npv_usd\": 0.00}}",
                 "{\"name\": \"C\"}",
             );
-        let found = compare(&j(OLD), &j(&new), &Tolerance::default());
+        let found = differences(&j(OLD), &j(&new), &Tolerance::default());
         let paths: Vec<(&str, &Change)> =
             found.iter().map(|f| (f.path.as_str(), &f.change)).collect();
         assert_eq!(
@@ -354,7 +354,7 @@ mod tests {
     #[test]
     fn halvings_match_by_height() {
         let new = OLD.replace("2028-04", "2028-05");
-        let found = compare(&j(OLD), &j(&new), &Tolerance::default());
+        let found = differences(&j(OLD), &j(&new), &Tolerance::default());
         assert_eq!(found[0].path, "network.halvings[1050000].month");
     }
 
@@ -420,17 +420,5 @@ impl Report {
                 _ => 0,
             })
             .sum()
-    }
-
-    /// 2 when any input failed to load (it outranks 1), 1 when anything
-    /// changed, else 0.
-    pub fn exit_code(&self) -> u8 {
-        if !self.errors.is_empty() {
-            2
-        } else if self.changed() > 0 {
-            1
-        } else {
-            0
-        }
     }
 }

@@ -4,11 +4,16 @@
 //! The version says which hashpivot wrote it and is never compared; the
 //! format is the scenario format the summary follows, and a golden of
 //! another format is an error, not a diff of every field.
+//!
+//! Where: `NAME.golden.json` beside the scenario file `NAME.toml`, or in a
+//! folder given with `--golden-dir` ([`path_for`]).
 
 use crate::exact_json::Json;
 use crate::render::json::golden_document;
 use crate::scenario::FORMAT;
 use crate::summary::Summary;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// This build's version, recorded in the goldens it writes.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -18,22 +23,59 @@ pub fn write(summary: &Summary) -> Vec<u8> {
     golden_document(summary, VERSION, FORMAT)
 }
 
-/// The stored summary of a golden file's text, or why it cannot be used.
-pub fn read(text: &str) -> Result<Json, String> {
-    let doc = Json::parse(text).map_err(|e| format!("not valid JSON: {e}"))?;
-    let format = doc.get("format").ok_or_else(|| {
-        "not a hashpivot golden file (no \"format\"; expected {\"hashpivot\": …, \"format\": 1, \"summary\": …})"
-            .to_string()
-    })?;
-    if format != &Json::Number(FORMAT.to_string()) {
-        return Err(format!(
-            "a golden of format {}, but this hashpivot writes format {FORMAT}: regenerate it with check --update",
-            format.to_text()
-        ));
+/// The golden file of the scenario file `scenario`: `NAME.golden.json`
+/// beside it, or in `dir`.
+pub fn path_for(scenario: &str, dir: Option<&Path>) -> PathBuf {
+    let path = Path::new(scenario);
+    let stem = path
+        .file_stem()
+        .map_or_else(|| scenario.into(), |s| s.to_string_lossy());
+    let name = format!("{stem}.golden.json");
+    match dir {
+        Some(d) => d.join(name),
+        None => path.with_file_name(name),
     }
-    doc.get("summary")
-        .cloned()
-        .ok_or_else(|| "a golden file without a \"summary\"".to_string())
+}
+
+/// Why a golden file's text cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoldenError {
+    /// Not JSON at all.
+    NotJson(String),
+    /// JSON without the golden layout's `"format"`.
+    NoFormat,
+    /// A golden of another scenario format (its `format`, as written).
+    OtherFormat(String),
+    /// The layout without its `"summary"`.
+    NoSummary,
+}
+
+impl fmt::Display for GoldenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GoldenError::NotJson(why) => write!(f, "not valid JSON: {why}"),
+            GoldenError::NoFormat => f.write_str(
+                "not a hashpivot golden file (no \"format\"; expected {\"hashpivot\": …, \"format\": 1, \"summary\": …})",
+            ),
+            GoldenError::OtherFormat(format) => write!(
+                f,
+                "a golden of format {format}, but this hashpivot writes format {FORMAT}: regenerate it with check --update"
+            ),
+            GoldenError::NoSummary => f.write_str("a golden file without a \"summary\""),
+        }
+    }
+}
+
+impl std::error::Error for GoldenError {}
+
+/// The stored summary of a golden file's text, or why it cannot be used.
+pub fn read(text: &str) -> Result<Json, GoldenError> {
+    let doc = Json::parse(text).map_err(|e| GoldenError::NotJson(e.to_string()))?;
+    let format = doc.get("format").ok_or(GoldenError::NoFormat)?;
+    if format != &Json::Number(FORMAT.to_string()) {
+        return Err(GoldenError::OtherFormat(format.to_text()));
+    }
+    doc.get("summary").cloned().ok_or(GoldenError::NoSummary)
 }
 
 #[cfg(test)]
@@ -53,14 +95,25 @@ mod tests {
     fn another_format_is_an_error() {
         let text = r#"{"hashpivot": "9.9.9", "format": 2, "summary": {}}"#;
         assert_eq!(
-            read(text).unwrap_err(),
+            read(text).unwrap_err().to_string(),
             "a golden of format 2, but this hashpivot writes format 1: regenerate it with check --update"
         );
-        assert!(
-            read(r#"{"scenario": "bare summary"}"#)
-                .unwrap_err()
-                .starts_with("not a hashpivot golden")
+        assert_eq!(
+            read(r#"{"scenario": "bare summary"}"#),
+            Err(GoldenError::NoFormat)
         );
-        assert!(read("{").unwrap_err().starts_with("not valid JSON"));
+        assert!(matches!(read("{"), Err(GoldenError::NotJson(_))));
+    }
+
+    #[test]
+    fn goldens_sit_beside_their_scenario_or_in_a_folder() {
+        assert_eq!(
+            path_for("scenarios/lake.toml", None),
+            PathBuf::from("scenarios/lake.golden.json")
+        );
+        assert_eq!(
+            path_for("scenarios/lake.toml", Some(Path::new("goldens"))),
+            PathBuf::from("goldens/lake.golden.json")
+        );
     }
 }

@@ -14,8 +14,8 @@
 
 pub use hashpivot_core::{
     ComputeError, Diagnostic, Error, Override, Scenario, Summary, calendar, diagnostic, evaluate,
-    evaluate_cached, evaluate_with, exact, finance, network, scenario, strategy, summarize,
-    summary, sweep,
+    evaluate_cached, evaluate_with, exact, finance, network, parallel, scenario, strategy,
+    summarize, summary, sweep,
 };
 
 pub mod compare;

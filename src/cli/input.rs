@@ -1,6 +1,8 @@
 //! Reading scenarios: files, folders and standard input, evaluated on
 //! every core with their order kept.
 
+use super::failure::Failure;
+use hashpivot::parallel::parallel_map;
 use hashpivot::{Override, Summary, evaluate_with};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -12,11 +14,14 @@ pub(crate) struct Source {
 }
 
 /// One input: the path it came from, and its text or why it has none.
-pub(crate) type Input = (String, Result<Source, String>);
+pub(crate) struct Input {
+    pub(crate) path: String,
+    pub(crate) source: Result<Source, Failure>,
+}
 
-/// The scenarios the paths name, in order: a folder gives its `*.toml`
-/// files in name order. A path that cannot be read is an `Err` with its
-/// rendered message, in its place.
+/// The inputs the paths name, in order (a folder gives its `*.toml` files
+/// in name order), and whether any path was a folder. A path that cannot
+/// be read is an input with its failure, in its place.
 pub(crate) fn sources(paths: &[String]) -> (Vec<Input>, bool) {
     let mut out = Vec::new();
     let mut any_folder = false;
@@ -24,31 +29,35 @@ pub(crate) fn sources(paths: &[String]) -> (Vec<Input>, bool) {
         let p = Path::new(path);
         if path != "-" && p.is_dir() {
             any_folder = true;
+            let failed = |failure| Input {
+                path: path.clone(),
+                source: Err(failure),
+            };
             match folder_scenarios(p) {
-                Ok(files) if files.is_empty() => out.push((
-                    path.clone(),
-                    Err(format!(
-                        "error: {path} is a folder with no scenario (*.toml) in it\n"
-                    )),
-                )),
+                Ok(files) if files.is_empty() => {
+                    out.push(failed(Failure::EmptyFolder { path: path.clone() }))
+                }
                 Ok(files) => out.extend(files.iter().map(|f| {
-                    let file = f.to_string_lossy().into_owned();
-                    let source = read_source(&file);
-                    (file, source)
+                    let path = f.to_string_lossy().into_owned();
+                    let source = read_source(&path);
+                    Input { path, source }
                 })),
-                Err(e) => out.push((
-                    path.clone(),
-                    Err(format!("error: cannot read folder {path}: {e}\n")),
-                )),
+                Err(source) => out.push(failed(Failure::Folder {
+                    path: path.clone(),
+                    source,
+                })),
             }
         } else {
-            out.push((path.clone(), read_source(path)));
+            out.push(Input {
+                path: path.clone(),
+                source: read_source(path),
+            });
         }
     }
     (out, any_folder)
 }
 
-pub(crate) fn folder_scenarios(dir: &Path) -> io::Result<Vec<PathBuf>> {
+fn folder_scenarios(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
@@ -57,65 +66,54 @@ pub(crate) fn folder_scenarios(dir: &Path) -> io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-pub(crate) fn read_source(path: &str) -> Result<Source, String> {
+/// The text of the file `path`, or of standard input for `-`.
+pub(crate) fn read_source(path: &str) -> Result<Source, Failure> {
     let (origin, bytes) = if path == "-" {
         let mut bytes = Vec::new();
         io::stdin()
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("error: cannot read standard input: {e}\n"))?;
+            .map_err(Failure::Stdin)?;
         ("<stdin>".to_string(), bytes)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| format!("error: cannot read {path}: {e}\n"))?;
+        let bytes = std::fs::read(path).map_err(|source| Failure::Read {
+            path: path.to_string(),
+            source,
+        })?;
         (path.to_string(), bytes)
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "error: {origin} is not UTF-8 text (invalid byte at offset {})\n",
-            e.utf8_error().valid_up_to()
-        )
+    let text = String::from_utf8(bytes).map_err(|e| Failure::NotUtf8 {
+        origin: origin.clone(),
+        offset: e.utf8_error().valid_up_to(),
     })?;
     Ok(Source { origin, text })
 }
 
-/// Evaluates a source with overrides; `Err` holds the rendered message.
-pub(crate) fn evaluate_source(source: &Source, overrides: &[Override]) -> Result<Summary, String> {
+/// Evaluates a source with overrides; an error points into the source.
+pub(crate) fn evaluate(source: &Source, overrides: &[Override]) -> Result<Summary, Failure> {
     evaluate_with(&source.text, overrides)
-        .map_err(|e| e.render_with_overrides(&source.origin, &source.text, overrides))
+        .map_err(|e| Failure::scenario(&source.origin, &source.text, overrides, e))
 }
 
-/// `f` over `items` on every core, results in the items' order.
-pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len().max(1));
-    if workers <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
-    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        mine.push((i, f(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            // A worker can only fail by a bug in hashpivot: re-raise it
-            // rather than print results with a scenario silently missing.
-            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+/// Every input evaluated with `overrides`, on every core, in input order:
+/// each path with its summary or why it has none.
+pub(crate) fn evaluate_all(
+    inputs: Vec<Input>,
+    overrides: &[Override],
+) -> Vec<(String, Result<Summary, Failure>)> {
+    let summaries = parallel_map(&inputs, |input| {
+        input.source.as_ref().ok().map(|s| evaluate(s, overrides))
     });
-    for (i, r) in done.into_iter().flatten() {
-        slots[i] = Some(r);
-    }
-    slots.into_iter().flatten().collect()
+    inputs
+        .into_iter()
+        .zip(summaries)
+        .map(|(input, summary)| {
+            let result = match (input.source, summary) {
+                (Ok(_), Some(result)) => result,
+                (Err(failure), _) => Err(failure),
+                // Not reached: every readable input was evaluated above.
+                (Ok(source), None) => evaluate(&source, overrides),
+            };
+            (input.path, result)
+        })
+        .collect()
 }

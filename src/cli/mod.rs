@@ -9,42 +9,35 @@
 
 use args::{Cli, Command};
 use clap::Parser;
+use failure::{Failure, Failures};
 use std::process::ExitCode;
 
 mod args;
+mod failure;
 mod input;
 mod output;
 mod regress;
 mod run;
 mod sweep;
 
-pub(crate) const EXIT_OK: u8 = 0;
-pub(crate) const EXIT_INPUT: u8 = 2;
-
-/// Runs the command line and returns the process's exit code.
+/// Runs the command line and returns the process's exit code: the highest
+/// code among the failures, each printed here and nowhere else.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version print to stdout and succeed; usage
-            // errors print to stderr and exit 2.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { EXIT_INPUT } else { EXIT_OK });
-        }
+    let mut failures = Failures::default();
+    let result = match Cli::try_parse() {
+        Err(e) => Err(Failure::Usage(e)),
+        Ok(cli) => match cli.command {
+            Command::Run(args) => run::run_scenarios(&args, &mut failures),
+            Command::Validate { paths, overrides } => {
+                run::validate(&paths, &overrides.set, &mut failures)
+            }
+            Command::Sweep(args) => sweep::sweep(&args),
+            Command::Check(args) => regress::check(&args, &mut failures),
+            Command::Diff(args) => regress::diff(&args, &mut failures),
+        },
     };
-    let result = match cli.command {
-        Command::Run(args) => run::run_scenarios(&args),
-        Command::Validate { paths, overrides } => run::validate(&paths, &overrides.set),
-        Command::Sweep(args) => sweep::sweep(&args),
-        Command::Check(args) => regress::check(&args),
-        Command::Diff(args) => regress::diff(&args),
-    };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) if output::is_broken_pipe(&e) => ExitCode::from(EXIT_OK),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_INPUT)
-        }
+    if let Err(failure) = result {
+        failures.push(failure);
     }
+    ExitCode::from(failures.finish())
 }

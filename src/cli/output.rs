@@ -1,6 +1,6 @@
 //! Writing output: stdout, atomic files, colour, closed pipes.
 
-use anyhow::Context;
+use super::failure::Failure;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -28,7 +28,7 @@ pub(crate) fn color_wanted(
 pub(crate) fn write_atomically(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<()>,
-) -> anyhow::Result<()> {
+) -> Result<(), Failure> {
     write_atomically_if(path, |w| fill(w).map(|()| true)).map(|_| ())
 }
 
@@ -39,14 +39,21 @@ pub(crate) fn write_atomically(
 pub(crate) fn write_atomically_if(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<bool>,
-) -> anyhow::Result<bool> {
+) -> Result<bool, Failure> {
+    let failed = |source| Failure::Write {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
-        .file_name()
-        .with_context(|| format!("cannot write {}: not a file name", path.display()))?;
+    let name = path.file_name().ok_or_else(|| {
+        failed(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a file name",
+        ))
+    })?;
     let temp = dir.join(format!(
         ".{}.{}.tmp",
         name.to_string_lossy(),
@@ -68,22 +75,15 @@ pub(crate) fn write_atomically_if(
     if !matches!(result, Ok(true)) {
         let _ = std::fs::remove_file(&temp);
     }
-    result.with_context(|| format!("cannot write {}", path.display()))
+    result.map_err(failed)
 }
 
-pub(crate) fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes `bytes` to standard output and flushes it.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     let mut out = io::stdout().lock();
-    out.write_all(bytes)?;
-    out.flush()?;
-    Ok(())
-}
-
-pub(crate) fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|cause| {
-        cause
-            .downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
-    })
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(Failure::Stdout)
 }
 
 #[cfg(test)]

@@ -1,71 +1,77 @@
 //! `check` and `diff`: golden files and saved outputs.
+//!
+//! Exit-code policy: a scenario that moved, appeared, vanished or has no
+//! golden is a difference (exit 1); an input that cannot be loaded is an
+//! error (exit 2, which outranks 1).
 
 use super::args::{CheckArgs, DiffArgs, ReportFormat, Tolerances};
-use super::input::{evaluate_source, parallel_map, read_source, sources};
+use super::failure::{Failure, Failures};
+use super::input::{Input, evaluate_all, read_source, sources};
 use super::output::{write_atomically, write_stdout};
-use hashpivot::compare::{Report, ScenarioResult, Tolerance, Verdict, compare, summaries};
+use hashpivot::compare::{Report, ScenarioResult, Tolerance, Verdict, differences, summaries};
 use hashpivot::exact_json::Json;
 use hashpivot::golden;
-use hashpivot::render::Renderer;
-use hashpivot::render::json::Json as JsonRenderer;
 use hashpivot::render::report as report_out;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
 
-/// The golden file of a scenario file: `NAME.golden.json` beside it, or in
-/// `dir`.
-pub(crate) fn golden_path(scenario: &str, dir: Option<&Path>) -> PathBuf {
-    let path = Path::new(scenario);
-    let stem = path
-        .file_stem()
-        .map_or_else(|| scenario.into(), |s| s.to_string_lossy());
-    let name = format!("{stem}.golden.json");
-    match dir {
-        Some(d) => d.join(name),
-        None => path.with_file_name(name),
-    }
-}
-
-pub(crate) fn tolerance(t: &Tolerances) -> Tolerance {
+fn tolerance(t: &Tolerances) -> Tolerance {
     Tolerance {
         abs: t.abs,
         rel: t.rel,
     }
 }
 
-pub(crate) fn print_report(report: &Report, format: ReportFormat) -> anyhow::Result<u8> {
+/// Prints the report; anything changed is a failure (exit 1).
+fn finish_report(
+    report: &Report,
+    format: ReportFormat,
+    failures: &mut Failures,
+) -> Result<(), Failure> {
     let bytes = match format {
         ReportFormat::Text => report_out::text(report).into_bytes(),
         ReportFormat::Json => report_out::json(report),
     };
     write_stdout(&bytes)?;
-    Ok(report.exit_code())
+    if report.changed() > 0 {
+        failures.push(Failure::Changed);
+    }
+    Ok(())
 }
 
-pub(crate) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
+/// An input the report lists as failed to load, and the failure itself.
+fn load_failed(report: &mut Report, failures: &mut Failures, file: String, failure: Failure) {
+    report.errors.push((file, failure.to_string()));
+    failures.push(failure);
+}
+
+pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Failure> {
     let (inputs, _) = sources(&args.paths);
-    let summaries = parallel_map(&inputs, |(path, input)| match input {
-        Ok(_) if path == "-" => Err(
-            "error: check compares files with their golden files: give a path, not -\n".to_string(),
-        ),
-        Ok(source) => evaluate_source(source, &[]),
-        Err(message) => Err(message.clone()),
+    // A golden sits beside its scenario file: standard input has none.
+    let inputs = inputs.into_iter().map(|input| match input.path.as_str() {
+        "-" if input.source.is_ok() => Input {
+            path: input.path,
+            source: Err(Failure::StdinForCheck),
+        },
+        _ => input,
     });
     let tolerance = tolerance(&args.tolerances);
     let mut report = Report::default();
-    for ((path, _), summary) in inputs.iter().zip(summaries) {
+    for (path, summary) in evaluate_all(inputs.collect(), &[]) {
         let summary = match summary {
             Ok(s) => s,
-            Err(message) => {
-                eprint!("{message}");
-                report.errors.push((path.clone(), message));
+            Err(failure) => {
+                load_failed(&mut report, failures, path, failure);
                 continue;
             }
         };
-        let golden = golden_path(path, args.golden_dir.as_deref());
-        let current = Json::parse(&String::from_utf8_lossy(
-            &JsonRenderer::default().render(std::slice::from_ref(&summary), false),
-        ))?;
+        let golden = golden::path_for(&path, args.golden_dir.as_deref());
+        let current =
+            golden::read(&String::from_utf8_lossy(&golden::write(&summary))).map_err(|why| {
+                Failure::Golden {
+                    path: golden.clone(),
+                    why,
+                }
+            })?;
         let stored = match std::fs::read_to_string(&golden) {
             Ok(text) => match golden::read(&text) {
                 Ok(json) => Some(json),
@@ -74,23 +80,26 @@ pub(crate) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
                     None
                 }
                 Err(why) => {
-                    let message = format!("error: {}: {why}\n", golden.display());
-                    eprint!("{message}");
-                    report.errors.push((golden.display().to_string(), message));
+                    let file = golden.display().to_string();
+                    let failure = Failure::Golden { path: golden, why };
+                    load_failed(&mut report, failures, file, failure);
                     continue;
                 }
             },
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => {
-                let message = format!("error: cannot read {}: {e}\n", golden.display());
-                eprint!("{message}");
-                report.errors.push((golden.display().to_string(), message));
+            Err(source) => {
+                let file = golden.display().to_string();
+                let failure = Failure::GoldenUnreadable {
+                    path: golden,
+                    source,
+                };
+                load_failed(&mut report, failures, file, failure);
                 continue;
             }
         };
         let findings = stored
             .as_ref()
-            .map(|old| compare(old, &current, &tolerance));
+            .map(|old| differences(old, &current, &tolerance));
         let verdict = if args.update {
             write_atomically(&golden, |w| w.write_all(&golden::write(&summary)))?;
             Verdict::Updated(findings.unwrap_or_default())
@@ -106,39 +115,35 @@ pub(crate) fn check(args: &CheckArgs) -> anyhow::Result<u8> {
             verdict,
         });
     }
-    print_report(&report, args.tolerances.format)
+    finish_report(&report, args.tolerances.format, failures)
 }
 
-pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
+pub(crate) fn diff(args: &DiffArgs, failures: &mut Failures) -> Result<(), Failure> {
     let mut report = Report::default();
-    let read = |path: &str, report: &mut Report| -> Option<Json> {
-        let text = match read_source(path) {
-            Ok(s) => s.text,
-            Err(message) => {
-                eprint!("{message}");
-                report.errors.push((path.to_string(), message));
-                return None;
-            }
-        };
-        match Json::parse(&text) {
-            Ok(j) => Some(j),
-            Err(e) => {
-                let message = format!("error: {path} is not valid JSON: {e}\n");
-                eprint!("{message}");
-                report.errors.push((path.to_string(), message));
+    let mut read = |path: &str| -> Option<Json> {
+        let parsed = read_source(path).and_then(|source| {
+            Json::parse(&source.text).map_err(|e| Failure::NotJson {
+                path: path.to_string(),
+                why: e.to_string(),
+            })
+        });
+        match parsed {
+            Ok(json) => Some(json),
+            Err(failure) => {
+                load_failed(&mut report, failures, path.to_string(), failure);
                 None
             }
         }
     };
-    let (old, new) = (read(&args.old, &mut report), read(&args.new, &mut report));
+    let (old, new) = (read(&args.old), read(&args.new));
     let (Some(old), Some(new)) = (old, new) else {
-        return print_report(&report, args.tolerances.format);
+        return finish_report(&report, args.tolerances.format, failures);
     };
     let tolerance = tolerance(&args.tolerances);
     let (old, new) = (summaries(&old), summaries(&new));
     for (name, before) in &old {
         let verdict = match new.iter().find(|(n, _)| n == name) {
-            Some((_, after)) => match compare(before, after, &tolerance) {
+            Some((_, after)) => match differences(before, after, &tolerance) {
                 f if f.is_empty() => Verdict::Same,
                 f => Verdict::Changed(f),
             },
@@ -157,22 +162,5 @@ pub(crate) fn diff(args: &DiffArgs) -> anyhow::Result<u8> {
             });
         }
     }
-    print_report(&report, args.tolerances.format)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn goldens_sit_beside_their_scenario_or_in_a_folder() {
-        assert_eq!(
-            golden_path("scenarios/lake.toml", None),
-            PathBuf::from("scenarios/lake.golden.json")
-        );
-        assert_eq!(
-            golden_path("scenarios/lake.toml", Some(Path::new("goldens"))),
-            PathBuf::from("goldens/lake.golden.json")
-        );
-    }
+    finish_report(&report, args.tolerances.format, failures)
 }

@@ -1,9 +1,9 @@
 //! `run` and `validate`.
 
 use super::args::{Format, RunArgs};
-use super::input::{evaluate_source, parallel_map, sources};
+use super::failure::{Failure, Failures};
+use super::input::{evaluate_all, sources};
 use super::output::{use_color, write_atomically, write_stdout};
-use super::{EXIT_INPUT, EXIT_OK};
 use hashpivot::Override;
 use hashpivot::render::Renderer;
 use hashpivot::render::csv::Csv;
@@ -11,22 +11,15 @@ use hashpivot::render::json::{Json as JsonRenderer, Jsonl};
 use hashpivot::render::table::Table;
 use std::io::Write;
 
-pub(crate) fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
+/// Renders every scenario that computes; each one that does not is a
+/// failure, and then no output file is written at all.
+pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(), Failure> {
     let (inputs, any_folder) = sources(&args.paths);
-    let overrides = &args.overrides.set;
-    let results = parallel_map(&inputs, |(_, input)| match input {
-        Ok(source) => evaluate_source(source, overrides),
-        Err(message) => Err(message.clone()),
-    });
-    let mut summaries = Vec::with_capacity(results.len());
-    let mut failed = false;
-    for result in results {
+    let mut summaries = Vec::with_capacity(inputs.len());
+    for (_, result) in evaluate_all(inputs, &args.overrides.set) {
         match result {
             Ok(summary) => summaries.push(summary),
-            Err(message) => {
-                eprint!("{message}");
-                failed = true;
-            }
+            Err(failure) => failures.push(failure),
         }
     }
     let color = use_color(args.output.is_some());
@@ -49,29 +42,25 @@ pub(crate) fn run_scenarios(args: &RunArgs) -> anyhow::Result<u8> {
     let bytes = renderer.render(&summaries, as_list);
     match &args.output {
         // A file is written only when every scenario succeeded.
-        Some(path) if !failed => write_atomically(path, |w| w.write_all(&bytes))?,
-        Some(_) => {}
-        None if !summaries.is_empty() => write_stdout(&bytes)?,
-        None => {}
+        Some(path) if failures.is_empty() => write_atomically(path, |w| w.write_all(&bytes)),
+        Some(_) => Ok(()),
+        None if !summaries.is_empty() => write_stdout(&bytes),
+        None => Ok(()),
     }
-    Ok(if failed { EXIT_INPUT } else { EXIT_OK })
 }
 
-pub(crate) fn validate(paths: &[String], overrides: &[Override]) -> anyhow::Result<u8> {
+/// `ok PATH` for each scenario that loads and computes.
+pub(crate) fn validate(
+    paths: &[String],
+    overrides: &[Override],
+    failures: &mut Failures,
+) -> Result<(), Failure> {
     let (inputs, _) = sources(paths);
-    let results = parallel_map(&inputs, |(_, input)| match input {
-        Ok(source) => evaluate_source(source, overrides),
-        Err(message) => Err(message.clone()),
-    });
-    let mut failed = false;
-    for ((path, _), result) in inputs.iter().zip(results) {
+    for (path, result) in evaluate_all(inputs, overrides) {
         match result {
             Ok(_) => write_stdout(format!("ok {path}\n").as_bytes())?,
-            Err(message) => {
-                eprint!("{message}");
-                failed = true;
-            }
+            Err(failure) => failures.push(failure),
         }
     }
-    Ok(if failed { EXIT_INPUT } else { EXIT_OK })
+    Ok(())
 }

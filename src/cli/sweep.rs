@@ -1,120 +1,92 @@
 //! `sweep`: one scenario over a grid, streamed in point order.
 
 use super::args::{MetricArg, SweepArgs, SweepFormat};
-use super::input::{evaluate_source, parallel_map, read_source};
+use super::failure::Failure;
+use super::input::{evaluate, read_source};
 use super::output::{use_color, write_atomically_if};
-use super::{EXIT_INPUT, EXIT_OK};
-use hashpivot::evaluate_cached;
 use hashpivot::render::sweep::{self as sweep_out, Metric};
-use hashpivot::summary::Cache;
-use hashpivot::sweep::{Grid, PointResult};
+use hashpivot::sweep::{Grid, GridRun, PointResult, evaluate_grid};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-/// Points evaluated at once (in parallel) before their records are written.
-pub(crate) const SWEEP_CHUNK: usize = 256;
-
-pub(crate) fn sweep(args: &SweepArgs) -> anyhow::Result<u8> {
+/// Evaluates the grid and writes it: the table once every point is in,
+/// CSV and JSON Lines record by record. An output file is kept only if
+/// every point computed; any point that did not is a failure.
+pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     if args.file != "-" && Path::new(&args.file).is_dir() {
-        eprintln!(
-            "error: {} is a folder: sweep takes one scenario file",
-            args.file
-        );
-        return Ok(EXIT_INPUT);
+        return Err(Failure::FolderForSweep {
+            path: args.file.clone(),
+        });
     }
-    let source = match read_source(&args.file) {
-        Ok(s) => s,
-        Err(message) => {
-            eprint!("{message}");
-            return Ok(EXIT_INPUT);
-        }
-    };
-    let grid = match Grid::new(args.vary.clone()) {
-        Ok(g) => g,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return Ok(EXIT_INPUT);
-        }
-    };
+    let source = read_source(&args.file)?;
+    let grid = Grid::new(args.vary.clone()).map_err(Failure::Sweep)?;
     // The scenario itself, with the fixed overrides, must be valid: an
     // error there is the same at every point.
     let fixed = &args.overrides.set;
-    let base = match evaluate_source(&source, fixed) {
-        Ok(s) => s,
-        Err(message) => {
-            eprint!("{message}");
-            return Ok(EXIT_INPUT);
-        }
-    };
+    let base = evaluate(&source, fixed)?;
     let shard = args.shard.unwrap_or_default();
-    let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
-    let cache = Cache::new();
-    let evaluate = |&i: &usize| {
-        let overrides = grid.overrides(fixed, i);
-        let summary =
-            evaluate_cached(&source.text, &overrides, Some(&cache)).map_err(|e| e.to_string());
-        PointResult::new(&grid, i, summary)
-    };
-    let mut failures = 0usize;
-    let write = |w: &mut dyn Write, failures: &mut usize| -> io::Result<()> {
+    let write = |w: &mut dyn Write| -> io::Result<GridRun> {
+        let text = &source.text;
         match args.format {
             SweepFormat::Table => {
-                let results: Vec<PointResult> = parallel_map(&points, evaluate);
-                *failures = results.iter().filter(|r| r.outcome.is_err()).count();
+                let mut results: Vec<PointResult> = Vec::new();
+                let run = evaluate_grid(text, fixed, &grid, shard, |r| {
+                    results.push(r);
+                    Ok::<(), io::Error>(())
+                })?;
                 let color = use_color(args.output.is_some());
-                let metric = match args.metric {
-                    MetricArg::Advantage => Metric::Advantage,
-                    MetricArg::MineNpv => Metric::MineNpv,
-                    MetricArg::AiNpv => Metric::AiNpv,
-                    MetricArg::MineIrr => Metric::MineIrr,
-                    MetricArg::AiIrr => Metric::AiIrr,
-                    MetricArg::MinePayback => Metric::MinePayback,
-                    MetricArg::AiPayback => Metric::AiPayback,
-                };
-                let text = sweep_out::table(&base.scenario, &grid, &results, metric, color);
-                w.write_all(text.as_bytes())
+                let metric = metric(args.metric);
+                let table = sweep_out::table(&base.scenario, &grid, &results, metric, color);
+                w.write_all(table.as_bytes())?;
+                Ok(run)
             }
-            SweepFormat::Csv | SweepFormat::Jsonl => {
-                if args.format == SweepFormat::Csv {
-                    w.write_all(sweep_out::csv_header(&grid).as_bytes())?;
-                }
-                for chunk in points.chunks(SWEEP_CHUNK) {
-                    for result in parallel_map(chunk, evaluate) {
-                        if result.outcome.is_err() {
-                            *failures += 1;
-                        }
-                        let text = match args.format {
-                            SweepFormat::Csv => sweep_out::csv_rows(&result),
-                            _ => sweep_out::jsonl_rows(&grid, &result),
-                        };
-                        w.write_all(text.as_bytes())?;
-                    }
-                }
-                Ok(())
+            SweepFormat::Csv => {
+                w.write_all(sweep_out::csv_header(&grid).as_bytes())?;
+                evaluate_grid(text, fixed, &grid, shard, |r| {
+                    w.write_all(sweep_out::csv_rows(&r).as_bytes())
+                })
             }
+            SweepFormat::Jsonl => evaluate_grid(text, fixed, &grid, shard, |r| {
+                w.write_all(sweep_out::jsonl_rows(&grid, &r).as_bytes())
+            }),
         }
     };
-    match &args.output {
+    let run = match &args.output {
         // Streamed into a temporary file, kept only if every point succeeded.
         Some(path) => {
+            let mut run = None;
             write_atomically_if(path, |w| {
-                write(w, &mut failures)?;
-                Ok(failures == 0)
+                let done = write(w)?;
+                run = Some(done);
+                Ok(done.failures == 0)
             })?;
+            run
         }
         None => {
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            write(&mut out, &mut failures)?;
-            out.flush()?;
+            let run = write(&mut out).and_then(|run| out.flush().map(|()| run));
+            Some(run.map_err(Failure::Stdout)?)
         }
+    };
+    match run {
+        Some(GridRun { failures, points }) if failures > 0 => Err(Failure::Points {
+            failed: failures,
+            total: points,
+        }),
+        _ => Ok(()),
     }
-    if failures > 0 {
-        eprintln!(
-            "error: {failures} of {} grid points could not be computed (see the error column)",
-            points.len()
-        );
-        return Ok(EXIT_INPUT);
+}
+
+/// The figure a sweep table shows in its cells.
+fn metric(arg: MetricArg) -> Metric {
+    match arg {
+        MetricArg::Advantage => Metric::Advantage,
+        MetricArg::MineNpv => Metric::MineNpv,
+        MetricArg::AiNpv => Metric::AiNpv,
+        MetricArg::MineIrr => Metric::MineIrr,
+        MetricArg::AiIrr => Metric::AiIrr,
+        MetricArg::MinePayback => Metric::MinePayback,
+        MetricArg::AiPayback => Metric::AiPayback,
     }
-    Ok(EXIT_OK)
 }

@@ -115,7 +115,7 @@ pub fn jsonl_rows(grid: &Grid, result: &PointResult) -> String {
 fn records(result: &PointResult) -> Vec<(Vec<Option<String>>, Option<String>)> {
     match &result.outcome {
         Ok(sites) => sites.iter().map(|s| (figure_texts(s), None)).collect(),
-        Err(message) => vec![(vec![None; FIGURE_KEYS.len()], Some(message.clone()))],
+        Err(message) => vec![(vec![None; FIGURE_KEYS.len()], Some(message.to_string()))],
     }
 }
 
@@ -413,7 +413,12 @@ mod tests {
                 outcome: Ok(vec![figures("North, 1", m, a)]),
             })
             .collect();
-        results[4].outcome = Err("site[0].mining.uptime = 0 needs 0 < uptime ≤ 1".into());
+        results[4].outcome = Err(hashpivot_core::Error::Input(
+            hashpivot_core::Diagnostic::new(
+                "site[0].mining.uptime = 0 needs 0 < uptime ≤ 1",
+                None,
+            ),
+        ));
         (grid, results)
     }
 

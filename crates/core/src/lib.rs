@@ -20,7 +20,9 @@
 //! - [`summary`]: one scenario's answer, unrounded;
 //! - [`exact`]: checked decimal arithmetic and fractional powers;
 //! - [`sweep`]: grids of overrides over one scenario, evaluated in
-//!   parallel.
+//!   parallel ([`sweep::evaluate_grid`]);
+//! - [`parallel`]: independent computations on every core, results in
+//!   order.
 //!
 //! `docs/model.md` at the workspace root is the normative description of
 //! every rule and formula; comments here cite its sections.
@@ -30,6 +32,7 @@ pub mod diagnostic;
 pub mod exact;
 pub mod finance;
 pub mod network;
+pub mod parallel;
 pub mod scenario;
 pub mod strategy;
 pub mod summary;

@@ -8,10 +8,74 @@
 //! `hashpivot run --set …` would compute, checks included.
 
 use crate::exact::Checked;
+use crate::parallel::parallel_map;
 use crate::scenario::Override;
-use crate::summary::{SiteSummary, Summary, Winner};
+use crate::summary::{Cache, SiteSummary, Summary, Winner};
+use crate::{Error, evaluate_cached};
 use rust_decimal::Decimal;
+use std::fmt;
 use std::str::FromStr;
+
+/// Why a sweep's arguments (`--vary`, `--shard`) were refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SweepError {
+    /// `--vary` text with no `KEY=` in front.
+    AxisSyntax { arg: String },
+    /// `KEY=FROM..TO` without `:N`.
+    RangeWithoutCount { key: String },
+    /// A range end that is not a decimal number.
+    NotANumber { key: String, text: String },
+    /// A point count that is not a whole number ≥ 2.
+    PointCount { key: String, text: String },
+    /// The evenly spaced points leave the decimal range.
+    RangeOverflow { key: String },
+    /// `KEY=V1,,V2`: an empty value in a list.
+    EmptyValue { key: String, spec: String },
+    /// No `--vary` at all.
+    NoAxis,
+    /// More than two `--vary`.
+    TooManyAxes { count: usize },
+    /// `--shard` text that is not `K/N` with 1 ≤ K ≤ N.
+    Shard { text: String },
+}
+
+impl fmt::Display for SweepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SweepError::AxisSyntax { arg } => {
+                write!(f, "--vary takes KEY=FROM..TO:N or KEY=V1,V2,…, got {arg:?}")
+            }
+            SweepError::RangeWithoutCount { key } => {
+                write!(
+                    f,
+                    "--vary {key}: a range needs a point count, as in FROM..TO:N"
+                )
+            }
+            SweepError::NotANumber { key, text } => {
+                write!(f, "--vary {key}: {text:?} is not a decimal number")
+            }
+            SweepError::PointCount { key, text } => {
+                write!(
+                    f,
+                    "--vary {key}: N must be a whole number ≥ 2, got {text:?}"
+                )
+            }
+            SweepError::RangeOverflow { key } => write!(f, "--vary {key}: the range overflows"),
+            SweepError::EmptyValue { key, spec } => {
+                write!(f, "--vary {key}: empty value in {spec:?}")
+            }
+            SweepError::NoAxis => f.write_str("a sweep needs --vary KEY=… (one or two of them)"),
+            SweepError::TooManyAxes { count } => {
+                write!(f, "a sweep takes one or two --vary axes, got {count}")
+            }
+            SweepError::Shard { text } => {
+                write!(f, "--shard takes K/N with 1 ≤ K ≤ N, got {text:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SweepError {}
 
 /// One varied key and its values (as the text given to `--set`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,32 +86,42 @@ pub struct Axis {
 
 impl Axis {
     /// Parses `KEY=FROM..TO:N` or `KEY=V1,V2,…`.
-    pub fn parse(arg: &str) -> Result<Axis, String> {
+    pub fn parse(arg: &str) -> Result<Axis, SweepError> {
         let (key, spec) = arg
             .split_once('=')
             .filter(|(k, _)| !k.trim().is_empty())
-            .ok_or_else(|| format!("--vary takes KEY=FROM..TO:N or KEY=V1,V2,…, got {arg:?}"))?;
+            .ok_or_else(|| SweepError::AxisSyntax {
+                arg: arg.to_string(),
+            })?;
         let key = key.trim().to_string();
         let spec = spec.trim();
         let values = match spec.split_once("..") {
             Some((from, rest)) => {
-                let (to, n) = rest.split_once(':').ok_or_else(|| {
-                    format!("--vary {key}: a range needs a point count, as in FROM..TO:N")
-                })?;
+                let (to, n) = rest
+                    .split_once(':')
+                    .ok_or_else(|| SweepError::RangeWithoutCount { key: key.clone() })?;
                 let number = |t: &str| {
-                    Decimal::from_str(t.trim())
-                        .map_err(|_| format!("--vary {key}: {t:?} is not a decimal number"))
+                    Decimal::from_str(t.trim()).map_err(|_| SweepError::NotANumber {
+                        key: key.clone(),
+                        text: t.to_string(),
+                    })
                 };
                 let (from, to) = (number(from)?, number(to)?);
                 let n: u32 = n.trim().parse().ok().filter(|&n| n >= 2).ok_or_else(|| {
-                    format!("--vary {key}: N must be a whole number ≥ 2, got {n:?}")
+                    SweepError::PointCount {
+                        key: key.clone(),
+                        text: n.to_string(),
+                    }
                 })?;
-                range(from, to, n).map_err(|_| format!("--vary {key}: the range overflows"))?
+                range(from, to, n).map_err(|_| SweepError::RangeOverflow { key: key.clone() })?
             }
             None => {
                 let values: Vec<String> = spec.split(',').map(|v| v.trim().to_string()).collect();
                 if values.iter().any(String::is_empty) {
-                    return Err(format!("--vary {key}: empty value in {spec:?}"));
+                    return Err(SweepError::EmptyValue {
+                        key,
+                        spec: spec.to_string(),
+                    });
                 }
                 values
             }
@@ -86,11 +160,12 @@ pub struct Grid {
 }
 
 impl Grid {
-    pub fn new(axes: Vec<Axis>) -> Result<Grid, String> {
+    /// A grid of one axis (rows) or two (rows, then columns).
+    pub fn new(axes: Vec<Axis>) -> Result<Grid, SweepError> {
         match axes.len() {
             1 | 2 => Ok(Grid { axes }),
-            0 => Err("a sweep needs --vary KEY=… (one or two of them)".into()),
-            n => Err(format!("a sweep takes one or two --vary axes, got {n}")),
+            0 => Err(SweepError::NoAxis),
+            count => Err(SweepError::TooManyAxes { count }),
         }
     }
 
@@ -141,8 +216,11 @@ pub struct Shard {
 }
 
 impl Shard {
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard takes K/N with 1 ≤ K ≤ N, got {text:?}");
+    /// Parses `K/N`.
+    pub fn parse(text: &str) -> Result<Shard, SweepError> {
+        let bad = || SweepError::Shard {
+            text: text.to_string(),
+        };
         let (k, n) = text.split_once('/').ok_or_else(bad)?;
         let (k, n): (usize, usize) = (
             k.trim().parse().map_err(|_| bad())?,
@@ -208,17 +286,68 @@ impl SiteFigures {
 pub struct PointResult {
     pub point: usize,
     pub values: Vec<String>,
-    pub outcome: Result<Vec<SiteFigures>, String>,
+    pub outcome: Result<Vec<SiteFigures>, Error>,
 }
 
 impl PointResult {
-    pub fn new(grid: &Grid, point: usize, summary: Result<Summary, String>) -> PointResult {
+    pub fn new(grid: &Grid, point: usize, summary: Result<Summary, Error>) -> PointResult {
         PointResult {
             point,
             values: grid.point(point).into_iter().map(str::to_string).collect(),
             outcome: summary.map(|s| s.sites.iter().map(SiteFigures::of).collect()),
         }
     }
+}
+
+/// Points evaluated at once (in parallel) before they are handed on:
+/// enough to keep every core busy, few enough that a 300 × 100 grid
+/// streams in flat memory.
+pub const CHUNK_POINTS: usize = 256;
+
+/// What a grid evaluation did, besides handing on its points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GridRun {
+    /// Points in the shard.
+    pub points: usize,
+    /// Points that could not be computed (their `outcome` is an error).
+    pub failures: usize,
+}
+
+/// Evaluates every point of `grid` in `shard` over the scenario `source`,
+/// with the `fixed` overrides before each point's axis values, and hands
+/// each point's result to `each` in point order.
+///
+/// Points are evaluated [`CHUNK_POINTS`] at a time on every core; they
+/// share network projections (a point's projection does not depend on the
+/// month-0 BTC price, so a price axis computes each one once). `each` can
+/// stop the run by returning an error (a write that failed), which is
+/// returned as is.
+pub fn evaluate_grid<E>(
+    source: &str,
+    fixed: &[Override],
+    grid: &Grid,
+    shard: Shard,
+    mut each: impl FnMut(PointResult) -> Result<(), E>,
+) -> Result<GridRun, E> {
+    let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
+    let cache = Cache::new();
+    let evaluate = |&i: &usize| {
+        let summary = evaluate_cached(source, &grid.overrides(fixed, i), Some(&cache));
+        PointResult::new(grid, i, summary)
+    };
+    let mut failures = 0;
+    for chunk in points.chunks(CHUNK_POINTS) {
+        for result in parallel_map(chunk, evaluate) {
+            if result.outcome.is_err() {
+                failures += 1;
+            }
+            each(result)?;
+        }
+    }
+    Ok(GridRun {
+        points: points.len(),
+        failures,
+    })
 }
 
 /// Where along an axis the winner flips, from the signed NPV advantage
@@ -294,6 +423,109 @@ mod tests {
         assert!(Axis::parse("x=a..2:3").is_err());
         assert!(Axis::parse("=1,2").is_err());
         assert!(Axis::parse("x=1,,2").is_err());
+    }
+
+    #[test]
+    fn refusals_name_the_rule() {
+        let cases = [
+            ("x", "--vary takes KEY=FROM..TO:N or KEY=V1,V2,…, got \"x\""),
+            (
+                "x=1..2",
+                "--vary x: a range needs a point count, as in FROM..TO:N",
+            ),
+            ("x=a..2:3", "--vary x: \"a\" is not a decimal number"),
+            (
+                "x=1..2:1",
+                "--vary x: N must be a whole number ≥ 2, got \"1\"",
+            ),
+            ("x=1,,2", "--vary x: empty value in \"1,,2\""),
+        ];
+        for (arg, message) in cases {
+            assert_eq!(Axis::parse(arg).unwrap_err().to_string(), message, "{arg}");
+        }
+        assert_eq!(
+            Grid::new(vec![]).unwrap_err().to_string(),
+            "a sweep needs --vary KEY=… (one or two of them)"
+        );
+        let a = Axis::parse("a=1,2").unwrap();
+        assert_eq!(
+            Grid::new(vec![a.clone(), a.clone(), a]).unwrap_err(),
+            SweepError::TooManyAxes { count: 3 }
+        );
+        assert_eq!(
+            Shard::parse("4/3").unwrap_err().to_string(),
+            "--shard takes K/N with 1 ≤ K ≤ N, got \"4/3\""
+        );
+    }
+
+    /// Two sites' worth of scenario, small enough to follow by hand.
+    const SCENARIO: &str = r#"
+format = 1
+name = "grid"
+start = "2026-01"
+months = 12
+
+[bitcoin]
+price_usd = 100000
+network_hashrate_ehs = 1000
+fees_btc_per_block = 0.05
+block_height = 900000
+
+[[site]]
+name = "North"
+grid_mw = 30
+power_price_usd_per_mwh = 40
+
+[site.ai]
+kind = "colocation"
+it_mw = 20
+lease_usd_per_kw_month = 150
+"#;
+
+    #[test]
+    fn a_grid_evaluates_every_point_of_its_shard_in_order() {
+        // Lease 100, 150, 200 $/kW-month × IT load 10, 20 MW; a rate of
+        // -1 breaks a rule at points 6 and 7 (row 3).
+        let grid = Grid::new(vec![
+            Axis::parse("site[0].ai.lease_usd_per_kw_month=100,150,200,-1").unwrap(),
+            Axis::parse("site[0].ai.it_mw=10,20").unwrap(),
+        ])
+        .unwrap();
+        let mut seen = Vec::new();
+        let run = evaluate_grid(SCENARIO, &[], &grid, Shard::default(), |r| {
+            seen.push(r);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(
+            run,
+            GridRun {
+                points: 8,
+                failures: 2
+            }
+        );
+        let order: Vec<usize> = seen.iter().map(|r| r.point).collect();
+        assert_eq!(order, [0, 1, 2, 3, 4, 5, 6, 7]);
+        // Point 3 = row 1, column 1, exactly what `run --set` computes.
+        assert_eq!(seen[3].values, ["150", "20"]);
+        let alone = crate::evaluate_with(SCENARIO, &grid.overrides(&[], 3)).unwrap();
+        let figures = seen[3].outcome.as_ref().unwrap();
+        assert_eq!(figures, &[SiteFigures::of(&alone.sites[0])]);
+        assert!(seen[6].outcome.is_err() && seen[7].outcome.is_err());
+
+        // Shard 2/3 takes points 1, 4, 7; a failed sink stops the run.
+        let mut taken = Vec::new();
+        let shard = Shard::parse("2/3").unwrap();
+        evaluate_grid(SCENARIO, &[], &grid, shard, |r| {
+            taken.push(r.point);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        assert_eq!(taken, [1, 4, 7]);
+        let stopped = evaluate_grid(SCENARIO, &[], &grid, Shard::default(), |r| {
+            if r.point == 2 { Err(r.point) } else { Ok(()) }
+        });
+        assert_eq!(stopped, Err(2));
     }
 
     #[test]

@@ -27,15 +27,27 @@ pub struct Override {
     pub value: String,
 }
 
+/// `--set` text with no `KEY=` in front (the text as given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverrideSyntaxError(pub String);
+
+impl std::fmt::Display for OverrideSyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "--set takes KEY=VALUE, got {:?}", self.0)
+    }
+}
+
+impl std::error::Error for OverrideSyntaxError {}
+
 impl Override {
     /// Splits `KEY=VALUE` at the first `=`.
-    pub fn parse(arg: &str) -> Result<Override, String> {
+    pub fn parse(arg: &str) -> Result<Override, OverrideSyntaxError> {
         match arg.split_once('=') {
             Some((key, value)) if !key.trim().is_empty() => Ok(Override {
                 key: key.trim().to_string(),
                 value: value.trim().to_string(),
             }),
-            _ => Err(format!("--set takes KEY=VALUE, got {arg:?}")),
+            _ => Err(OverrideSyntaxError(arg.to_string())),
         }
     }
 
@@ -263,7 +275,10 @@ mod tests {
         // Only the first = splits: a string value may hold one.
         assert_eq!(Override::parse("name=a=b").unwrap().value, "a=b");
         assert!(Override::parse("=3").is_err());
-        assert!(Override::parse("price").is_err());
+        assert_eq!(
+            Override::parse("price").unwrap_err().to_string(),
+            "--set takes KEY=VALUE, got \"price\""
+        );
     }
 
     #[test]
