@@ -108,17 +108,61 @@ fn irr_tolerance() -> Decimal {
     Decimal::new(1, 9)
 }
 
-/// The annual rate at which the NPV of `cash_flows` is 0, or `None` when
-/// the non-zero cash flows do not change sign or the NPV has the same sign
-/// at both ends of the search interval. With several roots, any one.
+/// Why a stream of cash flows has no IRR (docs/model.md, "Finance").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoIrr {
+    /// Every cash flow is 0.
+    NoCashFlow,
+    /// The first non-zero cash flow is positive: nothing was invested, so
+    /// a rate at which the NPV is 0 would not be a return. (Mining with no
+    /// upfront spend that earns first and loses later: its "IRR" is where
+    /// the NPV *rises* with the rate, the opposite of what a reader takes
+    /// an IRR for.)
+    NoInvestment,
+    /// An investment that never comes back: every non-zero flow is
+    /// negative.
+    NeverPaid,
+    /// The NPV has the same sign at −99 % and at 10,000 % a year.
+    OutsideRange,
+}
+
+impl NoIrr {
+    /// The cheap reasons, decided from the signs of the flows alone;
+    /// `None` when a search is needed (and may still find no root:
+    /// [`NoIrr::OutsideRange`]).
+    pub fn before_search(cash_flows: &[Decimal]) -> Option<NoIrr> {
+        let mut non_zero = cash_flows.iter().filter(|c| !c.is_zero());
+        match non_zero.next() {
+            None => Some(NoIrr::NoCashFlow),
+            Some(first) if first.is_sign_positive() => Some(NoIrr::NoInvestment),
+            Some(_) if non_zero.all(|c| c.is_sign_negative()) => Some(NoIrr::NeverPaid),
+            Some(_) => None,
+        }
+    }
+
+    /// Why `cash_flows`, whose [`irr`] is `None`, have no IRR.
+    pub fn of(cash_flows: &[Decimal]) -> NoIrr {
+        NoIrr::before_search(cash_flows).unwrap_or(NoIrr::OutsideRange)
+    }
+
+    /// A few words for a reader, after a dash: "— no investment to earn
+    /// on".
+    pub fn reason(self) -> &'static str {
+        match self {
+            NoIrr::NoCashFlow => "no cash flows",
+            NoIrr::NoInvestment => "no investment to earn on",
+            NoIrr::NeverPaid => "never paid back",
+            NoIrr::OutsideRange => "outside −99 % … 10,000 %",
+        }
+    }
+}
+
+/// The annual rate at which the NPV of `cash_flows` is 0, or `None` (see
+/// [`NoIrr`] for why): no non-zero cash flow, a positive first one
+/// (nothing invested), no change of sign, or the same sign of the NPV at
+/// both ends of the search interval. With several roots, any one.
 pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
-    let positive = cash_flows
-        .iter()
-        .any(|c| c.is_sign_positive() && !c.is_zero());
-    let negative = cash_flows
-        .iter()
-        .any(|c| c.is_sign_negative() && !c.is_zero());
-    if !(positive && negative) {
+    if NoIrr::before_search(cash_flows).is_some() {
         return Ok(None);
     }
     let (lo, hi) = irr_bounds();
@@ -344,14 +388,36 @@ mod tests {
 
     #[test]
     fn irr_null_cases() {
-        // No sign change.
-        assert_eq!(irr(&flows(&["-1", "0", "-2"])).unwrap(), None);
-        assert_eq!(irr(&flows(&["0", "0"])).unwrap(), None);
-        assert_eq!(irr(&flows(&["3", "0", "2"])).unwrap(), None);
+        // The reason each stream has no IRR, and that irr() agrees.
+        let cases = [
+            // Never paid back: no positive flow after the investment.
+            (&["-1", "0", "-2"][..], NoIrr::NeverPaid),
+            (&["0", "0"][..], NoIrr::NoCashFlow),
+            (&[][..], NoIrr::NoCashFlow),
+            // Positive first: nothing invested, whatever follows.
+            (&["3", "0", "2"][..], NoIrr::NoInvestment),
+            // Mining with no capex, earning then losing: +10 then −15 a
+            // month later. NPV(r) = 10/(1+r)^(1/12) − 15/(1+r)^(2/12) is 0
+            // at (1+r)^(1/12) = 1.5, r = 1.5^12 − 1 ≈ 128.7 — outside the
+            // interval anyway; with −10.5 instead, r = 1.05^12 − 1 ≈ 0.796
+            // is a root where NPV *rises* with r: not a return, so null.
+            (&["10", "-15"][..], NoIrr::NoInvestment),
+            (&["0", "10", "-10.5"][..], NoIrr::NoInvestment),
+        ];
+        for (cfs, why) in cases {
+            let cfs = flows(cfs);
+            assert_eq!(irr(&cfs).unwrap(), None, "{cfs:?}");
+            assert_eq!(NoIrr::of(&cfs), why, "{cfs:?}");
+        }
+        assert_eq!(NoIrr::NoInvestment.reason(), "no investment to earn on");
+        // An investment first, then returns: a search decides.
+        assert_eq!(NoIrr::before_search(&flows(&["0", "-10", "10.5"])), None);
         // A sign change whose root lies beyond 100 (10,000 % a year):
         // −1 then +1e30-scale returns a month later → NPV > 0 at r = 100:
         // 1e12 / 101^(1/12) ≫ 1. Same sign at both ends → null.
-        assert_eq!(irr(&flows(&["-1", "1000000000000"])).unwrap(), None);
+        let cfs = flows(&["-1", "1000000000000"]);
+        assert_eq!(irr(&cfs).unwrap(), None);
+        assert_eq!(NoIrr::of(&cfs), NoIrr::OutsideRange);
     }
 
     #[test]
