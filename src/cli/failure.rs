@@ -1,0 +1,217 @@
+//! The command line's one failure type: every way a command can fail, the
+//! exit code each one means, and the one place they are printed.
+//!
+//! Commands never print an error themselves. A failure that ends the
+//! command is returned (`?`); one that spoils a single input of a batch
+//! (the other scenarios still render) is pushed onto [`Failures`] and the
+//! command goes on. [`crate::cli::run`] prints them all, in order, and
+//! exits with the highest code among them, so an input error (2) outranks
+//! a difference found (1).
+
+use hashpivot::golden::GoldenError;
+use hashpivot::sweep::SweepError;
+use hashpivot::{Error as ScenarioError, Override};
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+/// Exit code: success.
+pub(crate) const EXIT_OK: u8 = 0;
+/// Exit code: `check` or `diff` found a difference.
+pub(crate) const EXIT_CHANGED: u8 = 1;
+/// Exit code: bad input, bad usage, or I/O.
+pub(crate) const EXIT_INPUT: u8 = 2;
+
+/// One reason a command did not fully succeed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Arguments clap refused; also `--help` and `--version`, which clap
+    /// reports as an "error" that prints to stdout and succeeds.
+    Usage(clap::Error),
+    /// A path that could not be read.
+    Read { path: String, source: io::Error },
+    /// Standard input could not be read.
+    Stdin(io::Error),
+    /// A folder whose listing could not be read.
+    Folder { path: String, source: io::Error },
+    /// A folder with no `*.toml` in it.
+    EmptyFolder { path: String },
+    /// `sweep` takes exactly one scenario file.
+    FolderForSweep { path: String },
+    /// `check` needs a file path to find the golden beside it.
+    StdinForCheck,
+    /// Bytes that are not UTF-8 text.
+    NotUtf8 { origin: String, offset: usize },
+    /// A scenario that breaks a rule or leaves the decimal range; printed
+    /// with its source line and a caret.
+    Scenario(Box<ScenarioFailure>),
+    /// A `--vary` or `--shard` that makes no grid.
+    Sweep(SweepError),
+    /// Grid points that could not be computed (each is in the output's
+    /// error column).
+    Points { failed: usize, total: usize },
+    /// A golden file that exists but cannot be used.
+    Golden { path: PathBuf, why: GoldenError },
+    /// A golden file that exists but cannot be read.
+    GoldenUnreadable { path: PathBuf, source: io::Error },
+    /// A saved output given to `diff` that is not JSON.
+    NotJson { path: String, why: String },
+    /// An output file (`-o`, a golden) that could not be written.
+    Write { path: PathBuf, source: io::Error },
+    /// Standard output could not be written (a closed pipe is not an
+    /// error: `| head` ends the program quietly).
+    Stdout(io::Error),
+    /// `check` or `diff` found a difference; the report said which.
+    Changed,
+}
+
+/// A scenario's error with what it takes to point into the scenario.
+#[derive(Debug)]
+pub(crate) struct ScenarioFailure {
+    pub(crate) origin: String,
+    pub(crate) text: String,
+    pub(crate) overrides: Vec<Override>,
+    pub(crate) error: ScenarioError,
+}
+
+impl Failure {
+    /// The exit code this failure means.
+    pub(crate) fn code(&self) -> u8 {
+        match self {
+            Failure::Usage(e) if !e.use_stderr() => EXIT_OK,
+            Failure::Stdout(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+            Failure::Changed => EXIT_CHANGED,
+            _ => EXIT_INPUT,
+        }
+    }
+
+    /// Prints the failure to stderr (help and version to stdout). The one
+    /// print site of every error message.
+    pub(crate) fn print(&self) {
+        match self {
+            Failure::Usage(e) => {
+                let _ = e.print();
+            }
+            Failure::Changed => {}
+            Failure::Stdout(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+            other => eprint!("{other}"),
+        }
+    }
+
+    pub(crate) fn scenario(
+        origin: &str,
+        text: &str,
+        overrides: &[Override],
+        error: ScenarioError,
+    ) -> Failure {
+        Failure::Scenario(Box::new(ScenarioFailure {
+            origin: origin.to_string(),
+            text: text.to_string(),
+            overrides: overrides.to_vec(),
+            error,
+        }))
+    }
+}
+
+/// The full message, ending in a newline.
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Usage(e) => write!(f, "{e}"),
+            Failure::Read { path, source } => writeln!(f, "error: cannot read {path}: {source}"),
+            Failure::Stdin(e) => writeln!(f, "error: cannot read standard input: {e}"),
+            Failure::Folder { path, source } => {
+                writeln!(f, "error: cannot read folder {path}: {source}")
+            }
+            Failure::EmptyFolder { path } => {
+                writeln!(
+                    f,
+                    "error: {path} is a folder with no scenario (*.toml) in it"
+                )
+            }
+            Failure::FolderForSweep { path } => {
+                writeln!(
+                    f,
+                    "error: {path} is a folder: sweep takes one scenario file"
+                )
+            }
+            Failure::StdinForCheck => writeln!(
+                f,
+                "error: check compares files with their golden files: give a path, not -"
+            ),
+            Failure::NotUtf8 { origin, offset } => writeln!(
+                f,
+                "error: {origin} is not UTF-8 text (invalid byte at offset {offset})"
+            ),
+            Failure::Scenario(s) => f.write_str(&s.error.render_with_overrides(
+                &s.origin,
+                &s.text,
+                &s.overrides,
+            )),
+            Failure::Sweep(e) => writeln!(f, "error: {e}"),
+            Failure::Points { failed, total } => writeln!(
+                f,
+                "error: {failed} of {total} grid points could not be computed (see the error column)"
+            ),
+            Failure::Golden { path, why } => writeln!(f, "error: {}: {why}", path.display()),
+            Failure::GoldenUnreadable { path, source } => {
+                writeln!(f, "error: cannot read {}: {source}", path.display())
+            }
+            Failure::NotJson { path, why } => {
+                writeln!(f, "error: {path} is not valid JSON: {why}")
+            }
+            Failure::Write { path, source } => {
+                writeln!(f, "error: cannot write {}: {source}", path.display())
+            }
+            Failure::Stdout(e) => writeln!(f, "error: cannot write standard output: {e}"),
+            Failure::Changed => Ok(()),
+        }
+    }
+}
+
+/// Failures of single inputs that did not stop the command.
+#[derive(Debug, Default)]
+pub(crate) struct Failures(Vec<Failure>);
+
+impl Failures {
+    pub(crate) fn push(&mut self, failure: Failure) {
+        self.0.push(failure);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Prints every failure in order and returns the highest exit code.
+    pub(crate) fn finish(self) -> u8 {
+        self.0.iter().for_each(Failure::print);
+        self.0.iter().map(Failure::code).max().unwrap_or(EXIT_OK)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_error_outranks_a_difference() {
+        let mut failures = Failures::default();
+        assert_eq!(Failures::default().finish(), EXIT_OK);
+        failures.push(Failure::Changed);
+        failures.push(Failure::EmptyFolder {
+            path: "empty".into(),
+        });
+        assert_eq!(failures.finish(), EXIT_INPUT);
+        let mut failures = Failures::default();
+        failures.push(Failure::Changed);
+        assert_eq!(failures.finish(), EXIT_CHANGED);
+    }
+
+    #[test]
+    fn a_closed_pipe_is_success() {
+        let pipe = Failure::Stdout(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert_eq!(pipe.code(), EXIT_OK);
+        let full = Failure::Stdout(io::Error::from(io::ErrorKind::StorageFull));
+        assert_eq!(full.code(), EXIT_INPUT);
+    }
+}
