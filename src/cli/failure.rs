@@ -58,6 +58,21 @@ pub(crate) enum Failure {
     NotJson { path: String, why: String },
     /// An output file (`-o`, a golden) that could not be written.
     Write { path: PathBuf, source: io::Error },
+    /// Two scenarios whose golden files would be one file.
+    SharedGolden {
+        golden: PathBuf,
+        first: String,
+        second: String,
+    },
+    /// Two scenarios of one name in one input (`check`, `diff` pair them by
+    /// name).
+    DuplicateName {
+        name: String,
+        first: String,
+        second: String,
+    },
+    /// `-o` names one of the inputs.
+    OutputIsInput { path: PathBuf },
     /// Standard output could not be written (a closed pipe is not an
     /// error: `| head` ends the program quietly).
     Stdout(io::Error),
@@ -163,6 +178,36 @@ impl fmt::Display for Failure {
             Failure::Write { path, source } => {
                 writeln!(f, "error: cannot write {}: {source}", path.display())
             }
+            Failure::SharedGolden {
+                golden,
+                first,
+                second,
+            } => writeln!(
+                f,
+                "error: {first} and {second} would share the golden file {}: give them different file names",
+                golden.display()
+            ),
+            Failure::DuplicateName {
+                name,
+                first,
+                second,
+            } if first == second => writeln!(
+                f,
+                "error: two scenarios in {first} are named {name:?}: names must be unique to pair them"
+            ),
+            Failure::DuplicateName {
+                name,
+                first,
+                second,
+            } => writeln!(
+                f,
+                "error: {first} and {second} are both named {name:?}: names must be unique to pair them"
+            ),
+            Failure::OutputIsInput { path } => writeln!(
+                f,
+                "error: -o {} is one of the inputs: refusing to replace it with the output",
+                path.display()
+            ),
             Failure::Stdout(e) => writeln!(f, "error: cannot write standard output: {e}"),
             Failure::Changed => Ok(()),
         }

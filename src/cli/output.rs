@@ -3,6 +3,7 @@
 use super::failure::Failure;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, Once};
 
 /// Colour for stdout: only on a terminal, never into a file (`-o`), and
 /// never when `NO_COLOR` is set to anything but the empty string
@@ -36,6 +37,11 @@ pub(crate) fn write_atomically(
 /// and says whether to keep it. When it says no (or fails), the temporary
 /// file is removed and `path` is left as it was. Returns whether `path` was
 /// written.
+///
+/// A file with no write permission bits is refused, even for root (who
+/// could otherwise replace it): a read-only file is a statement. If SIGINT,
+/// SIGTERM or SIGHUP ends the program meanwhile, the temporary file is
+/// removed first ([`remove_temporaries_on_signal`]).
 pub(crate) fn write_atomically_if(
     path: &Path,
     fill: impl FnOnce(&mut BufWriter<std::fs::File>) -> io::Result<bool>,
@@ -44,6 +50,12 @@ pub(crate) fn write_atomically_if(
         path: path.to_path_buf(),
         source,
     };
+    if std::fs::metadata(path).is_ok_and(|m| read_only(&m)) {
+        return Err(failed(io::Error::new(
+            io::ErrorKind::PermissionDenied,
+            "the file is read-only (no write permission bits)",
+        )));
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -59,23 +71,96 @@ pub(crate) fn write_atomically_if(
         name.to_string_lossy(),
         std::process::id()
     ));
-    let result = std::fs::File::create(&temp)
-        .and_then(|file| {
-            let mut w = BufWriter::new(file);
-            let keep = fill(&mut w)?;
-            w.flush()?;
-            Ok(keep)
-        })
-        .and_then(|keep| {
-            if keep {
-                std::fs::rename(&temp, path)?;
-            }
-            Ok(keep)
-        });
+    remove_temporaries_on_signal();
+    let file = {
+        // Registered and created under one lock, so a signal's cleanup
+        // sees the file whenever it exists.
+        let mut temporaries = temporaries();
+        let file = std::fs::File::create(&temp).map_err(failed)?;
+        temporaries.push(temp.clone());
+        file
+    };
+    let result = (|| {
+        let mut w = BufWriter::new(file);
+        let keep = fill(&mut w)?;
+        w.flush()?;
+        if keep {
+            std::fs::rename(&temp, path)?;
+        }
+        Ok(keep)
+    })();
+    let mut temporaries = temporaries();
     if !matches!(result, Ok(true)) {
         let _ = std::fs::remove_file(&temp);
     }
+    temporaries.retain(|t| t != &temp);
     result.map_err(failed)
+}
+
+#[cfg(unix)]
+fn read_only(metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    metadata.is_file() && metadata.permissions().mode() & 0o222 == 0
+}
+
+#[cfg(not(unix))]
+fn read_only(metadata: &std::fs::Metadata) -> bool {
+    metadata.permissions().readonly()
+}
+
+/// Temporary files being written right now.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn temporaries() -> MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding the lock leaves a list that is still right.
+    TEMPORARIES.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Starts (once) a thread that, on SIGINT, SIGTERM or SIGHUP (a batch
+/// scheduler's preemption sends SIGTERM), removes the temporary files being
+/// written and exits with 128 + the signal's number, as a shell reports a
+/// program killed by it. Without this the default action would end the
+/// program at once and leave `.NAME.PID.tmp` behind.
+fn remove_temporaries_on_signal() {
+    static START: Once = Once::new();
+    START.call_once(|| {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        // If the handler cannot be installed, the default action stays:
+        // nothing worse than before.
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                // Held until exit: no new temporary file starts meanwhile.
+                let temporaries = temporaries();
+                for temp in temporaries.iter() {
+                    let _ = std::fs::remove_file(temp);
+                }
+                std::process::exit(128 + signal);
+            }
+        });
+    });
+}
+
+/// Refuses an output path that is one of the inputs: `run a.toml -o
+/// a.toml` would replace the scenario with its own table.
+pub(crate) fn refuse_overwriting_input<'a>(
+    output: &Path,
+    inputs: impl IntoIterator<Item = &'a str>,
+) -> Result<(), Failure> {
+    let Ok(out) = std::fs::canonicalize(output) else {
+        // An output that does not exist yet is no input.
+        return Ok(());
+    };
+    for input in inputs {
+        if input != "-" && std::fs::canonicalize(input).is_ok_and(|i| i == out) {
+            return Err(Failure::OutputIsInput {
+                path: output.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to standard output and flushes it.

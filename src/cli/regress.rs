@@ -13,6 +13,7 @@ use hashpivot::exact_json::Json;
 use hashpivot::golden;
 use hashpivot::render::report as report_out;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 fn tolerance(t: &Tolerances) -> Tolerance {
     Tolerance {
@@ -44,6 +45,25 @@ fn load_failed(report: &mut Report, failures: &mut Failures, file: String, failu
     failures.push(failure);
 }
 
+/// Scenarios are paired by name: two of one name in one input would be
+/// paired wrongly. Takes `(name, file)` pairs.
+fn refuse_duplicate_names<'a>(
+    names: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(), Failure> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (name, file) in names {
+        if let Some((_, first)) = seen.iter().find(|(n, _)| *n == name) {
+            return Err(Failure::DuplicateName {
+                name: name.to_string(),
+                first: first.to_string(),
+                second: file.to_string(),
+            });
+        }
+        seen.push((name, file));
+    }
+    Ok(())
+}
+
 pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Failure> {
     let (inputs, _) = sources(&args.paths);
     // A golden sits beside its scenario file: standard input has none.
@@ -54,9 +74,30 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
         },
         _ => input,
     });
+    let inputs: Vec<Input> = inputs.collect();
+    // Two scenarios sharing one golden would overwrite (or be checked
+    // against) each other's.
+    let mut goldens: Vec<(PathBuf, &str)> = Vec::new();
+    for input in &inputs {
+        let golden = golden::path_for(&input.path, args.golden_dir.as_deref());
+        if let Some((_, first)) = goldens.iter().find(|(g, _)| g == &golden) {
+            return Err(Failure::SharedGolden {
+                golden,
+                first: first.to_string(),
+                second: input.path.clone(),
+            });
+        }
+        goldens.push((golden, &input.path));
+    }
+    let evaluated = evaluate_all(inputs, &[]);
+    refuse_duplicate_names(
+        evaluated
+            .iter()
+            .filter_map(|(path, s)| Some((s.as_ref().ok()?.scenario.as_str(), path.as_str()))),
+    )?;
     let tolerance = tolerance(&args.tolerances);
     let mut report = Report::default();
-    for (path, summary) in evaluate_all(inputs.collect(), &[]) {
+    for (path, summary) in evaluated {
         let summary = match summary {
             Ok(s) => s,
             Err(failure) => {
@@ -141,6 +182,14 @@ pub(crate) fn diff(args: &DiffArgs, failures: &mut Failures) -> Result<(), Failu
     };
     let tolerance = tolerance(&args.tolerances);
     let (old, new) = (summaries(&old), summaries(&new));
+    refuse_duplicate_names(
+        old.iter()
+            .map(|(name, _)| (name.as_str(), args.old.as_str())),
+    )?;
+    refuse_duplicate_names(
+        new.iter()
+            .map(|(name, _)| (name.as_str(), args.new.as_str())),
+    )?;
     for (name, before) in &old {
         let verdict = match new.iter().find(|(n, _)| n == name) {
             Some((_, after)) => match differences(before, after, &tolerance) {

@@ -3,7 +3,7 @@
 use super::args::{Format, RunArgs};
 use super::failure::{Failure, Failures};
 use super::input::{evaluate_all, sources};
-use super::output::{use_color, write_atomically, write_stdout};
+use super::output::{refuse_overwriting_input, use_color, write_atomically, write_stdout};
 use hashpivot::Override;
 use hashpivot::render::Renderer;
 use hashpivot::render::csv::Csv;
@@ -15,6 +15,9 @@ use std::io::Write;
 /// failure, and then no output file is written at all.
 pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(), Failure> {
     let (inputs, any_folder) = sources(&args.paths);
+    if let Some(output) = &args.output {
+        refuse_overwriting_input(output, inputs.iter().map(|i| i.path.as_str()))?;
+    }
     let mut summaries = Vec::with_capacity(inputs.len());
     for (_, result) in evaluate_all(inputs, &args.overrides.set) {
         match result {

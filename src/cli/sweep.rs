@@ -3,7 +3,7 @@
 use super::args::{MetricArg, SweepArgs, SweepFormat};
 use super::failure::Failure;
 use super::input::{evaluate, read_source};
-use super::output::{use_color, write_atomically_if};
+use super::output::{refuse_overwriting_input, use_color, write_atomically_if};
 use hashpivot::render::sweep::{self as sweep_out, Metric};
 use hashpivot::sweep::{Grid, GridRun, PointResult, evaluate_grid};
 use std::io::{self, BufWriter, Write};
@@ -17,6 +17,9 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         return Err(Failure::FolderForSweep {
             path: args.file.clone(),
         });
+    }
+    if let Some(output) = &args.output {
+        refuse_overwriting_input(output, [args.file.as_str()])?;
     }
     let source = read_source(&args.file)?;
     let grid = Grid::new(args.vary.clone()).map_err(Failure::Sweep)?;
