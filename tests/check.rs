@@ -111,6 +111,10 @@ fn a_moved_figure_is_named_with_its_delta() {
     let dir = workspace("moved");
     let toml = dir.join("two.toml");
     let old = figure(&toml, "South", "ai", "revenue_usd");
+    let old_npv = figure(&toml, "South", "ai", "npv_usd");
+    // South's AI side has no costs at all (no capex, opex or power cost):
+    // its NPV is zero at a zero lease, whatever the lease is.
+    assert_eq!(figure(&toml, "South", "ai", "breakeven_rate"), "0.0000");
     // The South site's lease is the last line: 150 → 160 raises its
     // revenue by 30,000 kW · $10 · 24 months = 7,200,000.00 (from
     // 108,000,000.00: +6.67 %).
@@ -123,15 +127,43 @@ fn a_moved_figure_is_named_with_its_delta() {
     .unwrap();
     assert_eq!(old, "108000000.00");
     assert_eq!(figure(&toml, "South", "ai", "revenue_usd"), "115200000.00");
+    let new_npv = figure(&toml, "South", "ai", "npv_usd");
+    assert_ne!(old_npv, new_npv);
+    // The breakeven rate is the lease at which the NPV is zero: the lease
+    // itself does not move it.
+    assert_eq!(figure(&toml, "South", "ai", "breakeven_rate"), "0.0000");
     let (code, out, _) = check(&[dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(
         out.contains("[Two sites] sites[South].ai.revenue_usd: 108000000.00 → 115200000.00 (+7200000.00, +6.67 %)\n"),
         "{out}"
     );
-    assert!(out.contains("sites[South].ai.breakeven_rate") || !out.contains("breakeven_rate: 0"));
-    assert!(out.ends_with(" figures moved\n"));
-    assert!(out.contains("1 scenario, 1 changed, "));
+    assert!(
+        out.contains(&format!(
+            "[Two sites] sites[South].ai.npv_usd: {old_npv} → {new_npv} ("
+        )),
+        "{out}"
+    );
+    // Exactly the figures the lease drives are named, nothing else (not
+    // the breakeven rate, not North), and the count agrees.
+    let moved: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.strip_prefix("[Two sites] "))
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            "sites[South].ai.revenue_usd",
+            "sites[South].ai.net_cash_usd",
+            "sites[South].ai.npv_usd",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.ends_with("\n1 scenario, 1 changed, 3 figures moved\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -194,7 +226,10 @@ fn null_to_number() {
     // Without capex North's mining cash flows never turn negative: its IRR
     // is null; with it, IRR exists. Store the capex-free golden first.
     edit(&toml, "capex_usd = 5000000\n", "");
-    hashpivot(&["check", "--update", dir.to_str().unwrap()]);
+    let (code, out, err) = check(&["--update", dir.to_str().unwrap()]);
+    assert_eq!((code, err.as_str()), (0, ""), "{out}");
+    assert!(out.contains("[Two sites] sites[North].mine.irr: "), "{out}");
+    assert!(out.contains("\nupdated [Two sites]\n"), "{out}");
     assert_eq!(figure(&toml, "North", "mine", "irr"), "null");
     let body = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(

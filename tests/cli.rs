@@ -107,14 +107,6 @@ fn validate_reports_each_file() {
 }
 
 #[test]
-fn a_byte_order_mark_is_not_an_error() {
-    let plain = hashpivot_stdin(&["run", "-"], &shipped_text());
-    let bom = hashpivot_stdin(&["run", "-"], &format!("\u{feff}{}", shipped_text()));
-    assert_eq!(bom.status.code(), Some(0));
-    assert_eq!(bom.stdout, plain.stdout);
-}
-
-#[test]
 fn usage_errors_exit_2_and_help_exits_0() {
     for args in [
         &[][..],

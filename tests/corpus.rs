@@ -4,11 +4,12 @@
 //! through the real binary with `-o`: exit 2, nothing on stdout, exactly the
 //! expected message on stderr, no panic, and no output file.
 //! Inputs that cannot be files in git (10 MB of random bytes, folders, a
-//! missing file) are made here.
+//! missing file) are made here, as is the one that must pass: a file
+//! starting with a byte-order mark.
 
 mod common;
 
-use common::{hashpivot, text};
+use common::{hashpivot, hashpivot_stdin, text};
 use std::path::{Path, PathBuf};
 
 fn scratch(name: &str) -> PathBuf {
@@ -126,6 +127,17 @@ fn a_byte_order_mark_is_not_an_error() {
     std::fs::write(&path, format!("\u{feff}{shipped}")).unwrap();
     let with = hashpivot(&["run", path.to_str().unwrap(), "--format", "json"]);
     let without = hashpivot(&["run", "scenarios/halving-2028.toml", "--format", "json"]);
-    assert_eq!(with.status.code(), Some(0));
-    assert_eq!(with.stdout, without.stdout);
+    assert_eq!(without.status.code(), Some(0));
+    assert_eq!(with.status.code(), Some(0), "{}", text(&with.stderr));
+    assert!(with.stderr.is_empty(), "{}", text(&with.stderr));
+    assert!(!without.stdout.is_empty());
+    assert_eq!(text(&with.stdout), text(&without.stdout));
+    // The same on standard input, in the table.
+    let plain = hashpivot_stdin(&["run", "-"], &shipped);
+    let bom = hashpivot_stdin(&["run", "-"], &format!("\u{feff}{shipped}"));
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(bom.status.code(), Some(0), "{}", text(&bom.stderr));
+    assert!(bom.stderr.is_empty(), "{}", text(&bom.stderr));
+    assert!(!plain.stdout.is_empty());
+    assert_eq!(text(&bom.stdout), text(&plain.stdout));
 }

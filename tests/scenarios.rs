@@ -1,12 +1,16 @@
 //! The shipped scenarios: each has a golden file (its summary read by a
 //! person and cross-checked against tools/reference.py, an independent
-//! implementation of MODEL.md) and runs in every format.
+//! implementation of MODEL.md) and runs in every format, each output
+//! agreeing with that golden and the scenario file.
 
 mod common;
 
 use common::{hashpivot, text};
 use rust_decimal::Decimal;
-use std::path::PathBuf;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 fn scenarios() -> Vec<PathBuf> {
@@ -35,29 +39,409 @@ fn every_scenario_has_a_golden_file_that_check_accepts() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
 
+/// What a shipped scenario file says about its own output, read from the
+/// TOML, and its golden summary, as written (numbers to the digit).
+struct Shipped {
+    path: String,
+    name: String,
+    start: String,
+    months: usize,
+    /// Site names in file order, each with its strategies ("mine", "ai").
+    sites: Vec<(String, Vec<&'static str>)>,
+    golden: String,
+}
+
+fn shipped(toml: &Path) -> Shipped {
+    let doc: toml::Table = std::fs::read_to_string(toml).unwrap().parse().unwrap();
+    let str_of = |t: &toml::Table, key: &str| t[key].as_str().unwrap().to_string();
+    let sites = doc["site"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|site| {
+            let site = site.as_table().unwrap();
+            let strategies = [("mining", "mine"), ("ai", "ai")]
+                .into_iter()
+                .filter(|(key, _)| site.contains_key(*key))
+                .map(|(_, strategy)| strategy)
+                .collect();
+            (str_of(site, "name"), strategies)
+        })
+        .collect();
+    let golden = std::fs::read_to_string(toml.with_extension("golden.json")).unwrap();
+    let golden: BTreeMap<String, Box<RawValue>> = serde_json::from_str(&golden).unwrap();
+    let name = str_of(&doc, "name");
+    // The CSV is split on commas below, with no quoting.
+    assert!(!name.contains([',', '"']), "{name}");
+    Shipped {
+        path: toml.to_str().unwrap().to_string(),
+        name,
+        start: str_of(&doc, "start"),
+        months: doc["months"].as_integer().unwrap() as usize,
+        sites,
+        golden: golden["summary"].get().to_string(),
+    }
+}
+
+/// `hashpivot run PATH --format FORMAT [--monthly]`: its stdout, after
+/// checking it succeeded quietly.
+fn run(path: &str, format: &str, monthly: bool) -> String {
+    let mut args = vec!["run", path, "--format", format];
+    if monthly {
+        args.push("--monthly");
+    }
+    let out = hashpivot(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
+    assert!(out.stderr.is_empty(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// JSON text without the whitespace between tokens: numbers keep their
+/// digits exactly as written.
+fn compact(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for c in json.chars() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c.is_whitespace() {
+            continue;
+        } else {
+            in_string = c == '"';
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A JSON object's members, each as written.
+type Raw = BTreeMap<String, Box<RawValue>>;
+
+fn object(json: &str) -> Raw {
+    serde_json::from_str(json).unwrap()
+}
+
+fn array(json: &str) -> Vec<Raw> {
+    serde_json::from_str(json).unwrap()
+}
+
+/// A JSON value as a CSV cell: null empty, strings unquoted, numbers as
+/// written.
+fn cell(raw: &RawValue) -> String {
+    match raw.get() {
+        "null" => String::new(),
+        s if s.starts_with('"') => serde_json::from_str(s).unwrap(),
+        s => s.to_string(),
+    }
+}
+
+/// A JSON number as the table prints money: `-$1,234.50`.
+fn money(number: &str) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let fraction = if fraction.is_empty() {
+        String::new()
+    } else {
+        format!(".{fraction}")
+    };
+    format!("{sign}${grouped}{fraction}")
+}
+
+/// `YYYY-MM` plus `n` months.
+fn add_months(month: &str, n: usize) -> String {
+    let (y, m) = month.split_once('-').unwrap();
+    let index = y.parse::<usize>().unwrap() * 12 + m.parse::<usize>().unwrap() - 1 + n;
+    format!("{:04}-{:02}", index / 12, index % 12 + 1)
+}
+
+const CSV_HEADER: &str = "scenario,site,strategy,revenue_usd,power_cost_usd,opex_usd,\
+    capex_usd,net_cash_usd,npv_usd,irr,payback_months,btc_mined,breakeven_btc_price_usd,\
+    cost_per_btc_usd,all_in_cost_per_btc_usd,breakeven_rate,go_live,winner,\
+    npv_advantage_usd,crossover_btc_price_usd";
+
+const CSV_MONTHLY_HEADER: &str = "scenario,site,strategy,month,hashprice_usd_per_ph_day,\
+    btc_mined,revenue_usd,power_cost_usd,opex_usd,capex_usd,cash_flow_usd,cumulative_cash_usd";
+
+fn strategy_title(strategy: &str) -> &'static str {
+    match strategy {
+        "mine" => "keep mining",
+        "ai" => "convert to AI",
+        other => panic!("{other}"),
+    }
+}
+
 #[test]
 fn every_scenario_runs_in_every_format() {
     for toml in scenarios() {
-        let path = toml.to_str().unwrap();
-        for format in ["table", "json", "csv"] {
-            for monthly in [false, true] {
-                let mut args = vec!["run", path, "--format", format];
-                if monthly {
-                    args.push("--monthly");
+        let s = shipped(&toml);
+        json_matches_the_golden(&s);
+        jsonl_is_the_json_on_one_line(&s);
+        csv_has_a_row_per_site_and_strategy(&s);
+        table_names_every_site_and_verdict(&s);
+    }
+}
+
+fn json_matches_the_golden(s: &Shipped) {
+    let json = run(&s.path, "json", false);
+    // Every figure as the golden has it, to the last digit.
+    assert_eq!(compact(&json), compact(&s.golden), "{}", s.path);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["scenario"], s.name.as_str(), "{}", s.path);
+    assert_eq!(v["months"], s.months, "{}", s.path);
+    let sites = v["sites"].as_array().unwrap();
+    assert_eq!(sites.len(), s.sites.len(), "{}", s.path);
+    for (site, (name, strategies)) in sites.iter().zip(&s.sites) {
+        assert_eq!(site["name"], name.as_str(), "{}", s.path);
+        let mut expected: Vec<&str> = vec!["name"];
+        expected.extend(strategies);
+        if strategies.len() == 2 {
+            expected.extend(["winner", "npv_advantage_usd", "crossover_btc_price_usd"]);
+        }
+        expected.sort();
+        let mut keys: Vec<&str> = site
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.as_str())
+            .collect();
+        keys.sort();
+        assert_eq!(keys, expected, "{} {name}", s.path);
+    }
+
+    // --monthly: the same summary, plus one entry per month for each site
+    // and strategy.
+    let mut monthly: Value = serde_json::from_str(&run(&s.path, "json", true)).unwrap();
+    for (site, (name, strategies)) in monthly["sites"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .zip(&s.sites)
+    {
+        for strategy in strategies {
+            let outcome = site[*strategy].as_object_mut().unwrap();
+            let months: Vec<String> = outcome
+                .remove("monthly")
+                .unwrap_or_else(|| panic!("{} {name} {strategy}: no monthly", s.path))
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["month"].as_str().unwrap().to_string())
+                .collect();
+            let expected: Vec<String> = (0..s.months).map(|i| add_months(&s.start, i)).collect();
+            assert_eq!(months, expected, "{} {name} {strategy}", s.path);
+        }
+    }
+    assert_eq!(monthly, v, "{}", s.path);
+}
+
+fn jsonl_is_the_json_on_one_line(s: &Shipped) {
+    for monthly in [false, true] {
+        let json = run(&s.path, "json", monthly);
+        let jsonl = run(&s.path, "jsonl", monthly);
+        assert_eq!(
+            jsonl,
+            format!("{}\n", compact(&json)),
+            "{} {monthly}",
+            s.path
+        );
+    }
+}
+
+fn csv_has_a_row_per_site_and_strategy(s: &Shipped) {
+    let summary = object(&s.golden);
+    let mut expected = vec![CSV_HEADER.replace(' ', "")];
+    for (site, (name, strategies)) in array(summary["sites"].get()).iter().zip(&s.sites) {
+        for strategy in strategies {
+            let outcome = object(site[*strategy].get());
+            let mut row = vec![s.name.clone(), name.clone(), strategy.to_string()];
+            for column in CSV_HEADER.replace(' ', "").split(',').skip(3) {
+                row.push(
+                    outcome
+                        .get(column)
+                        .or_else(|| site.get(column))
+                        .map_or(String::new(), |v| cell(v)),
+                );
+            }
+            expected.push(row.join(","));
+        }
+    }
+    let rows = s.sites.iter().map(|(_, st)| st.len()).sum::<usize>();
+    assert_eq!(expected.len(), 1 + rows);
+    let csv = run(&s.path, "csv", false);
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        expected,
+        "{}: the golden's figures, a row per site and strategy",
+        s.path
+    );
+    assert!(csv.ends_with('\n'));
+
+    // --monthly: only the monthly rows, one per site, strategy and month,
+    // the JSON's figures.
+    let json = object(&run(&s.path, "json", true));
+    let mut expected = vec![CSV_MONTHLY_HEADER.replace(' ', "")];
+    for (site, (name, strategies)) in array(json["sites"].get()).iter().zip(&s.sites) {
+        for strategy in strategies {
+            let outcome = object(site[*strategy].get());
+            let months = array(outcome["monthly"].get());
+            assert_eq!(months.len(), s.months);
+            for month in months {
+                let mut row = vec![s.name.clone(), name.clone(), strategy.to_string()];
+                for column in CSV_MONTHLY_HEADER.replace(' ', "").split(',').skip(3) {
+                    row.push(cell(&month[column]));
                 }
-                let out = hashpivot(&args);
-                assert_eq!(out.status.code(), Some(0), "{args:?}");
-                assert!(out.stderr.is_empty(), "{args:?}");
-                let stdout = text(&out.stdout);
-                assert!(!stdout.is_empty(), "{args:?}");
-                if format == "table" {
-                    for line in stdout.lines() {
-                        assert!(line.chars().count() <= 100, "{args:?}: {line}");
-                    }
-                }
+                expected.push(row.join(","));
             }
         }
     }
+    assert_eq!(expected.len(), 1 + rows * s.months);
+    let csv = run(&s.path, "csv", true);
+    assert_eq!(
+        csv.lines().collect::<Vec<_>>(),
+        expected,
+        "{} monthly",
+        s.path
+    );
+}
+
+fn table_names_every_site_and_verdict(s: &Shipped) {
+    let summary = object(&s.golden);
+    let network = object(summary["network"].get());
+    let golden_sites = array(summary["sites"].get());
+    let table = run(&s.path, "table", false);
+    let monthly = run(&s.path, "table", true);
+    for (out, is_monthly) in [(&table, false), (&monthly, true)] {
+        let at = |what: &str| format!("{} {is_monthly}: {what}", s.path);
+        for line in out.lines() {
+            assert!(line.chars().count() <= 100, "{}", at(line));
+        }
+        let mut lines = out.lines();
+        assert_eq!(lines.next(), Some(s.name.as_str()), "{}", at("title"));
+        assert_eq!(
+            lines.next().unwrap(),
+            format!(
+                "{} months, {} to {} · hashprice in {}: {}/PH/s/day",
+                s.months,
+                s.start,
+                add_months(&s.start, s.months - 1),
+                s.start,
+                money(network["hashprice_usd_per_ph_day"].get())
+            ),
+            "{}",
+            at("horizon")
+        );
+        // One section per site, in file order.
+        let starts: Vec<usize> = s
+            .sites
+            .iter()
+            .map(|(name, _)| {
+                out.find(&format!("\nSite: {name}\n"))
+                    .unwrap_or_else(|| panic!("{}", at(name)))
+            })
+            .collect();
+        assert!(starts.is_sorted(), "{}", at("site order"));
+        assert_eq!(
+            out.matches("\nSite: ").count(),
+            s.sites.len(),
+            "{}",
+            at("sites")
+        );
+        for (i, ((name, strategies), site)) in s.sites.iter().zip(&golden_sites).enumerate() {
+            let section = &out[starts[i]..*starts.get(i + 1).unwrap_or(&out.len())];
+            let at = |what: &str| at(&format!("{name}: {what}"));
+            let npv_row = section
+                .lines()
+                .find(|l| l.starts_with("│ NPV "))
+                .unwrap_or_else(|| panic!("{}", at("NPV row")));
+            for strategy in ["mine", "ai"] {
+                let title = strategy_title(strategy);
+                let shown = strategies.contains(&strategy);
+                let header = section.lines().nth(3).unwrap();
+                assert_eq!(header.contains(title), shown, "{}", at(header));
+                if shown {
+                    let npv = money(object(site[strategy].get())["npv_usd"].get());
+                    assert!(npv_row.contains(&format!(" {npv} ")), "{}", at(npv_row));
+                }
+                assert_eq!(
+                    section
+                        .matches(&format!(
+                            "\nMonth by month: {title} (money in USD thousands)\n"
+                        ))
+                        .count(),
+                    usize::from(shown && is_monthly),
+                    "{}",
+                    at("monthly section")
+                );
+            }
+            if is_monthly {
+                // Each monthly section has a row per month.
+                for month in [s.start.clone(), add_months(&s.start, s.months - 1)] {
+                    let rows = section
+                        .lines()
+                        .filter(|l| l.starts_with(&format!("{month} ")))
+                        .count();
+                    assert_eq!(rows, strategies.len(), "{}", at(&month));
+                }
+            } else {
+                assert!(!section.contains("Month by month"), "{}", at("monthly"));
+            }
+            let verdicts: Vec<&str> = section
+                .lines()
+                .filter(|l| l.starts_with("Winner: ") || l.starts_with("Tie: "))
+                .collect();
+            if strategies.len() < 2 {
+                assert!(verdicts.is_empty(), "{}", at("a verdict with one strategy"));
+                continue;
+            }
+            let winner: String = serde_json::from_str(site["winner"].get()).unwrap();
+            let verdict = match winner.as_str() {
+                "tie" => "Tie: both futures have the same NPV".to_string(),
+                w => format!(
+                    "Winner: {}, by {} of NPV",
+                    strategy_title(w),
+                    money(site["npv_advantage_usd"].get())
+                ),
+            };
+            assert_eq!(verdicts, [verdict.as_str()], "{}", at("verdict"));
+            let flips = match site["crossover_btc_price_usd"].get() {
+                "null" => "No month-0 BTC price flips the answer".to_string(),
+                price => format!(
+                    "The answer flips at a month-0 BTC price of {}",
+                    money(price)
+                ),
+            };
+            assert!(
+                section.contains(&format!("\n{verdict}\n{flips}\n")),
+                "{}",
+                at(&flips)
+            );
+        }
+    }
+    // The monthly table is the plain one with the monthly sections added
+    // (each a block of its own, between blank lines).
+    let without: Vec<&str> = monthly
+        .strip_suffix('\n')
+        .unwrap()
+        .split("\n\n")
+        .filter(|block| !block.starts_with("Month by month: "))
+        .collect();
+    assert_eq!(format!("{}\n", without.join("\n\n")), table, "{}", s.path);
 }
 
 /// CSV fields by header name.
@@ -86,6 +470,7 @@ fn monthly_rows_add_up_to_the_totals() {
         let months = records(&text(
             &hashpivot(&["run", path, "--format", "csv", "--monthly"]).stdout,
         ));
+        assert!(!totals.is_empty(), "{path}: no rows");
         for total in &totals {
             let rows: Vec<_> = months
                 .iter()

@@ -168,17 +168,6 @@ fn jsonl_has_one_object_per_point_and_site() {
 }
 
 #[test]
-fn sweep_takes_one_file_not_a_folder() {
-    let out = hashpivot(&["sweep", "scenarios", "--vary", "bitcoin.price_usd=1,2"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    assert_eq!(
-        text(&out.stderr),
-        "error: scenarios is a folder: sweep takes one scenario file\n"
-    );
-}
-
-#[test]
 fn output_file_only_when_every_point_succeeds() {
     let dir = common::scratch("sweep-out");
     let target = dir.join("grid.csv");
