@@ -4,7 +4,7 @@
 use hashpivot::calendar::YearMonth;
 use hashpivot::exact_json::Json;
 use hashpivot::network::{Network, subsidy_sats};
-use hashpivot::render::json::Json as JsonRenderer;
+use hashpivot::render::json::JsonRenderer;
 use hashpivot::render::{Renderer, fixed};
 use hashpivot::scenario::{Ai, AiKind, Bitcoin, Fleet, Mining, Scenario, Site};
 use hashpivot::summary::{Summary, summarize};
@@ -54,8 +54,6 @@ fn mining() -> impl Strategy<Value = Mining> {
                     hashrate_ths: ths,
                     efficiency_j_per_th: eff,
                 },
-                hashrate_ths: ths,
-                it_mw: ths * eff / dec(1_000_000, 0),
                 pue: dec(pue, 2),
                 uptime: dec(uptime, 2),
                 pool_fee: dec(fee, 2),
@@ -108,14 +106,13 @@ fn ai() -> impl Strategy<Value = Ai> {
         any::<bool>(),
         0i64..1_000_000,
     )
-        .prop_map(|((it_mw, kind), pue, build, capex, ramp, mdb, opex)| Ai {
+        .prop_map(|((_, kind), pue, build, capex, ramp, mdb, opex)| Ai {
             pue: dec(pue, 2),
             build_months: build,
             conversion_capex_usd: dec(capex, 0),
             ramp_months: ramp,
             mine_during_build: mdb,
             opex_usd_per_month: dec(opex, 0),
-            it_mw,
             kind,
         })
 }
@@ -250,9 +247,10 @@ proptest! {
         harder.bitcoin.network_hashrate_ehs *= factor;
         let mut bigger = s.clone();
         for site in &mut bigger.sites {
-            if let Some(m) = site.mining.as_mut() {
-                m.hashrate_ths *= factor;
-                m.it_mw *= factor;
+            if let Some(m) = site.mining.as_mut()
+                && let Fleet::Single { hashrate_ths, .. } = &mut m.fleet
+            {
+                *hashrate_ths *= factor;
             }
         }
         let (richer, harder, bigger) = (run(&richer), run(&harder), run(&bigger));

@@ -1,81 +1,24 @@
 //! Scenario text (TOML) to a checked [`Scenario`].
 //!
-//! Every rule of MODEL.md's scenario table is enforced here, and each
-//! failure is a [`Diagnostic`] naming the key path (`site[1].ai.it_mw`,
-//! 0-based like the rest of hashpivot), the rule, and the span of the
-//! offending key or value, so the message can show the line and a caret.
+//! Every rule of docs/model.md, "Scenario file (TOML)" is enforced here,
+//! and each failure is a [`Diagnostic`] naming the key path
+//! (`site[1].ai.it_mw`, 0-based like the rest of hashpivot), the rule, and
+//! the span of the offending key or value, so the message can show the
+//! line and a caret.
 //!
-//! The document is read with toml's span-keeping `DeTable`, which keeps each
-//! number's literal text: numbers go from that text straight to exact
-//! decimals (see [`literal`](super::literal)), never through `f64`.
+//! This module holds the order of reading and the rules that join keys
+//! (exactly one fleet form, a load that fits the grid, unique site names).
+//! What each table holds is declared in [`schema`](super::schema); reading
+//! one value with its span is [`table`](super::table)'s job.
 
-use super::literal::{LiteralError, parse_decimal};
 use super::overrides::{Override, apply, combined_text};
+use super::schema::{self, ai, bitcoin, colocation, fleet, gpu_cloud, mining, root, site};
+use super::table::{Result, Table};
 use super::{Ai, AiKind, Bitcoin, FORMAT, Fleet, FleetRow, Mining, Scenario, Site};
-use crate::calendar::YearMonth;
 use crate::diagnostic::Diagnostic;
-use crate::exact::Checked;
+use crate::exact::Overflow;
 use rust_decimal::Decimal;
-use std::ops::Range;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
-
-type Span = Range<usize>;
-type Result<T> = std::result::Result<T, Diagnostic>;
-
-const ROOT_KEYS: &[&str] = &[
-    "format",
-    "name",
-    "start",
-    "months",
-    "discount_rate",
-    "bitcoin",
-    "site",
-];
-const BITCOIN_KEYS: &[&str] = &[
-    "price_usd",
-    "price_growth_annual",
-    "network_hashrate_ehs",
-    "hashrate_growth_annual",
-    "fees_btc_per_block",
-    "block_height",
-    "block_time_s",
-];
-const SITE_KEYS: &[&str] = &["name", "grid_mw", "power_price_usd_per_mwh", "mining", "ai"];
-const MINING_KEYS: &[&str] = &[
-    "hashrate_ths",
-    "efficiency_j_per_th",
-    "fleet",
-    "pue",
-    "uptime",
-    "pool_fee",
-    "opex_usd_per_month",
-    "capex_usd",
-];
-const FLEET_KEYS: &[&str] = &["model", "count", "ths", "j_per_th"];
-const AI_COMMON_KEYS: &[&str] = &[
-    "kind",
-    "pue",
-    "build_months",
-    "conversion_capex_usd",
-    "ramp_months",
-    "mine_during_build",
-    "opex_usd_per_month",
-];
-const COLOCATION_KEYS: &[&str] = &[
-    "it_mw",
-    "lease_usd_per_kw_month",
-    "lease_escalator_annual",
-    "power_pass_through",
-];
-const GPU_CLOUD_KEYS: &[&str] = &[
-    "gpu_count",
-    "gpu_kw",
-    "gpu_hour_usd",
-    "utilization",
-    "gpu_hour_decline_annual",
-    "gpu_capex_usd",
-];
+use toml::de::DeTable;
 
 /// Reads and checks a scenario. `source` is the file's text; a leading
 /// UTF-8 byte-order mark is ignored. Spans in the returned diagnostic are
@@ -99,74 +42,66 @@ pub fn parse_with_overrides(source: &str, overrides: &[Override]) -> Result<Scen
         Diagnostic::new(message, e.span())
     })?;
     apply(doc.get_mut(), &combined, source.len(), overrides)?;
-    let root = Table {
-        path: String::new(),
-        table: doc.get_ref(),
-        span: None,
-        source: &combined,
-    };
+    read_scenario(&Table::root(doc.get_ref(), &combined, root::KEYS))
+}
 
+fn read_scenario(doc: &Table) -> Result<Scenario> {
+    const OWNER: &str = "the top level";
     // The format comes first: a file of another format should hear that,
     // not a list of keys this version does not know.
-    let format_value = root
-        .get("format")
-        .ok_or_else(|| root.missing("format", "the scenario format, which must be 1"))?;
-    match root.integer_value("format")? {
+    let format = &root::FORMAT;
+    let format_span = doc
+        .get(format.name)
+        .map(|v| v.span())
+        .ok_or_else(|| doc.missing(format.name, format.what))?;
+    match doc.integer_value(format.name)? {
         Some((FORMAT, _)) => {}
         _ => {
             return Err(Diagnostic::new(
                 format!(
                     "format = {} is not supported: this hashpivot reads scenario format {FORMAT}",
-                    root.text(&format_value.span())
+                    doc.text(&format_span)
                 ),
-                Some(format_value.span()),
+                Some(format_span),
             ));
         }
     }
-    root.check_keys(ROOT_KEYS, "the top level")?;
+    doc.check_keys(OWNER)?;
 
-    let name = root.required_name("name")?;
-    let start = root.start()?;
-    let months = root
-        .integer("months", &Rule::between(1, 600))?
-        .ok_or_else(|| root.missing("months", "the horizon in months, 1 … 600"))?;
-    let discount_rate = root.decimal_or(
-        "discount_rate",
-        Decimal::new(10, 2),
-        &Rule::new(Bound::incl(0), Bound::excl(10)),
-    )?;
-    let bitcoin_table = root.table("bitcoin")?.ok_or_else(|| {
-        root.missing(
-            "bitcoin",
-            "the [bitcoin] table of network assumptions (price_usd, network_hashrate_ehs, block_height, …)",
-        )
-    })?;
-    let bitcoin = read_bitcoin(&bitcoin_table)?;
+    let name = doc.name(&root::NAME)?;
+    let start = doc.month(&root::START)?;
+    let months = doc.whole(&root::MONTHS)?;
+    let discount_rate = doc.number(&root::DISCOUNT_RATE)?;
+    let bitcoin = match doc.table(&root::BITCOIN)? {
+        Some(table) => read_bitcoin(&table)?,
+        None => return Err(missing(doc, &root::BITCOIN)),
+    };
 
-    let site_tables = root
-        .tables("site")?
+    let site_tables = doc
+        .tables(&root::SITE)?
         .filter(|t| !t.is_empty())
-        .ok_or_else(|| root.missing("site", "one or more [[site]] tables"))?;
+        .ok_or_else(|| missing(doc, &root::SITE))?;
     let mut sites: Vec<Site> = Vec::with_capacity(site_tables.len());
     for table in &site_tables {
         let site = read_site(table)?;
         if let Some(first) = sites.iter().position(|s| s.name == site.name) {
-            let value = table.get("name").map(|v| v.span());
             return Err(Diagnostic::new(
                 format!(
                     "{}.name = {} is already the name of site[{first}]: site names must be unique",
                     table.path,
-                    value.clone().map_or(String::new(), |s| table.text(&s)),
+                    table.text_of(site::NAME.name),
                 ),
-                value,
+                table.get(site::NAME.name).map(|v| v.span()),
             ));
         }
         sites.push(site);
     }
+    doc.finish(OWNER)?;
 
     Ok(Scenario {
         name,
         start,
+        // The rule caps it at 600.
         months: months as u32,
         discount_rate,
         bitcoin,
@@ -174,51 +109,38 @@ pub fn parse_with_overrides(source: &str, overrides: &[Override]) -> Result<Scen
     })
 }
 
+/// "missing key …" for a required table.
+fn missing(t: &Table, key: &schema::Nested) -> Diagnostic {
+    t.missing(key.name, key.what.unwrap_or_default())
+}
+
 fn read_bitcoin(t: &Table) -> Result<Bitcoin> {
-    t.check_keys(BITCOIN_KEYS, "[bitcoin]")?;
-    Ok(Bitcoin {
-        price_usd: t.decimal_required(
-            "price_usd",
-            &Rule::gt(0),
-            "the BTC price in month 0, USD",
-        )?,
-        price_growth_annual: t.decimal_or("price_growth_annual", Decimal::ZERO, &Rule::gt(-1))?,
-        network_hashrate_ehs: t.decimal_required(
-            "network_hashrate_ehs",
-            &Rule::gt(0),
-            "the network hashrate in month 0, EH/s",
-        )?,
-        hashrate_growth_annual: t.decimal_or(
-            "hashrate_growth_annual",
-            Decimal::ZERO,
-            &Rule::gt(-1),
-        )?,
-        fees_btc_per_block: t.decimal_or("fees_btc_per_block", Decimal::ZERO, &Rule::ge(0))?,
-        block_height: t.integer("block_height", &Rule::ge(0))?.ok_or_else(|| {
-            t.missing(
-                "block_height",
-                "the height of the first block mined in month 0",
-            )
-        })?,
-        block_time_s: t.decimal_or("block_time_s", Decimal::from(600), &Rule::gt(0))?,
-    })
+    const OWNER: &str = "[bitcoin]";
+    t.check_keys(OWNER)?;
+    let b = Bitcoin {
+        price_usd: t.number(&bitcoin::PRICE_USD)?,
+        price_growth_annual: t.number(&bitcoin::PRICE_GROWTH_ANNUAL)?,
+        network_hashrate_ehs: t.number(&bitcoin::NETWORK_HASHRATE_EHS)?,
+        hashrate_growth_annual: t.number(&bitcoin::HASHRATE_GROWTH_ANNUAL)?,
+        fees_btc_per_block: t.number(&bitcoin::FEES_BTC_PER_BLOCK)?,
+        block_height: t.whole(&bitcoin::BLOCK_HEIGHT)?,
+        block_time_s: t.number(&bitcoin::BLOCK_TIME_S)?,
+    };
+    t.finish(OWNER)?;
+    Ok(b)
 }
 
 fn read_site(t: &Table) -> Result<Site> {
-    t.check_keys(SITE_KEYS, &t.path)?;
-    let name = t.required_name("name")?;
-    let grid_mw = t.decimal_required("grid_mw", &Rule::gt(0), "the site's grid connection, MW")?;
-    let power_price_usd_per_mwh = t.decimal_required(
-        "power_price_usd_per_mwh",
-        &Rule::ge(0),
-        "the power price, USD per MWh",
-    )?;
-    let mining = match t.table("mining")? {
+    t.check_keys(&t.path)?;
+    let name = t.name(&site::NAME)?;
+    let grid_mw = t.number(&site::GRID_MW)?;
+    let power_price_usd_per_mwh = t.number(&site::POWER_PRICE_USD_PER_MWH)?;
+    let mining = match t.table(&site::MINING)? {
         Some(m) => Some(read_mining(&m, grid_mw)?),
         None => None,
     };
-    let ai = match t.table("ai")? {
-        Some(a) => Some(read_ai(&a, grid_mw, mining.is_some())?),
+    let ai = match t.table(&site::AI)? {
+        Some(mut a) => Some(read_ai(&mut a, grid_mw, mining.is_some())?),
         None => None,
     };
     if mining.is_none() && ai.is_none() {
@@ -230,6 +152,7 @@ fn read_site(t: &Table) -> Result<Site> {
             t.span.clone(),
         ));
     }
+    t.finish(&t.path)?;
     Ok(Site {
         name,
         grid_mw,
@@ -240,14 +163,16 @@ fn read_site(t: &Table) -> Result<Site> {
 }
 
 fn read_mining(t: &Table, grid_mw: Decimal) -> Result<Mining> {
-    t.check_keys(MINING_KEYS, &t.path)?;
+    t.check_keys(&t.path)?;
+    // Which keys are present decides the form; the other form's keys are
+    // thereby read (and refused below if present).
     let single = t
-        .get("hashrate_ths")
-        .or_else(|| t.get("efficiency_j_per_th"));
-    let rows = t.get("fleet");
-    let pue = t.decimal_or("pue", Decimal::ONE, &Rule::ge(1))?;
+        .take(mining::HASHRATE_THS.name)
+        .or_else(|| t.take(mining::EFFICIENCY_J_PER_TH.name));
+    let rows = t.take(mining::FLEET.name);
+    let pue = t.number(&mining::PUE)?;
 
-    let (fleet, hashrate_ths, it_mw, load_key) = match (single, rows) {
+    let fleet = match (single, rows) {
         (Some(_), Some(rows)) => {
             return Err(Diagnostic::new(
                 format!(
@@ -266,122 +191,90 @@ fn read_mining(t: &Table, grid_mw: Decimal) -> Result<Mining> {
                 t.span.clone(),
             ));
         }
-        (Some(_), None) => {
-            let ths =
-                t.decimal_required("hashrate_ths", &Rule::gt(0), "the fleet hashrate, TH/s")?;
-            let eff = t.decimal_required(
-                "efficiency_j_per_th",
-                &Rule::gt(0),
-                "the fleet efficiency, J/TH",
-            )?;
-            // MODEL.md: IT load T·E / 10^6 MW
-            let it = ths
-                .times(eff)
-                .and_then(|w| w.over(Decimal::from(1_000_000)));
-            (
-                Fleet::Single {
-                    hashrate_ths: ths,
-                    efficiency_j_per_th: eff,
-                },
-                Some(ths),
-                it,
-                "hashrate_ths",
-            )
-        }
+        (Some(_), None) => Fleet::Single {
+            hashrate_ths: t.number(&mining::HASHRATE_THS)?,
+            efficiency_j_per_th: t.number(&mining::EFFICIENCY_J_PER_TH)?,
+        },
         (None, Some(_)) => {
-            let tables = t.tables("fleet")?.unwrap_or_default();
+            let tables = t.tables(&mining::FLEET)?.unwrap_or_default();
             if tables.is_empty() {
-                return Err(t.missing("fleet", "one or more [[site.mining.fleet]] rows"));
+                return Err(missing(t, &mining::FLEET));
             }
-            let mut fleet = Vec::with_capacity(tables.len());
-            for row in &tables {
-                row.check_keys(FLEET_KEYS, &row.path)?;
-                fleet.push(FleetRow {
-                    model: row.required_name("model")?,
-                    count: row.integer("count", &Rule::ge(1))?.ok_or_else(|| {
-                        row.missing("count", "how many machines of this model, ≥ 1")
-                    })?,
-                    ths: row.decimal_required("ths", &Rule::gt(0), "TH/s per machine")?,
-                    j_per_th: row.decimal_required("j_per_th", &Rule::gt(0), "efficiency, J/TH")?,
-                });
-            }
-            // MODEL.md: T = Σ count·ths; IT load Σ count·ths·j_per_th / 10^6
-            let totals =
-                fleet
-                    .iter()
-                    .try_fold((Decimal::ZERO, Decimal::ZERO), |(ths, watts), r| {
-                        let row_ths = Decimal::from(r.count).times(r.ths)?;
-                        Ok((ths.plus(row_ths)?, watts.plus(row_ths.times(r.j_per_th)?)?))
-                    });
-            let it = totals.and_then(|(_, w)| w.over(Decimal::from(1_000_000)));
-            (
-                Fleet::Rows(fleet),
-                totals.ok().map(|(ths, _)| ths),
-                it,
-                "fleet",
-            )
+            let rows = tables
+                .iter()
+                .map(read_fleet_row)
+                .collect::<Result<Vec<_>>>()?;
+            Fleet::Rows(rows)
         }
     };
-    let it_mw = check_grid(
-        t,
-        load_key,
-        it_mw,
-        pue,
-        grid_mw,
-        "hashrate_ths × efficiency_j_per_th / 10^6",
-        "Σ count × ths × j_per_th / 10^6",
-    )?;
-    Ok(Mining {
+    let (load_key, single, rows) = match fleet {
+        Fleet::Single { .. } => (
+            mining::HASHRATE_THS.name,
+            "hashrate_ths × efficiency_j_per_th / 10^6",
+            "",
+        ),
+        Fleet::Rows(_) => (mining::FLEET.name, "", "Σ count × ths × j_per_th / 10^6"),
+    };
+    // A fleet whose hashrate or IT load leaves the decimal range is
+    // refused here, so both methods succeed on a loaded scenario.
+    let it_mw = fleet.hashrate_ths().and_then(|_| fleet.it_mw());
+    check_grid(t, load_key, it_mw, pue, grid_mw, single, rows)?;
+    let m = Mining {
         fleet,
-        // Overflowing T would have overflowed the IT load, refused above.
-        hashrate_ths: hashrate_ths.unwrap_or_default(),
-        it_mw,
         pue,
-        uptime: t.decimal_or(
-            "uptime",
-            Decimal::ONE,
-            &Rule::new(Bound::excl(0), Bound::incl(1)),
-        )?,
-        pool_fee: t.decimal_or(
-            "pool_fee",
-            Decimal::ZERO,
-            &Rule::new(Bound::incl(0), Bound::excl(1)),
-        )?,
-        opex_usd_per_month: t.decimal_or("opex_usd_per_month", Decimal::ZERO, &Rule::ge(0))?,
-        capex_usd: t.decimal_or("capex_usd", Decimal::ZERO, &Rule::ge(0))?,
-    })
+        uptime: t.number(&mining::UPTIME)?,
+        pool_fee: t.number(&mining::POOL_FEE)?,
+        opex_usd_per_month: t.number(&mining::OPEX_USD_PER_MONTH)?,
+        capex_usd: t.number(&mining::CAPEX_USD)?,
+    };
+    t.finish(&t.path)?;
+    Ok(m)
 }
 
-/// MODEL.md: the meter load `IT · pue` must fit the grid. `load_key` names
-/// the key the message points at; `single`/`rows` describe the IT load for
-/// a plain key and for the fleet table.
+fn read_fleet_row(row: &Table) -> Result<FleetRow> {
+    row.check_keys(&row.path)?;
+    let r = FleetRow {
+        model: row.name(&fleet::MODEL)?,
+        count: row.whole(&fleet::COUNT)?,
+        ths: row.number(&fleet::THS)?,
+        j_per_th: row.number(&fleet::J_PER_TH)?,
+    };
+    row.finish(&row.path)?;
+    Ok(r)
+}
+
+/// docs/model.md, "Strategy `mine`" and "Strategy `ai`": the meter load
+/// `IT · pue` must fit the grid. `load_key` names the key the message
+/// points at; `single`/`rows` describe the IT load for a plain key and for
+/// the fleet table.
 fn check_grid(
     t: &Table,
     load_key: &str,
-    it_mw: std::result::Result<Decimal, crate::exact::Overflow>,
+    it_mw: std::result::Result<Decimal, Overflow>,
     pue: Decimal,
     grid_mw: Decimal,
     single: &str,
     rows: &str,
-) -> Result<Decimal> {
-    let meter = it_mw.and_then(|it| it.times(pue).map(|m| (it, m)));
-    if let Ok((it, meter)) = meter
+) -> Result<()> {
+    use crate::exact::Checked;
+    let meter = it_mw.and_then(|it| it.times(pue));
+    if let Ok(meter) = meter
         && meter <= grid_mw
     {
-        return Ok(it);
+        return Ok(());
     }
     let value = t.get(load_key).map(|v| v.span());
     let shown = match meter {
-        Ok((_, m)) => format!("{} MW", m.normalize()),
+        Ok(m) => format!("{} MW", m.normalize()),
         Err(_) => "beyond the decimal range".to_string(),
     };
-    let subject = if load_key == "fleet" {
+    let subject = if load_key == mining::FLEET.name {
         format!("{}.fleet needs {rows} × pue", t.path)
     } else {
         format!(
             "{}.{load_key} = {} needs {single} × pue",
             t.path,
-            value.clone().map_or(String::new(), |s| t.text(&s))
+            t.text_of(load_key)
         )
     };
     Err(Diagnostic::new(
@@ -390,526 +283,243 @@ fn check_grid(
     ))
 }
 
-fn read_ai(t: &Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
-    let kind_value = t
-        .get("kind")
-        .ok_or_else(|| t.missing("kind", "\"colocation\" or \"gpu_cloud\""))?;
-    let kind_name = t.string("kind")?.unwrap_or_default();
+fn read_ai(t: &mut Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
+    let kind = &ai::KIND;
+    let kind_span = t
+        .get(kind.name)
+        .map(|v| v.span())
+        .ok_or_else(|| t.missing(kind.name, kind.what))?;
+    let kind_name = t.string(kind.name)?.unwrap_or_default();
     let extra = match kind_name.as_str() {
-        "colocation" => COLOCATION_KEYS,
-        "gpu_cloud" => GPU_CLOUD_KEYS,
+        colocation::KIND => colocation::KEYS,
+        gpu_cloud::KIND => gpu_cloud::KEYS,
         _ => {
             return Err(Diagnostic::new(
                 format!(
                     "{}.kind = {} must be \"colocation\" or \"gpu_cloud\"",
                     t.path,
-                    t.text(&kind_value.span())
+                    t.text(&kind_span)
                 ),
-                Some(kind_value.span()),
+                Some(kind_span),
             ));
         }
     };
-    let allowed: Vec<&str> = AI_COMMON_KEYS.iter().chain(extra).copied().collect();
-    t.check_keys(&allowed, &format!("{} with kind = \"{kind_name}\"", t.path))?;
+    t.allow(extra);
+    let owner = format!("{} with kind = \"{kind_name}\"", t.path);
+    t.check_keys(&owner)?;
 
-    let pue = t.decimal_or("pue", Decimal::ONE, &Rule::ge(1))?;
-    let mine_during_build = t.boolean("mine_during_build")?.unwrap_or(false);
+    let pue = t.number(&ai::PUE)?;
+    let mine_during_build = t.flag(&ai::MINE_DURING_BUILD)?;
     if mine_during_build && !has_mining {
-        let span = t.get("mine_during_build").map(|v| v.span());
         return Err(Diagnostic::new(
             format!(
                 "{}.mine_during_build = true needs a [site.mining] table in the same site",
                 t.path
             ),
-            span,
+            t.get(ai::MINE_DURING_BUILD.name).map(|v| v.span()),
         ));
     }
 
-    let (kind, it_mw, load_key) = if kind_name == "colocation" {
-        let it_mw = t.decimal_required("it_mw", &Rule::gt(0), "the critical IT load leased, MW")?;
+    let (kind, load_key, single) = if kind_name == colocation::KIND {
         let kind = AiKind::Colocation {
-            it_mw,
-            lease_usd_per_kw_month: t.decimal_required(
-                "lease_usd_per_kw_month",
-                &Rule::ge(0),
-                "the lease rate, USD per kW of critical IT per month",
-            )?,
-            lease_escalator_annual: t.decimal_or(
-                "lease_escalator_annual",
-                Decimal::ZERO,
-                &Rule::gt(-1),
-            )?,
-            power_pass_through: t.boolean("power_pass_through")?.unwrap_or(true),
+            it_mw: t.number(&colocation::IT_MW)?,
+            lease_usd_per_kw_month: t.number(&colocation::LEASE_USD_PER_KW_MONTH)?,
+            lease_escalator_annual: t.number(&colocation::LEASE_ESCALATOR_ANNUAL)?,
+            power_pass_through: t.flag(&colocation::POWER_PASS_THROUGH)?,
         };
-        (kind, Ok(it_mw), "it_mw")
+        (kind, colocation::IT_MW.name, "it_mw")
     } else {
-        let gpu_count = t
-            .integer("gpu_count", &Rule::gt(0))?
-            .ok_or_else(|| t.missing("gpu_count", "the number of GPUs, > 0"))?;
-        let gpu_kw = t.decimal_required(
-            "gpu_kw",
-            &Rule::gt(0),
-            "IT kW per GPU including its share of server and network",
-        )?;
         let kind = AiKind::GpuCloud {
-            gpu_count,
-            gpu_kw,
-            gpu_hour_usd: t.decimal_required(
-                "gpu_hour_usd",
-                &Rule::ge(0),
-                "the rental price, USD per GPU-hour",
-            )?,
-            utilization: t.decimal_or(
-                "utilization",
-                Decimal::ONE,
-                &Rule::new(Bound::incl(0), Bound::incl(1)),
-            )?,
-            gpu_hour_decline_annual: t.decimal_or(
-                "gpu_hour_decline_annual",
-                Decimal::ZERO,
-                &Rule::new(Bound::incl(0), Bound::excl(1)),
-            )?,
-            gpu_capex_usd: t.decimal_or("gpu_capex_usd", Decimal::ZERO, &Rule::ge(0))?,
+            gpu_count: t.whole(&gpu_cloud::GPU_COUNT)?,
+            gpu_kw: t.number(&gpu_cloud::GPU_KW)?,
+            gpu_hour_usd: t.number(&gpu_cloud::GPU_HOUR_USD)?,
+            utilization: t.number(&gpu_cloud::UTILIZATION)?,
+            gpu_hour_decline_annual: t.number(&gpu_cloud::GPU_HOUR_DECLINE_ANNUAL)?,
+            gpu_capex_usd: t.number(&gpu_cloud::GPU_CAPEX_USD)?,
         };
-        // MODEL.md: it_mw = gpu_count · gpu_kw / 1000
-        let it = Decimal::from(gpu_count)
-            .times(gpu_kw)
-            .and_then(|kw| kw.over(Decimal::ONE_THOUSAND));
-        (kind, it, "gpu_count")
+        (kind, gpu_cloud::GPU_COUNT.name, "gpu_count × gpu_kw / 1000")
     };
-    let it_mw = check_grid(
-        t,
-        load_key,
-        it_mw,
+    check_grid(t, load_key, kind.it_mw(), pue, grid_mw, single, "")?;
+    let a = Ai {
         pue,
-        grid_mw,
-        if load_key == "it_mw" {
-            "it_mw"
-        } else {
-            "gpu_count × gpu_kw / 1000"
-        },
-        "",
-    )?;
-    Ok(Ai {
-        pue,
-        build_months: t.integer("build_months", &Rule::ge(0))?.unwrap_or(0),
-        conversion_capex_usd: t.decimal_or("conversion_capex_usd", Decimal::ZERO, &Rule::ge(0))?,
-        ramp_months: t.integer("ramp_months", &Rule::ge(0))?.unwrap_or(0),
+        build_months: t.whole(&ai::BUILD_MONTHS)?,
+        conversion_capex_usd: t.number(&ai::CONVERSION_CAPEX_USD)?,
+        ramp_months: t.whole(&ai::RAMP_MONTHS)?,
         mine_during_build,
-        opex_usd_per_month: t.decimal_or("opex_usd_per_month", Decimal::ZERO, &Rule::ge(0))?,
-        it_mw,
+        opex_usd_per_month: t.number(&ai::OPEX_USD_PER_MONTH)?,
         kind,
-    })
+    };
+    t.finish(&owner)?;
+    Ok(a)
 }
 
-/// One bound of a range rule.
-#[derive(Debug, Clone, Copy)]
-struct Bound {
-    value: Decimal,
-    inclusive: bool,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Bound {
-    fn incl(v: i64) -> Bound {
-        Bound {
-            value: Decimal::from(v),
-            inclusive: true,
-        }
-    }
-    fn excl(v: i64) -> Bound {
-        Bound {
-            value: Decimal::from(v),
-            inclusive: false,
-        }
-    }
-}
+    /// Every key of every table, in the first form of each choice: one
+    /// hashrate and efficiency, and a colocation lease.
+    const SINGLE_AND_COLOCATION: &str = r#"
+format = 1
+name = "every key, first forms"
+start = "2026-01"
+months = 12
+discount_rate = 0.08
 
-/// A range rule from MODEL.md's scenario table, e.g. `0 < uptime ≤ 1`.
-#[derive(Debug, Clone, Copy)]
-struct Rule {
-    lo: Option<Bound>,
-    hi: Option<Bound>,
-}
+[bitcoin]
+price_usd = 100000
+price_growth_annual = 0.1
+network_hashrate_ehs = 1000
+hashrate_growth_annual = 0.2
+fees_btc_per_block = 0.05
+block_height = 900000
+block_time_s = 600
 
-impl Rule {
-    fn new(lo: Bound, hi: Bound) -> Rule {
-        Rule {
-            lo: Some(lo),
-            hi: Some(hi),
-        }
-    }
-    fn gt(v: i64) -> Rule {
-        Rule {
-            lo: Some(Bound::excl(v)),
-            hi: None,
-        }
-    }
-    fn ge(v: i64) -> Rule {
-        Rule {
-            lo: Some(Bound::incl(v)),
-            hi: None,
-        }
-    }
-    fn between(lo: i64, hi: i64) -> Rule {
-        Rule::new(Bound::incl(lo), Bound::incl(hi))
+[[site]]
+name = "A"
+grid_mw = 100
+power_price_usd_per_mwh = 40
+
+[site.mining]
+hashrate_ths = 1000000
+efficiency_j_per_th = 20
+pue = 1.1
+uptime = 0.95
+pool_fee = 0.02
+opex_usd_per_month = 50000
+capex_usd = 3000000
+
+[site.ai]
+kind = "colocation"
+pue = 1.25
+build_months = 3
+conversion_capex_usd = 1000000
+ramp_months = 4
+mine_during_build = true
+opex_usd_per_month = 100000
+it_mw = 10
+lease_usd_per_kw_month = 150
+lease_escalator_annual = 0.03
+power_pass_through = false
+"#;
+
+    /// The other forms: fleet rows, and a GPU cloud.
+    const ROWS_AND_GPU_CLOUD: &str = r#"
+format = 1
+name = "every key, second forms"
+start = "2026-01"
+months = 12
+
+[bitcoin]
+price_usd = 100000
+network_hashrate_ehs = 1000
+block_height = 900000
+
+[[site]]
+name = "B"
+grid_mw = 100
+power_price_usd_per_mwh = 40
+
+[site.mining]
+[[site.mining.fleet]]
+model = "S21"
+count = 100
+ths = 200
+j_per_th = 17.5
+
+[site.ai]
+kind = "gpu_cloud"
+gpu_count = 1000
+gpu_kw = 1.3
+gpu_hour_usd = 2
+utilization = 0.5
+gpu_hour_decline_annual = 0.19
+gpu_capex_usd = 25000
+"#;
+
+    fn assert_all_read(t: &Table) {
+        assert_eq!(t.unread_keys(), Vec::<&str>::new(), "in {:?}", t.path);
     }
 
-    fn admits(&self, v: Decimal) -> bool {
-        let lo_ok = self.lo.is_none_or(|b| {
-            if b.inclusive {
-                v >= b.value
-            } else {
-                v > b.value
+    /// The loader reads every key the schema lists, in every table and
+    /// every form of it; so no listed key can be accepted and then ignored.
+    /// (A listed key that is never read is refused, see below, and a debug
+    /// build's `finish` asserts the same on every load.)
+    #[test]
+    fn every_listed_key_is_read() {
+        let mut fleet_rows = 0;
+        for text in [SINGLE_AND_COLOCATION, ROWS_AND_GPU_CLOUD] {
+            // Every key written is accepted.
+            parse(text).unwrap();
+
+            // And each table, read on its own, reads all its keys.
+            let doc = DeTable::parse(text).unwrap();
+            let top = Table::root(doc.get_ref(), text, root::KEYS);
+            read_scenario(&top).unwrap();
+            assert_all_read(&top);
+            let btc = top.table(&root::BITCOIN).unwrap().unwrap();
+            read_bitcoin(&btc).unwrap();
+            assert_all_read(&btc);
+            for s in top.tables(&root::SITE).unwrap().unwrap() {
+                read_site(&s).unwrap();
+                assert_all_read(&s);
+                let grid_mw = s.number(&site::GRID_MW).unwrap();
+                let m = s.table(&site::MINING).unwrap().unwrap();
+                read_mining(&m, grid_mw).unwrap();
+                assert_all_read(&m);
+                for row in m.tables(&mining::FLEET).unwrap().unwrap_or_default() {
+                    read_fleet_row(&row).unwrap();
+                    assert_all_read(&row);
+                    fleet_rows += 1;
+                }
+                let mut a = s.table(&site::AI).unwrap().unwrap();
+                read_ai(&mut a, grid_mw, true).unwrap();
+                assert_all_read(&a);
             }
-        });
-        let hi_ok = self.hi.is_none_or(|b| {
-            if b.inclusive {
-                v <= b.value
-            } else {
-                v < b.value
-            }
-        });
-        lo_ok && hi_ok
-    }
-
-    fn describe(&self, name: &str) -> String {
-        let op = |b: &Bound| if b.inclusive { "≤" } else { "<" };
-        match (&self.lo, &self.hi) {
-            (Some(lo), Some(hi)) => {
-                format!("{} {} {name} {} {}", lo.value, op(lo), op(hi), hi.value)
-            }
-            (Some(lo), None) => {
-                let op = if lo.inclusive { "≥" } else { ">" };
-                format!("{name} {op} {}", lo.value)
-            }
-            (None, Some(hi)) => format!("{name} {} {}", op(hi), hi.value),
-            (None, None) => format!("{name} to be any value"),
         }
-    }
-}
-
-/// A TOML table being read, with its key path for messages.
-struct Table<'a, 'i> {
-    /// `""` for the document, else e.g. `site[1].ai`.
-    path: String,
-    table: &'a DeTable<'i>,
-    /// The table's own span (its header), for "missing key" messages.
-    span: Option<Span>,
-    source: &'a str,
-}
-
-impl<'a, 'i> Table<'a, 'i> {
-    fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
-        self.table
-            .iter()
-            .find(|(k, _)| k.get_ref() == key)
-            .map(|(_, v)| v)
+        assert!(fleet_rows > 0, "the fixtures cover fleet rows");
     }
 
-    fn key_path(&self, key: &str) -> String {
-        if self.path.is_empty() {
-            key.to_string()
-        } else {
-            format!("{}.{key}", self.path)
-        }
+    /// The check behind the test above: a key listed for a table that the
+    /// loader never reads is named, and refused rather than ignored when a
+    /// scenario writes it.
+    #[test]
+    fn a_listed_key_that_is_never_read_is_refused() {
+        let text = "pue = 1.1\nphantom = 3\n";
+        let doc = DeTable::parse(text).unwrap();
+        let t = Table::root(doc.get_ref(), text, &["pue", "phantom"]);
+        // Listed, so the early check lets it through…
+        t.check_keys("the table").unwrap();
+        assert_eq!(t.number(&mining::PUE).unwrap(), Decimal::new(11, 1));
+        // …but it was never read.
+        assert_eq!(t.unread_keys(), ["phantom"]);
+        let err = t.refuse_unread("the table").unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown key phantom: the table takes pue, phantom"
+        );
+        assert_eq!(err.span, Some(10..17));
     }
 
-    fn text(&self, span: &Span) -> String {
-        self.source.get(span.clone()).unwrap_or("").to_string()
+    #[test]
+    fn derived_loads_match_the_formulas() {
+        let s = parse(ROWS_AND_GPU_CLOUD).unwrap();
+        let site = &s.sites[0];
+        let m = site.mining.as_ref().unwrap();
+        // 100 × 200 TH/s at 17.5 J/TH: 20,000 TH/s, 0.35 MW.
+        assert_eq!(m.hashrate_ths().unwrap(), Decimal::from(20_000));
+        assert_eq!(m.it_mw().unwrap(), Decimal::new(35, 2));
+        // 1000 GPUs × 1.3 kW = 1.3 MW.
+        assert_eq!(
+            site.ai.as_ref().unwrap().it_mw().unwrap(),
+            Decimal::new(13, 1)
+        );
+        let s = parse(SINGLE_AND_COLOCATION).unwrap();
+        let m = s.sites[0].mining.as_ref().unwrap();
+        assert_eq!(m.it_mw().unwrap(), Decimal::from(20));
+        assert_eq!(
+            s.sites[0].ai.as_ref().unwrap().it_mw().unwrap(),
+            Decimal::from(10)
+        );
     }
-
-    fn missing(&self, key: &str, what: &str) -> Diagnostic {
-        Diagnostic::new(
-            format!("missing key {}: {what}", self.key_path(key)),
-            self.span.clone(),
-        )
-    }
-
-    /// Every key must be one MODEL.md defines for this table.
-    fn check_keys(&self, allowed: &[&str], owner: &str) -> Result<()> {
-        for (key, _) in self.table.iter() {
-            let name: &str = key.get_ref();
-            if allowed.contains(&name) {
-                continue;
-            }
-            let hint = match closest(name, allowed) {
-                Some(near) => format!("did you mean {near}?"),
-                None => format!("{owner} takes {}", allowed.join(", ")),
-            };
-            return Err(Diagnostic::new(
-                format!("unknown key {}: {hint}", self.key_path(name)),
-                Some(key.span()),
-            ));
-        }
-        Ok(())
-    }
-
-    fn type_error(&self, key: &str, value: &Spanned<DeValue>, expected: &str) -> Diagnostic {
-        let path = self.key_path(key);
-        let message = match value.get_ref() {
-            DeValue::Table(_) => format!("{path} must be {expected}, not a table"),
-            DeValue::Array(_) => format!("{path} must be {expected}, not an array"),
-            other => {
-                let kind = other.type_str();
-                format!(
-                    "{path} = {} must be {expected}, not {} {kind}",
-                    self.text(&value.span()),
-                    article(kind)
-                )
-            }
-        };
-        Diagnostic::new(message, Some(value.span()))
-    }
-
-    fn range_error(&self, key: &str, span: Span, rule: &Rule) -> Diagnostic {
-        Diagnostic::new(
-            format!(
-                "{} = {} needs {}",
-                self.key_path(key),
-                self.text(&span),
-                rule.describe(key)
-            ),
-            Some(span),
-        )
-    }
-
-    /// A decimal key: a TOML integer, a TOML float, or a quoted decimal,
-    /// each read exactly from its text.
-    fn decimal(&self, key: &str, rule: &Rule) -> Result<Option<Decimal>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        let parsed = match value.get_ref() {
-            DeValue::Integer(i) => integer_text(i.as_str(), i.radix()).and_then(|n| {
-                Decimal::try_from_i128_with_scale(n, 0).map_err(|_| LiteralError::TooLarge)
-            }),
-            DeValue::Float(f) => parse_decimal(f.as_str()),
-            DeValue::String(s) => parse_decimal(s),
-            _ => {
-                return Err(self.type_error(
-                    key,
-                    value,
-                    "a number (an integer, a decimal, or a quoted decimal such as \"0.1\")",
-                ));
-            }
-        };
-        let number = parsed.map_err(|e| self.literal_error(key, value, e))?;
-        if !rule.admits(number) {
-            return Err(self.range_error(key, value.span(), rule));
-        }
-        Ok(Some(number))
-    }
-
-    fn decimal_or(&self, key: &str, default: Decimal, rule: &Rule) -> Result<Decimal> {
-        Ok(self.decimal(key, rule)?.unwrap_or(default))
-    }
-
-    fn decimal_required(&self, key: &str, rule: &Rule, what: &str) -> Result<Decimal> {
-        self.decimal(key, rule)?
-            .ok_or_else(|| self.missing(key, &format!("{what} (needs {})", rule.describe(key))))
-    }
-
-    fn literal_error(&self, key: &str, value: &Spanned<DeValue>, e: LiteralError) -> Diagnostic {
-        let why = match e {
-            LiteralError::NotANumber => {
-                "must be a number (an integer, a decimal, or a quoted decimal such as \"0.1\")"
-            }
-            LiteralError::NotFinite => "must be a finite number",
-            LiteralError::TooManyDecimals => {
-                "has more than 28 decimal places, which an exact decimal cannot hold (hashpivot never rounds an input)"
-            }
-            LiteralError::TooLarge => {
-                "is beyond the decimal range (magnitude at most 79228162514264337593543950335)"
-            }
-            LiteralError::TooManyDigits => {
-                "has more significant digits than an exact decimal holds (a 96-bit mantissa; hashpivot never rounds an input)"
-            }
-        };
-        Diagnostic::new(
-            format!(
-                "{} = {} {why}",
-                self.key_path(key),
-                self.text(&value.span())
-            ),
-            Some(value.span()),
-        )
-    }
-
-    /// An integer key takes a TOML integer only.
-    fn integer_value(&self, key: &str) -> Result<Option<(i128, Span)>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        let DeValue::Integer(i) = value.get_ref() else {
-            return Err(self.type_error(key, value, "a whole number (a TOML integer such as 36)"));
-        };
-        integer_text(i.as_str(), i.radix())
-            .map(|n| Some((n, value.span())))
-            .map_err(|_| self.too_large(key, value.span()))
-    }
-
-    fn too_large(&self, key: &str, span: Span) -> Diagnostic {
-        Diagnostic::new(
-            format!(
-                "{} = {} is too large (at most {})",
-                self.key_path(key),
-                self.text(&span),
-                u64::MAX
-            ),
-            Some(span),
-        )
-    }
-
-    /// An integer key with its range rule, as a `u64` (every integer key of
-    /// MODEL.md but `format` is ≥ 0).
-    fn integer(&self, key: &str, rule: &Rule) -> Result<Option<u64>> {
-        let Some((n, span)) = self.integer_value(key)? else {
-            return Ok(None);
-        };
-        let as_decimal = Decimal::try_from_i128_with_scale(n, 0)
-            .map_err(|_| self.too_large(key, span.clone()))?;
-        if !rule.admits(as_decimal) {
-            return Err(self.range_error(key, span, rule));
-        }
-        u64::try_from(n)
-            .map(Some)
-            .map_err(|_| self.too_large(key, span))
-    }
-
-    fn string(&self, key: &str) -> Result<Option<String>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        match value.get_ref() {
-            DeValue::String(s) => Ok(Some(s.to_string())),
-            _ => Err(self.type_error(key, value, "a string")),
-        }
-    }
-
-    /// A required, non-empty string (a scenario, site or model name).
-    fn required_name(&self, key: &str) -> Result<String> {
-        let name = self
-            .string(key)?
-            .ok_or_else(|| self.missing(key, "a non-empty name"))?;
-        if name.trim().is_empty() {
-            let span = self.get(key).map(|v| v.span());
-            return Err(Diagnostic::new(
-                format!(
-                    "{} = {} needs a non-empty name",
-                    self.key_path(key),
-                    span.clone().map_or(String::new(), |s| self.text(&s))
-                ),
-                span,
-            ));
-        }
-        Ok(name)
-    }
-
-    fn start(&self) -> Result<YearMonth> {
-        let text = self
-            .string("start")?
-            .ok_or_else(|| self.missing("start", "the first month, \"YYYY-MM\""))?;
-        YearMonth::parse(&text).ok_or_else(|| {
-            let span = self.get("start").map(|v| v.span());
-            Diagnostic::new(
-                format!(
-                    "start = {} needs the form \"YYYY-MM\": a four-digit year and a month from 01 to 12",
-                    span.clone().map_or(String::new(), |s| self.text(&s))
-                ),
-                span,
-            )
-        })
-    }
-
-    fn boolean(&self, key: &str) -> Result<Option<bool>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        match value.get_ref() {
-            DeValue::Boolean(b) => Ok(Some(*b)),
-            _ => Err(self.type_error(key, value, "true or false")),
-        }
-    }
-
-    fn table(&self, key: &str) -> Result<Option<Table<'a, 'i>>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        match value.get_ref() {
-            DeValue::Table(t) => Ok(Some(Table {
-                path: self.key_path(key),
-                table: t,
-                span: Some(value.span()),
-                source: self.source,
-            })),
-            _ => Err(self.type_error(key, value, &format!("a table ([{key}])"))),
-        }
-    }
-
-    /// An array of tables (`[[site]]`), each with its 0-based path.
-    fn tables(&self, key: &str) -> Result<Option<Vec<Table<'a, 'i>>>> {
-        let Some(value) = self.get(key) else {
-            return Ok(None);
-        };
-        let expected = format!("an array of tables ([[{}]])", self.key_path(key));
-        let DeValue::Array(items) = value.get_ref() else {
-            return Err(self.type_error(key, value, &expected));
-        };
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| match item.get_ref() {
-                DeValue::Table(t) => Ok(Table {
-                    path: format!("{}[{i}]", self.key_path(key)),
-                    table: t,
-                    span: Some(item.span()),
-                    source: self.source,
-                }),
-                _ => Err(self.type_error(&format!("{key}[{i}]"), item, "a table")),
-            })
-            .collect::<Result<Vec<_>>>()
-            .map(Some)
-    }
-}
-
-/// Parses a TOML integer's text (`as_str`, which carries the sign but not
-/// the radix prefix) in its radix.
-fn integer_text(text: &str, radix: u32) -> std::result::Result<i128, LiteralError> {
-    let digits: String = text.chars().filter(|&c| c != '_').collect();
-    i128::from_str_radix(&digits, radix).map_err(|_| LiteralError::TooLarge)
-}
-
-fn article(type_name: &str) -> &'static str {
-    if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
-}
-
-/// The allowed key nearest to a mistyped one, if it is close (at most two
-/// edits, or one for short keys).
-fn closest<'k>(key: &str, allowed: &[&'k str]) -> Option<&'k str> {
-    let limit = if key.len() <= 4 { 1 } else { 2 };
-    allowed
-        .iter()
-        .map(|&a| (edit_distance(key, a), a))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
-        .map(|(_, a)| a)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let here = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(here + 1);
-            prev = here;
-        }
-    }
-    row[b.len()]
 }

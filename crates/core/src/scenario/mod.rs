@@ -1,21 +1,40 @@
 //! The typed scenario: what a scenario file says, after every rule of
-//! MODEL.md's scenario table has been checked.
+//! docs/model.md, "Scenario file (TOML)" has been checked.
 //!
 //! The types here hold only valid values, so the calculation core never
-//! re-checks a range. Reading TOML into them lives in [`load`]; turning the
-//! text of a number into an exact decimal lives in [`literal`].
+//! re-checks a range, and each fact once: a quantity that follows from
+//! others (a fleet's hashrate and IT load, an AI site's IT load) is a
+//! method, never a stored copy that could go stale.
+//!
+//! Reading TOML into them is split by concern:
+//!
+//! - [`load`]: the order of reading and the rules that join keys;
+//! - `schema`: which keys each table holds, required or with a default,
+//!   and each key's range rule;
+//! - `table`: the span-keeping view of the TOML document, and the record
+//!   of which keys were read, from which unknown keys follow;
+//! - `ranges`: range rules such as `0 < uptime ≤ 1`, checked and worded;
+//! - `spelling`: "did you mean …?" for a mistyped key;
+//! - [`literal`]: the text of a number to an exact decimal;
+//! - [`overrides`]: `--set`, applied before the checks.
 
 pub mod literal;
 pub mod load;
 pub mod overrides;
+mod ranges;
+mod schema;
+mod spelling;
+mod table;
 
 use crate::calendar::YearMonth;
+use crate::exact::{Checked, Overflow};
 use rust_decimal::Decimal;
 
 pub use load::{parse, parse_with_overrides};
 pub use overrides::Override;
 
-/// The only scenario format this version reads (MODEL.md, title).
+/// The only scenario format this version reads (docs/model.md, "Scenario
+/// file (TOML)").
 pub const FORMAT: i128 = 1;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,16 +75,23 @@ pub struct Site {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mining {
     pub fleet: Fleet,
-    /// Fleet hashrate `T`, TH/s (MODEL.md: `Σ count·ths` for fleet rows).
-    pub hashrate_ths: Decimal,
-    /// IT load `T·E / 10^6`, MW; for fleet rows `Σ count·ths·j_per_th / 10^6`,
-    /// which is the same quantity without the rounding of `E`.
-    pub it_mw: Decimal,
     pub pue: Decimal,
     pub uptime: Decimal,
     pub pool_fee: Decimal,
     pub opex_usd_per_month: Decimal,
     pub capex_usd: Decimal,
+}
+
+impl Mining {
+    /// Fleet hashrate `T`, TH/s (see [`Fleet::hashrate_ths`]).
+    pub fn hashrate_ths(&self) -> Result<Decimal, Overflow> {
+        self.fleet.hashrate_ths()
+    }
+
+    /// IT load, MW (see [`Fleet::it_mw`]).
+    pub fn it_mw(&self) -> Result<Decimal, Overflow> {
+        self.fleet.it_mw()
+    }
 }
 
 /// The two ways a scenario may describe its machines.
@@ -78,12 +104,49 @@ pub enum Fleet {
     Rows(Vec<FleetRow>),
 }
 
+impl Fleet {
+    /// Fleet hashrate `T`, TH/s: `hashrate_ths`, or `Σ count·ths` for rows
+    /// (docs/model.md, "Strategy `mine`").
+    pub fn hashrate_ths(&self) -> Result<Decimal, Overflow> {
+        match self {
+            Fleet::Single { hashrate_ths, .. } => Ok(*hashrate_ths),
+            Fleet::Rows(rows) => rows
+                .iter()
+                .try_fold(Decimal::ZERO, |ths, r| ths.plus(r.hashrate_ths()?)),
+        }
+    }
+
+    /// IT load, MW: `T·E / 10^6`, or for rows `Σ count·ths·j_per_th / 10^6`,
+    /// which is the same quantity without the rounding of `E`
+    /// (docs/model.md, "Strategy `mine`"). A loaded scenario's fits its
+    /// grid, so it is in range.
+    pub fn it_mw(&self) -> Result<Decimal, Overflow> {
+        let watts = match self {
+            Fleet::Single {
+                hashrate_ths,
+                efficiency_j_per_th,
+            } => hashrate_ths.times(*efficiency_j_per_th)?,
+            Fleet::Rows(rows) => rows.iter().try_fold(Decimal::ZERO, |watts, r| {
+                watts.plus(r.hashrate_ths()?.times(r.j_per_th)?)
+            })?,
+        };
+        watts.over(Decimal::from(1_000_000))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct FleetRow {
     pub model: String,
     pub count: u64,
     pub ths: Decimal,
     pub j_per_th: Decimal,
+}
+
+impl FleetRow {
+    /// The row's hashrate, `count · ths` TH/s.
+    pub fn hashrate_ths(&self) -> Result<Decimal, Overflow> {
+        Decimal::from(self.count).times(self.ths)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,10 +157,14 @@ pub struct Ai {
     pub ramp_months: u64,
     pub mine_during_build: bool,
     pub opex_usd_per_month: Decimal,
-    /// Critical IT load at full ramp, MW (MODEL.md: `it_mw`, or
-    /// `gpu_count · gpu_kw / 1000` for a GPU cloud), computed when loading.
-    pub it_mw: Decimal,
     pub kind: AiKind,
+}
+
+impl Ai {
+    /// Critical IT load at full ramp, MW (see [`AiKind::it_mw`]).
+    pub fn it_mw(&self) -> Result<Decimal, Overflow> {
+        self.kind.it_mw()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,4 +183,21 @@ pub enum AiKind {
         gpu_hour_decline_annual: Decimal,
         gpu_capex_usd: Decimal,
     },
+}
+
+impl AiKind {
+    /// Critical IT load at full ramp, MW: the colocation's `it_mw`, or
+    /// `gpu_count · gpu_kw / 1000` for a GPU cloud (docs/model.md,
+    /// "Strategy `ai`"). A loaded scenario's fits its grid, so it is in
+    /// range.
+    pub fn it_mw(&self) -> Result<Decimal, Overflow> {
+        match self {
+            AiKind::Colocation { it_mw, .. } => Ok(*it_mw),
+            AiKind::GpuCloud {
+                gpu_count, gpu_kw, ..
+            } => Decimal::from(*gpu_count)
+                .times(*gpu_kw)?
+                .over(Decimal::ONE_THOUSAND),
+        }
+    }
 }

@@ -1,4 +1,5 @@
-//! Strategy `ai`: convert the site to AI hosting (MODEL.md, "Strategy `ai`").
+//! Strategy `ai`: convert the site to AI hosting (docs/model.md, "Strategy
+//! `ai`").
 //!
 //! Months before go-live (`g = build_months`) are construction, charged
 //! `conversion_capex_usd / g` each, and may mine as strategy `mine` does
@@ -58,8 +59,10 @@ pub fn project(
             ..
         } => Growth::monthly(Decimal::ONE.minus(*gpu_hour_decline_annual)?, months)?,
     };
-    // Power drawn at full ramp, MW at the meter, when the site pays for it.
-    let metered_mw = ai.it_mw.times(ai.pue)?;
+    // Critical IT load and power drawn at full ramp, MW at the meter (when
+    // the site pays for it).
+    let it_mw = ai.it_mw()?;
+    let metered_mw = it_mw.times(ai.pue)?;
     let power_price = site.power_price_usd_per_mwh;
 
     let mut rows = Vec::with_capacity(months);
@@ -88,7 +91,7 @@ pub fn project(
                     ..
                 } => {
                     // it_mw · 1000 · f_k kW leased, escalated on anniversaries.
-                    let kw = ai.it_mw.times(Decimal::ONE_THOUSAND)?.times(share)?;
+                    let kw = it_mw.times(Decimal::ONE_THOUSAND)?.times(share)?;
                     row.rate_coef = escalator.scale(kw, (k / 12) as usize)?;
                     (*lease_usd_per_kw_month, !power_pass_through)
                 }
@@ -140,7 +143,6 @@ mod tests {
             ramp_months: ramp,
             mine_during_build: false,
             opex_usd_per_month: d("100000"),
-            it_mw: d("10"),
             kind: AiKind::Colocation {
                 it_mw: d("10"),
                 lease_usd_per_kw_month: d("150"),
@@ -158,7 +160,6 @@ mod tests {
             ramp_months: 0,
             mine_during_build: false,
             opex_usd_per_month: d("0"),
-            it_mw: d("1.3"),
             kind: AiKind::GpuCloud {
                 gpu_count: 1000,
                 gpu_kw: d("1.3"),

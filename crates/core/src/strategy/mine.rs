@@ -1,4 +1,4 @@
-//! Strategy `mine`: keep the site mining (MODEL.md, "Strategy `mine`").
+//! Strategy `mine`: keep the site mining (docs/model.md, "Strategy `mine`").
 
 use super::MonthRow;
 use crate::exact::{Checked, Overflow};
@@ -29,13 +29,13 @@ impl MiningRig {
     ) -> Result<MiningRig, Overflow> {
         // T TH/s over H EH/s = T / (H · 10^6) of the network.
         let share_at_month0 = mining
-            .hashrate_ths
+            .hashrate_ths()?
             .times(mining.uptime)?
             .times(Decimal::ONE.minus(mining.pool_fee)?)?
             .over(net.network_hashrate_ehs.times(Decimal::from(1_000_000))?)?;
         Ok(MiningRig {
             share_at_month0,
-            metered_mw: mining.it_mw.times(mining.pue)?.times(mining.uptime)?,
+            metered_mw: mining.it_mw()?.times(mining.pue)?.times(mining.uptime)?,
             power_price: site.power_price_usd_per_mwh,
             opex: mining.opex_usd_per_month,
             price_usd,
@@ -111,8 +111,6 @@ pub(crate) mod tests {
                 hashrate_ths: d("1000000"),
                 efficiency_j_per_th: d("20"),
             },
-            hashrate_ths: d("1000000"),
-            it_mw: d("20"),
             pue: d("1.1"),
             uptime: d("0.95"),
             pool_fee: d("0.02"),

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 /// input: mining revenue is `price_usd · price_coef` (the month-0 BTC price
 /// times BTC mined times the price path), AI revenue is `rate · rate_coef`
 /// (the lease or GPU-hour rate times its quantity and path). Breakeven and
-/// crossover prices solve those lines exactly (MODEL.md, "Finance").
+/// crossover prices solve those lines exactly (docs/model.md, "Finance").
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MonthRow {
     pub btc_mined: Decimal,
@@ -37,7 +37,8 @@ impl MonthRow {
         self.mining_revenue_usd.plus(self.ai_revenue_usd)
     }
 
-    /// MODEL.md: `CF_i = revenue − power cost − opex − capex`.
+    /// `CF_i = revenue − power cost − opex − capex` (docs/model.md,
+    /// "Finance").
     pub fn cash_flow_usd(&self) -> Result<Decimal, Overflow> {
         self.revenue_usd()?
             .minus(self.power_cost_usd)?
