@@ -1,21 +1,22 @@
-//! One scenario's answer: for each site, both futures, which one wins, and
-//! the BTC price at which the answer flips (MODEL.md, "Finance" and
-//! "Summary JSON").
+//! The computation: a checked [`Scenario`] to its unrounded [`Summary`].
 //!
-//! This is the calculation core's front door: [`summarize`] takes a checked
-//! [`Scenario`] and returns unrounded figures. Rounding happens only in the
-//! renderers, once, at output.
+//! For each site, each strategy's months ([`strategy`](crate::strategy))
+//! become totals, NPV, IRR, payback and breakevens (docs/model.md,
+//! "Finance"), and a site with both strategies gets its winner and
+//! crossover price.
 
-use crate::calendar::YearMonth;
+use super::cache::{Cache, Shared, SharedKey};
+use super::output::{
+    AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary, Winner,
+};
 use crate::exact::{Checked, Overflow, sum};
 use crate::finance::{Discount, Line, irr, payback_months};
-use crate::network::{Halving, Network};
-use crate::scenario::{Ai, AiKind, Override, Scenario, Site};
+use crate::network::Network;
+use crate::scenario::{Ai, AiKind, Scenario, Site};
 use crate::strategy::{MonthRow, ai, mine};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Arithmetic left the decimal range while computing a scenario.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,219 +38,6 @@ impl fmt::Display for ComputeError {
 }
 
 impl std::error::Error for ComputeError {}
-
-/// The whole answer for one scenario, unrounded.
-///
-/// Plain data, so renderers can be tested on summaries built by hand.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Summary {
-    pub scenario: String,
-    pub start: YearMonth,
-    pub months: u32,
-    /// Hashprice of each month, USD per PH/s per day.
-    pub hashprice_usd_per_ph_day: Vec<Decimal>,
-    /// Halvings inside the horizon.
-    pub halvings: Vec<Halving>,
-    pub sites: Vec<SiteSummary>,
-    /// The `--set` overrides applied, in the order given.
-    pub overrides: Vec<Override>,
-}
-
-impl Summary {
-    /// Hashprice in month 0, USD per PH/s per day.
-    pub fn hashprice_usd_per_ph_day(&self) -> Decimal {
-        self.hashprice_usd_per_ph_day
-            .first()
-            .copied()
-            .unwrap_or_default()
-    }
-
-    /// The calendar month of month index `i`.
-    pub fn month(&self, i: usize) -> YearMonth {
-        self.start.plus(i as u32)
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct SiteSummary {
-    pub name: String,
-    pub mine: Option<MineSummary>,
-    pub ai: Option<AiSummary>,
-    /// Present when the site has both strategies.
-    pub comparison: Option<Comparison>,
-}
-
-/// What both strategies report: totals over the horizon and finance.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub revenue_usd: Decimal,
-    pub power_cost_usd: Decimal,
-    pub opex_usd: Decimal,
-    pub capex_usd: Decimal,
-    pub net_cash_usd: Decimal,
-    pub npv_usd: Decimal,
-    pub irr: Option<Decimal>,
-    pub payback_months: Option<u32>,
-    pub btc_mined: Decimal,
-    /// The NPV as a line in the month-0 BTC price.
-    pub price_line: Line,
-    /// The NPV as a line in the AI rate (flat for strategy `mine`).
-    pub rate_line: Line,
-    /// Month by month, in month-index order.
-    pub monthly: Vec<MonthFigures>,
-}
-
-/// One month of one strategy, unrounded: the `--monthly` rows.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct MonthFigures {
-    pub btc_mined: Decimal,
-    pub revenue_usd: Decimal,
-    pub power_cost_usd: Decimal,
-    pub opex_usd: Decimal,
-    pub capex_usd: Decimal,
-    /// MODEL.md: `CF_i = revenue − power cost − opex − capex`.
-    pub cash_flow_usd: Decimal,
-    /// `Σ_{j≤i} CF_j`.
-    pub cumulative_cash_usd: Decimal,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct MineSummary {
-    pub outcome: Outcome,
-    pub breakeven_btc_price_usd: Option<Decimal>,
-    pub cost_per_btc_usd: Option<Decimal>,
-    pub all_in_cost_per_btc_usd: Option<Decimal>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AiSummary {
-    pub offer: Offer,
-    pub outcome: Outcome,
-    /// The lease (USD per kW-month) or GPU-hour rate at which the AI NPV
-    /// is 0.
-    pub breakeven_rate: Option<Decimal>,
-    pub go_live: Option<YearMonth>,
-}
-
-/// What an AI site sells, which sets the unit of its rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Offer {
-    Colocation,
-    GpuCloud,
-}
-
-impl Offer {
-    /// The unit of `breakeven_rate`.
-    pub fn rate_unit(self) -> &'static str {
-        match self {
-            Offer::Colocation => "kW-month",
-            Offer::GpuCloud => "GPU-hour",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Winner {
-    Mine,
-    Ai,
-    Tie,
-}
-
-impl Winner {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Winner::Mine => "mine",
-            Winner::Ai => "ai",
-            Winner::Tie => "tie",
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    pub winner: Winner,
-    pub npv_advantage_usd: Decimal,
-    pub crossover_btc_price_usd: Option<Decimal>,
-}
-
-/// What a scenario's network and discounting depend on: everything but
-/// the month-0 BTC price and the sites. Grid points of a sweep that agree
-/// on these share one projection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct SharedKey {
-    price_growth_annual: Decimal,
-    network_hashrate_ehs: Decimal,
-    hashrate_growth_annual: Decimal,
-    fees_btc_per_block: Decimal,
-    block_height: u64,
-    block_time_s: Decimal,
-    start: YearMonth,
-    months: u32,
-    discount_rate: Decimal,
-}
-
-impl SharedKey {
-    fn of(s: &Scenario) -> SharedKey {
-        let b = &s.bitcoin;
-        SharedKey {
-            price_growth_annual: b.price_growth_annual,
-            network_hashrate_ehs: b.network_hashrate_ehs,
-            hashrate_growth_annual: b.hashrate_growth_annual,
-            fees_btc_per_block: b.fees_btc_per_block,
-            block_height: b.block_height,
-            block_time_s: b.block_time_s,
-            start: s.start,
-            months: s.months,
-            discount_rate: s.discount_rate,
-        }
-    }
-}
-
-/// The network projection and discount factors of a scenario.
-#[derive(Debug)]
-struct Shared {
-    network: Network,
-    discount: Discount,
-}
-
-/// Network projections kept for reuse across many evaluations of one
-/// scenario (a sweep's grid points), safe to share between threads. It
-/// holds a few dozen projections at most, so memory stays flat however
-/// large the grid.
-#[derive(Debug, Default)]
-pub struct Cache {
-    entries: Mutex<HashMap<SharedKey, Arc<Shared>>>,
-}
-
-const CACHE_ENTRIES: usize = 64;
-
-impl Cache {
-    pub fn new() -> Cache {
-        Cache::default()
-    }
-
-    /// How many projections are kept.
-    pub fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |e| e.len())
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    fn get(&self, key: &SharedKey) -> Option<Arc<Shared>> {
-        self.entries.lock().ok()?.get(key).cloned()
-    }
-
-    fn put(&self, key: SharedKey, value: Arc<Shared>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CACHE_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(key, value);
-        }
-    }
-}
 
 /// Computes the summary of a checked scenario.
 pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
@@ -307,10 +95,9 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
             .transpose()
             .map_err(fail(label("ai")))?;
         let comparison = match (&mine, &ai) {
-            (Some(m), Some(a)) => Some(compare(&m.outcome, &a.outcome).map_err(fail(format!(
-                "site[{index}] (\"{}\") comparison",
-                site.name
-            )))?),
+            (Some(m), Some(a)) => Some(decide_winner(&m.outcome, &a.outcome).map_err(fail(
+                format!("site[{index}] (\"{}\") comparison", site.name),
+            ))?),
             _ => None,
         };
         sites.push(SiteSummary {
@@ -407,8 +194,8 @@ fn mine_summary(
     };
     let outcome = outcome(rows, discount, prices)?;
     let btc = outcome.btc_mined;
-    // MODEL.md: breakeven price and costs per BTC are null when nothing is
-    // mined.
+    // Breakeven price and costs per BTC are null when nothing is mined
+    // (docs/model.md, "Finance").
     let per_btc = |usd: Decimal| -> Result<Option<Decimal>, Overflow> {
         if btc.is_zero() {
             Ok(None)
@@ -465,9 +252,10 @@ fn ai_summary(
     })
 }
 
-/// MODEL.md: the winner by unrounded NPV, the advantage, and the month-0
-/// BTC price at which the two NPV lines cross (null if parallel or ≤ 0).
-fn compare(mine: &Outcome, ai: &Outcome) -> Result<Comparison, Overflow> {
+/// The winner by unrounded NPV, the advantage, and the month-0 BTC price
+/// at which the two NPV lines cross (null if parallel or ≤ 0), for a site
+/// with both strategies (docs/model.md, "Finance").
+fn decide_winner(mine: &Outcome, ai: &Outcome) -> Result<Comparison, Overflow> {
     let winner = match mine.npv_usd.cmp(&ai.npv_usd) {
         std::cmp::Ordering::Greater => Winner::Mine,
         std::cmp::Ordering::Less => Winner::Ai,
@@ -485,7 +273,7 @@ fn compare(mine: &Outcome, ai: &Outcome) -> Result<Comparison, Overflow> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::evaluate;
     use std::str::FromStr;
@@ -498,7 +286,7 @@ mod tests {
     /// the single cash flow. The mining site is the one worked in
     /// strategy/mine.rs: 12.5685 BTC, revenue 1,256,850, power 601,920,
     /// opex 50,000, capex 3,000,000.
-    fn one_month(ai: &str) -> String {
+    pub(in crate::summary) fn one_month(ai: &str) -> String {
         format!(
             r#"
 format = 1
@@ -655,34 +443,6 @@ capex_usd = 3000000
         );
         assert_eq!(site.ai.as_ref().unwrap().outcome.npv_usd, Decimal::ZERO);
         assert_eq!(site.comparison.unwrap().crossover_btc_price_usd, None);
-    }
-
-    #[test]
-    fn points_that_differ_only_in_site_keys_or_price_share_one_projection() {
-        use crate::scenario::{Override, parse_with_overrides};
-        let text = one_month("kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150");
-        let cache = Cache::new();
-        let mut npvs = Vec::new();
-        for (key, value) in [
-            ("site[0].ai.lease_usd_per_kw_month", "120"),
-            ("site[0].mining.uptime", "0.9"),
-            ("bitcoin.price_usd", "80000"),
-        ] {
-            let o = [Override::parse(&format!("{key}={value}")).unwrap()];
-            let s = parse_with_overrides(&text, &o).unwrap();
-            let cached = summarize_with(&s, Some(&cache)).unwrap();
-            // The same figures as without the cache.
-            assert_eq!(cached, summarize(&s).unwrap());
-            npvs.push(cached.sites[0].mine.as_ref().unwrap().outcome.npv_usd);
-        }
-        assert_eq!(cache.len(), 1);
-        // A network key needs its own projection.
-        let o = [Override::parse("bitcoin.hashrate_growth_annual=0.5").unwrap()];
-        summarize_with(&parse_with_overrides(&text, &o).unwrap(), Some(&cache)).unwrap();
-        assert_eq!(cache.len(), 2);
-        // And the points did differ: uptime and price moved mining's NPV.
-        assert_ne!(npvs[0], npvs[1]);
-        assert_ne!(npvs[1], npvs[2]);
     }
 
     #[test]

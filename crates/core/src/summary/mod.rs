@@ -1,0 +1,24 @@
+//! One scenario's answer: for each site, both futures, which one wins, and
+//! the BTC price at which the answer flips (docs/model.md, "Finance" and
+//! "Summary JSON").
+//!
+//! This is the calculation core's front door: [`summarize`] takes a checked
+//! [`Scenario`](crate::scenario::Scenario) and returns unrounded figures.
+//! Rounding happens only in the renderers, once, at output.
+//!
+//! - `output`: the answer's shape ([`Summary`], and per site and per
+//!   strategy [`SiteSummary`], [`MineSummary`], [`AiSummary`],
+//!   [`Comparison`]);
+//! - `compute`: [`summarize`], which fills it in;
+//! - `cache`: [`Cache`], network projections shared between evaluations
+//!   (a sweep's grid points).
+
+mod cache;
+mod compute;
+mod output;
+
+pub use cache::Cache;
+pub use compute::{ComputeError, summarize, summarize_with};
+pub use output::{
+    AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary, Winner,
+};

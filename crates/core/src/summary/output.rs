@@ -1,0 +1,149 @@
+//! The output model: what one scenario's answer holds, site by site and
+//! strategy by strategy, unrounded (docs/model.md, "Summary JSON").
+//!
+//! Plain data with no computation behind it, so renderers can be tested
+//! on summaries built by hand and the computation ([`summarize`]) can be
+//! read apart from the shape of its result.
+//!
+//! [`summarize`]: super::summarize
+
+use crate::calendar::YearMonth;
+use crate::finance::Line;
+use crate::network::Halving;
+use crate::scenario::Override;
+use rust_decimal::Decimal;
+
+/// The whole answer for one scenario, unrounded.
+///
+/// Plain data, so renderers can be tested on summaries built by hand.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    pub scenario: String,
+    pub start: YearMonth,
+    pub months: u32,
+    /// Hashprice of each month, USD per PH/s per day.
+    pub hashprice_usd_per_ph_day: Vec<Decimal>,
+    /// Halvings inside the horizon.
+    pub halvings: Vec<Halving>,
+    pub sites: Vec<SiteSummary>,
+    /// The `--set` overrides applied, in the order given.
+    pub overrides: Vec<Override>,
+}
+
+impl Summary {
+    /// Hashprice in month 0, USD per PH/s per day.
+    pub fn hashprice_usd_per_ph_day(&self) -> Decimal {
+        self.hashprice_usd_per_ph_day
+            .first()
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// The calendar month of month index `i`.
+    pub fn month(&self, i: usize) -> YearMonth {
+        self.start.plus(i as u32)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteSummary {
+    pub name: String,
+    pub mine: Option<MineSummary>,
+    pub ai: Option<AiSummary>,
+    /// Present when the site has both strategies.
+    pub comparison: Option<Comparison>,
+}
+
+/// What both strategies report: totals over the horizon and finance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub revenue_usd: Decimal,
+    pub power_cost_usd: Decimal,
+    pub opex_usd: Decimal,
+    pub capex_usd: Decimal,
+    pub net_cash_usd: Decimal,
+    pub npv_usd: Decimal,
+    pub irr: Option<Decimal>,
+    pub payback_months: Option<u32>,
+    pub btc_mined: Decimal,
+    /// The NPV as a line in the month-0 BTC price.
+    pub price_line: Line,
+    /// The NPV as a line in the AI rate (flat for strategy `mine`).
+    pub rate_line: Line,
+    /// Month by month, in month-index order.
+    pub monthly: Vec<MonthFigures>,
+}
+
+/// One month of one strategy, unrounded: the `--monthly` rows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MonthFigures {
+    pub btc_mined: Decimal,
+    pub revenue_usd: Decimal,
+    pub power_cost_usd: Decimal,
+    pub opex_usd: Decimal,
+    pub capex_usd: Decimal,
+    /// `CF_i = revenue − power cost − opex − capex` (docs/model.md,
+    /// "Finance").
+    pub cash_flow_usd: Decimal,
+    /// `Σ_{j≤i} CF_j`.
+    pub cumulative_cash_usd: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MineSummary {
+    pub outcome: Outcome,
+    pub breakeven_btc_price_usd: Option<Decimal>,
+    pub cost_per_btc_usd: Option<Decimal>,
+    pub all_in_cost_per_btc_usd: Option<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiSummary {
+    pub offer: Offer,
+    pub outcome: Outcome,
+    /// The lease (USD per kW-month) or GPU-hour rate at which the AI NPV
+    /// is 0.
+    pub breakeven_rate: Option<Decimal>,
+    pub go_live: Option<YearMonth>,
+}
+
+/// What an AI site sells, which sets the unit of its rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Offer {
+    Colocation,
+    GpuCloud,
+}
+
+impl Offer {
+    /// The unit of `breakeven_rate`.
+    pub fn rate_unit(self) -> &'static str {
+        match self {
+            Offer::Colocation => "kW-month",
+            Offer::GpuCloud => "GPU-hour",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Winner {
+    Mine,
+    Ai,
+    Tie,
+}
+
+impl Winner {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Winner::Mine => "mine",
+            Winner::Ai => "ai",
+            Winner::Tie => "tie",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    pub winner: Winner,
+    pub npv_advantage_usd: Decimal,
+    pub crossover_btc_price_usd: Option<Decimal>,
+}
