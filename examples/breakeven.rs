@@ -4,13 +4,28 @@
 //! `cargo run --example breakeven -- scenarios/lake-mariner.toml`
 
 use hashpivot::render::{fixed, places};
+use std::process::ExitCode;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "scenarios/lake-mariner.toml".to_string());
-    let source = std::fs::read_to_string(&path)?;
-    let summary = hashpivot::evaluate(&source).map_err(|e| e.render(&path, &source))?;
+fn main() -> ExitCode {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: breakeven SCENARIO.toml");
+        eprintln!("  e.g. cargo run --example breakeven -- scenarios/lake-mariner.toml");
+        return ExitCode::from(2);
+    };
+    let source = match std::fs::read_to_string(&path) {
+        Ok(source) => source,
+        Err(e) => {
+            eprintln!("error: cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let summary = match hashpivot::evaluate(&source) {
+        Ok(summary) => summary,
+        Err(e) => {
+            eprint!("{}", e.render(&path, &source));
+            return ExitCode::from(2);
+        }
+    };
     for site in &summary.sites {
         let breakeven = site
             .mine
@@ -19,5 +34,5 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map_or("n/a".to_string(), |p| fixed(p, places::USD));
         println!("{}: mining breaks even at ${breakeven} per BTC", site.name);
     }
-    Ok(())
+    ExitCode::SUCCESS
 }

@@ -56,7 +56,8 @@ fn with(from: &str, to: &str) -> String {
 #[test]
 fn the_good_scenario_is_good() {
     let out = hashpivot_stdin(&["validate", "-"], GOOD);
-    assert_eq!(text(&out.stdout), "ok -\n");
+    // Standard input is named as error messages name it.
+    assert_eq!(text(&out.stdout), "ok <stdin>\n");
     assert_eq!(out.status.code(), Some(0));
 }
 

@@ -6,9 +6,9 @@ use super::input::{evaluate_all, sources};
 use super::output::{refuse_overwriting_input, use_color, write_atomically, write_stdout};
 use hashpivot::Override;
 use hashpivot::render::Renderer;
-use hashpivot::render::csv::Csv;
-use hashpivot::render::json::{Json as JsonRenderer, Jsonl};
-use hashpivot::render::table::Table;
+use hashpivot::render::csv::CsvRenderer;
+use hashpivot::render::json::{JsonRenderer, JsonlRenderer};
+use hashpivot::render::table::TableRenderer;
 use std::io::Write;
 
 /// Renders every scenario that computes; each one that does not is a
@@ -27,17 +27,17 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
     }
     let color = use_color(args.output.is_some());
     let renderer: Box<dyn Renderer> = match args.format {
-        Format::Table => Box::new(Table {
+        Format::Table => Box::new(TableRenderer {
             monthly: args.monthly,
             color,
         }),
         Format::Json => Box::new(JsonRenderer {
             monthly: args.monthly,
         }),
-        Format::Jsonl => Box::new(Jsonl {
+        Format::Jsonl => Box::new(JsonlRenderer {
             monthly: args.monthly,
         }),
-        Format::Csv => Box::new(Csv {
+        Format::Csv => Box::new(CsvRenderer {
             monthly: args.monthly,
         }),
     };
@@ -60,8 +60,9 @@ pub(crate) fn validate(
 ) -> Result<(), Failure> {
     let (inputs, _) = sources(paths);
     for (path, result) in evaluate_all(inputs, overrides) {
+        let name = if path == "-" { "<stdin>" } else { &path };
         match result {
-            Ok(_) => write_stdout(format!("ok {path}\n").as_bytes())?,
+            Ok(_) => write_stdout(format!("ok {name}\n").as_bytes())?,
             Err(failure) => failures.push(failure),
         }
     }
