@@ -43,7 +43,7 @@ impl YearMonth {
     }
 
     /// The month `i` months after this one.
-    pub fn plus(self, i: u32) -> YearMonth {
+    pub fn add_months(self, i: u32) -> YearMonth {
         let zero_based = self.month - 1 + i % 12;
         YearMonth {
             year: self.year + (i / 12) as i32 + (zero_based / 12) as i32,
@@ -91,7 +91,7 @@ pub fn grid(start: YearMonth, months: u32) -> Vec<GridMonth> {
     let mut out = Vec::with_capacity(months as usize + 1);
     let mut seconds = 0u64;
     for i in 0..=months {
-        let label = start.plus(i);
+        let label = start.add_months(i);
         let days = label.days();
         out.push(GridMonth {
             label,
@@ -155,8 +155,8 @@ mod tests {
     #[test]
     fn month_arithmetic_wraps_years() {
         let nov = YearMonth::parse("2026-11").unwrap();
-        assert_eq!(nov.plus(2).to_string(), "2027-01");
-        assert_eq!(nov.plus(14).to_string(), "2028-01");
-        assert_eq!(nov.plus(599).to_string(), "2076-10");
+        assert_eq!(nov.add_months(2).to_string(), "2027-01");
+        assert_eq!(nov.add_months(14).to_string(), "2028-01");
+        assert_eq!(nov.add_months(599).to_string(), "2076-10");
     }
 }

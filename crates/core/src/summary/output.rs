@@ -41,7 +41,7 @@ impl Summary {
 
     /// The calendar month of month index `i`.
     pub fn month(&self, i: usize) -> YearMonth {
-        self.start.plus(i as u32)
+        self.start.add_months(i as u32)
     }
 }
 
