@@ -3,9 +3,9 @@
 #![no_main]
 
 use hashpivot::render::Renderer;
-use hashpivot::render::csv::Csv;
-use hashpivot::render::json::{Json, Jsonl};
-use hashpivot::render::table::Table;
+use hashpivot::render::csv::CsvRenderer;
+use hashpivot::render::json::{JsonRenderer, JsonlRenderer};
+use hashpivot::render::table::TableRenderer;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -16,14 +16,14 @@ fuzz_target!(|data: &[u8]| {
         Ok(summary) => {
             let list = std::slice::from_ref(&summary);
             for monthly in [false, true] {
-                let _ = Table {
+                let _ = TableRenderer {
                     monthly,
                     color: true,
                 }
                 .render(list, false);
-                let _ = Json { monthly }.render(list, true);
-                let _ = Jsonl { monthly }.render(list, false);
-                let _ = Csv { monthly }.render(list, false);
+                let _ = JsonRenderer { monthly }.render(list, true);
+                let _ = JsonlRenderer { monthly }.render(list, false);
+                let _ = CsvRenderer { monthly }.render(list, false);
             }
         }
         Err(e) => {

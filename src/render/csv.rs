@@ -1,5 +1,6 @@
 //! `--format csv`: one header for every scenario, then one row per site and
-//! strategy (or, with `--monthly`, one row per site, strategy and month).
+//! strategy (or, with `--monthly`, one row per site, strategy and month),
+//! for a spreadsheet or a dataframe.
 //!
 //! Columns follow the Summary JSON's key order: `scenario,site,strategy`,
 //! the union of the `mine` and `ai` keys, then the site's comparison. A
@@ -12,15 +13,16 @@ use super::{
 };
 use crate::summary::{Outcome, SiteSummary, Summary};
 
+/// `--format csv`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Csv {
+pub struct CsvRenderer {
     /// Print only the month-by-month rows.
     pub monthly: bool,
 }
 
 const LEAD: [&str; 3] = ["scenario", "site", "strategy"];
 
-impl Renderer for Csv {
+impl Renderer for CsvRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = String::new();
         let columns = header();
@@ -139,17 +141,53 @@ mod tests {
     use crate::render::sample;
 
     fn render(monthly: bool) -> String {
-        String::from_utf8(Csv { monthly }.render(&[sample::summary()], false)).unwrap()
+        String::from_utf8(CsvRenderer { monthly }.render(&[sample::summary()], false)).unwrap()
     }
 
+    /// Ties (see `render::sample`), half-even: revenue 2500000.125 →
+    /// 2500000.12, NPV -1500.005 → -1500.00, advantage 251500.505 →
+    /// 251500.50; NPV -0.001 → 0.00, never -0.00; IRR 0.1234565 → 0.123456;
+    /// breakeven_rate -12.34565 → -12.3456. BTC ties: `ties` below.
     #[test]
     fn summary_csv() {
         insta::assert_snapshot!(render(false));
     }
 
+    /// Ties, half-even: hashprice 45.72005 → 45.7200; revenue 1250000.065 →
+    /// 1250000.06 (617283.9455 → 617283.95 is no tie). BTC ties: `ties`.
     #[test]
     fn monthly_csv() {
         insta::assert_snapshot!(render(true));
+    }
+
+    /// The BTC ties `render::sample::ties` adds, worked by hand: each
+    /// strategy's total 0.123456785 → 0.12345678 (8 even), month 2028-03's
+    /// 12.345678905 → 12.34567890 (0 even).
+    #[test]
+    fn ties() {
+        let render = |monthly| {
+            let out = CsvRenderer { monthly }.render(&[sample::ties()], false);
+            String::from_utf8(out).unwrap()
+        };
+        let field = |text: &str, row: usize, column: &str| -> String {
+            let mut lines = text.lines();
+            let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+            let at = header.iter().position(|&c| c == column).unwrap();
+            lines
+                .nth(row)
+                .unwrap()
+                .split(',')
+                .nth(at)
+                .unwrap()
+                .to_string()
+        };
+        // Rows 0 and 1 are North's, before the quoted site name.
+        let summary = render(false);
+        assert_eq!(field(&summary, 0, "btc_mined"), "0.12345678");
+        assert_eq!(field(&summary, 1, "btc_mined"), "0.12345678");
+        let monthly = render(true);
+        assert_eq!(field(&monthly, 0, "month"), "2028-03");
+        assert_eq!(field(&monthly, 0, "btc_mined"), "12.34567890");
     }
 
     #[test]

@@ -1,6 +1,8 @@
-//! `--format json`: the Summary JSON of MODEL.md, keys in its order,
-//! numbers as JSON numbers with exactly the stated decimals; with
-//! `--monthly`, a `monthly` array inside each strategy after those keys.
+//! `--format json` and `--format jsonl`: the Summary JSON, the exact and
+//! stable form that programs and the golden files read (docs/model.md,
+//! "Reading the outputs"). Keys in its order, numbers as JSON numbers with
+//! exactly the stated decimals; with `--monthly`, a `monthly` array inside
+//! each strategy after those keys.
 //!
 //! Numbers are written from their decimal digits through serde_json's
 //! `RawValue`, so no figure passes through `f64` on its way out.
@@ -13,14 +15,14 @@ use serde::ser::{Error as _, SerializeMap};
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-/// One object for one scenario, an array for a list.
+/// `--format json`: one object for one scenario, an array for a list.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Json {
+pub struct JsonRenderer {
     /// Add each strategy's month-by-month rows.
     pub monthly: bool,
 }
 
-impl Renderer for Json {
+impl Renderer for JsonRenderer {
     fn render(&self, summaries: &[Summary], as_list: bool) -> Vec<u8> {
         let docs: Vec<Doc> = summaries
             .iter()
@@ -67,11 +69,11 @@ pub fn golden_document(summary: &Summary, version: &str, format: i128) -> Vec<u8
 
 /// `--format jsonl`: one summary object per line, whatever the count.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Jsonl {
+pub struct JsonlRenderer {
     pub monthly: bool,
 }
 
-impl Renderer for Jsonl {
+impl Renderer for JsonlRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = Vec::new();
         for summary in summaries {
@@ -242,21 +244,43 @@ mod tests {
     use super::*;
     use crate::render::sample;
 
+    /// Ties (see `render::sample`), half-even: hashprice 45.72005 →
+    /// 45.7200; revenue 2500000.125 → 2500000.12, NPV -1500.005 → -1500.00,
+    /// advantage 251500.505 → 251500.50; NPV -0.001 → 0.00, never -0.00;
+    /// IRR 0.1234565 → 0.123456; breakeven_rate -12.34565 → -12.3456. BTC
+    /// ties: `ties` below.
     #[test]
     fn summary_json() {
-        let out = Json { monthly: false }.render(&[sample::summary()], false);
+        let out = JsonRenderer { monthly: false }.render(&[sample::summary()], false);
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
     }
 
+    /// Ties in the monthly rows, half-even: hashprice 45.72005 → 45.7200;
+    /// revenue 1250000.065 → 1250000.06.
     #[test]
     fn monthly_rows_follow_model_keys() {
-        let out = Json { monthly: true }.render(&[sample::summary()], true);
+        let out = JsonRenderer { monthly: true }.render(&[sample::summary()], true);
         let text = String::from_utf8(out).unwrap();
         assert!(text.starts_with("[\n"));
-        // `monthly` comes after the last MODEL.md key of each strategy.
+        assert!(text.contains("\"revenue_usd\": 1250000.06,"));
+        // `monthly` comes after the last Summary JSON key of each strategy.
         assert!(text.contains("\"all_in_cost_per_btc_usd\": null,\n          \"monthly\": ["));
         assert!(text.contains("\"go_live\": \"2028-04\",\n          \"monthly\": ["));
         assert!(text.contains("\"hashprice_usd_per_ph_day\": 45.7200,"));
         assert!(text.contains("\"cumulative_cash_usd\": -368283.89"));
+    }
+
+    /// The BTC ties `render::sample::ties` adds, worked by hand: each
+    /// strategy's total 0.123456785 → 0.12345678 (8 even), month 2028-03's
+    /// 12.345678905 → 12.34567890 (0 even); JSON lines print the same.
+    #[test]
+    fn ties() {
+        let out = JsonRenderer { monthly: true }.render(&[sample::ties()], false);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.matches("\"btc_mined\": 0.12345678,").count(), 3);
+        assert_eq!(text.matches("\"btc_mined\": 12.34567890,").count(), 3);
+        let out = JsonlRenderer { monthly: false }.render(&[sample::ties()], false);
+        let line = String::from_utf8(out).unwrap();
+        assert_eq!(line.matches("\"btc_mined\":0.12345678,").count(), 3);
     }
 }

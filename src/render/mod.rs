@@ -2,18 +2,22 @@
 //!
 //! One renderer per output format, behind one trait, so the CLI picks a
 //! format and writes the bytes it gets back in one go (never a partial
-//! output). Rounding to the printed number of decimals happens here, once
-//! (MODEL.md, "Precision and output").
+//! output). Rounding to the printed number of decimals happens here, once,
+//! in [`number`] (docs/model.md, "Precision and rounding"); this module
+//! pairs each figure with its key for the formats that name them.
 
 pub mod csv;
 pub mod json;
+pub mod number;
 pub mod report;
 pub mod sweep;
 pub mod table;
 
+pub use number::{fixed, places};
+
 use crate::calendar::YearMonth;
 use crate::summary::{AiSummary, Comparison, MineSummary, MonthFigures, Outcome, Summary};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 /// A format's view of one or more scenario summaries.
 pub trait Renderer {
@@ -158,69 +162,21 @@ pub fn month_fields(summary: &Summary, i: usize, m: &MonthFigures) -> Vec<(&'sta
         .collect()
 }
 
-/// Decimals printed for each kind of figure (MODEL.md, "Precision and output").
-pub mod places {
-    /// USD amounts and USD-per-BTC prices.
-    pub const USD: u32 = 2;
-    pub const BTC: u32 = 8;
-    /// IRR, as a fraction.
-    pub const IRR: u32 = 6;
-    /// Hashprice (USD per PH/s per day) and `breakeven_rate` (USD per
-    /// kW-month or per GPU-hour).
-    pub const RATE: u32 = 4;
-}
-
-/// `value` rounded half-even to `places` decimals and written with exactly
-/// that many: `100.00`, never `1e2`, and never `-0.00`.
-pub fn fixed(value: Decimal, places: u32) -> String {
-    let mut rounded = value.round_dp_with_strategy(places, RoundingStrategy::MidpointNearestEven);
-    if rounded.is_zero() {
-        rounded.set_sign_positive(true);
-    }
-    let text = rounded.to_string();
-    let have = text.find('.').map_or(0, |dot| text.len() - dot - 1) as u32;
-    let mut out = text;
-    if places > 0 && have == 0 {
-        out.push('.');
-    }
-    for _ in have..places {
-        out.push('0');
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::str::FromStr;
-
-    #[track_caller]
-    fn check(value: &str, places: u32, want: &str) {
-        assert_eq!(fixed(Decimal::from_str(value).unwrap(), places), want);
-    }
-
-    #[test]
-    fn fixed_decimals() {
-        check("100", 2, "100.00");
-        check("0.125", 2, "0.12"); // half-even: 2 is even
-        check("0.135", 2, "0.14"); // half-even: 4 is even
-        check("-0.001", 2, "0.00"); // never -0.00
-        check("-1.005", 2, "-1.00");
-        check("1234567.891", 2, "1234567.89");
-        check("0.1234565", 6, "0.123456");
-        check("3", 0, "3");
-        check("12.5", 8, "12.50000000");
-        // 29 digits: rescaling would not fit the mantissa, padding does.
-        check(
-            "79228162514264337593543950335",
-            2,
-            "79228162514264337593543950335.00",
-        );
-    }
-}
-
 /// Summaries built by hand, for renderer tests: the figures need not be a
 /// model's output, only exercise every way a field can be shown.
+///
+/// The rounding ties in `sample::summary`, worked by hand (half-even:
+/// an even last digit stays, an odd one rounds up):
+/// - USD at 2 decimals: revenue 2,500,000.125 → 2,500,000.12; North's mine
+///   NPV -1,500.005 → -1,500.00; the NPV advantage 251,500.505 →
+///   251,500.50; monthly revenue 1,250,000.065 → 1,250,000.06;
+/// - zero: South's NPV -0.001 → 0.00, never -0.00;
+/// - IRR at 6: 0.1234565 → 0.123456 (so 12.3456 % in the table);
+/// - hashprice and `breakeven_rate` at 4: 45.72005 → 45.7200, -12.34565 →
+///   -12.3456.
+///
+/// It has no BTC tie (12.345678901 → 12.34567890 is not one), nor one at
+/// the monthly table's own precisions; `sample::ties` adds those.
 #[cfg(test)]
 pub(crate) mod sample {
     use crate::calendar::YearMonth;
@@ -342,5 +298,30 @@ pub(crate) mod sample {
             ],
             overrides: Vec::new(),
         }
+    }
+
+    /// [`summary`] with the ties it lacks, worked by hand. At 8 decimals
+    /// (BTC): every strategy's total 0.123456785 → 0.12345678 (8 even);
+    /// month 0 12.345678905 → 12.34567890 (0 even). At the monthly table's
+    /// precisions: month 1 hashprice 22.865 → 22.86 at 2 (6 even), BTC
+    /// 0.00025 → 0.0002 at 4 (2 even), opex 1,500 → 2 thousand (1.5: 1 odd,
+    /// up) and capex 2,500 → 2 thousand (2.5: 2 even).
+    pub(crate) fn ties() -> Summary {
+        let mut s = summary();
+        s.hashprice_usd_per_ph_day[1] = d("22.865");
+        for site in &mut s.sites {
+            let outcomes = [
+                site.mine.as_mut().map(|m| &mut m.outcome),
+                site.ai.as_mut().map(|a| &mut a.outcome),
+            ];
+            for o in outcomes.into_iter().flatten() {
+                o.btc_mined = d("0.123456785");
+                o.monthly[0].btc_mined = d("12.345678905");
+                o.monthly[1].btc_mined = d("0.00025");
+                o.monthly[1].opex_usd = d("1500");
+                o.monthly[1].capex_usd = d("2500");
+            }
+        }
+        s
     }
 }

@@ -1,8 +1,9 @@
 //! The report of `check` and `diff`: one line per moved figure for a
-//! person, or the same as JSON for a CI annotation step.
+//! person, or the same as JSON for a CI annotation step. Its own module
+//! because it renders a comparison of two outputs, not a summary.
 
+use super::number::{Percent, fixed, percent, signed};
 use crate::compare::{Change, Finding, Report, Verdict};
-use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::fmt::Write;
@@ -75,11 +76,11 @@ fn finding(f: &Finding) -> String {
             old,
             new,
             delta,
-            percent,
+            percent: share,
         } => format!(
             "{path}: {old} → {new} ({}, {})",
             signed(*delta, places(old).max(places(new))),
-            percent.map_or("n/a".to_string(), |p| format!("{} %", signed(p, 2)))
+            share.map_or("n/a".to_string(), |p| percent(p, Percent::CHANGE))
         ),
         Change::Text { old, new } => format!("{path}: {old} → {new}"),
         Change::Appeared { new } => format!("{path}: appeared ({})", short(new)),
@@ -92,15 +93,6 @@ fn finding(f: &Finding) -> String {
 /// Decimals in a number's text.
 fn places(text: &str) -> u32 {
     text.split_once('.').map_or(0, |(_, f)| f.len() as u32)
-}
-
-fn signed(value: Decimal, places: u32) -> String {
-    let text = super::fixed(value, places);
-    if text.starts_with('-') || value.is_zero() {
-        text
-    } else {
-        format!("+{text}")
-    }
 }
 
 /// A whole appeared or vanished object, shortened for one line.
@@ -212,8 +204,8 @@ fn json_change(f: &Finding) -> JsonChange<'_> {
             delta,
             percent,
         } => (
-            Some(raw(&super::fixed(*delta, places(old).max(places(new))))),
-            percent.map(|p| raw(&super::fixed(p, 2))),
+            Some(raw(&fixed(*delta, places(old).max(places(new))))),
+            percent.map(|p| raw(&fixed(p, 2))),
         ),
         _ => (None, None),
     };
@@ -231,6 +223,7 @@ fn json_change(f: &Finding) -> JsonChange<'_> {
 mod tests {
     use super::*;
     use crate::compare::ScenarioResult;
+    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     fn sample() -> Report {
@@ -295,16 +288,65 @@ mod tests {
         }
     }
 
+    /// The fixture holds no rounding tie (-12.5 → -12.50, 5 → +5.00 are
+    /// exact): `tie_changes` has them.
     #[test]
     fn text_report() {
         insta::assert_snapshot!(text(&sample()));
     }
 
+    /// No rounding tie, as in `text_report`: `tie_changes` has them.
     #[test]
     fn json_report() {
         let out = json(&sample());
         serde_json::from_slice::<serde_json::Value>(&out).unwrap();
         insta::assert_snapshot!(String::from_utf8(out).unwrap());
+    }
+
+    /// Ties in a change's percentage, at 2 decimals half-even, worked by
+    /// hand: 800.00 → 898.76 is +98.76, 98.76 / 800 = 12.345 % → +12.34 %
+    /// (4 even); 800.00 → 701.24 is -12.345 % → -12.34 %; 400.00 → 449.42 is
+    /// +49.42, 12.355 % → +12.36 % (5 odd, up). The deltas are exact (both
+    /// figures have 2 decimals), so they never tie.
+    #[test]
+    fn tie_changes() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let moved = |path: &str, old: &str, new: &str| {
+            let (x, y) = (d(old), d(new));
+            Finding {
+                path: path.into(),
+                change: Change::Moved {
+                    old: old.into(),
+                    new: new.into(),
+                    delta: y - x,
+                    percent: Some((y - x) / x.abs() * Decimal::ONE_HUNDRED),
+                },
+            }
+        };
+        let report = Report {
+            results: vec![ScenarioResult {
+                scenario: "Lake".into(),
+                verdict: Verdict::Changed(vec![
+                    moved("a", "800.00", "898.76"),
+                    moved("b", "800.00", "701.24"),
+                    moved("c", "400.00", "449.42"),
+                ]),
+            }],
+            errors: Vec::new(),
+        };
+        let text = text(&report);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "[Lake] a: 800.00 → 898.76 (+98.76, +12.34 %)");
+        assert_eq!(lines[1], "[Lake] b: 800.00 → 701.24 (-98.76, -12.34 %)");
+        assert_eq!(lines[2], "[Lake] c: 400.00 → 449.42 (+49.42, +12.36 %)");
+        let json = String::from_utf8(json(&report)).unwrap();
+        for digits in ["12.34", "-12.34", "12.36"] {
+            assert!(
+                json.contains(&format!("\"change_percent\": {digits}\n")),
+                "{json}"
+            );
+        }
+        assert!(json.contains("\"change\": -98.76,\n"), "{json}");
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! Sweep output: a winner map per site (table), or one record per grid
 //! point and site (CSV, JSON lines) that can be written as each point is
-//! computed, so memory does not grow with the grid.
+//! computed, so memory does not grow with the grid. Its own module because
+//! a sweep's rows are grid points, not the scenario summaries the
+//! [`Renderer`](super::Renderer)s take.
 
 use super::csv::line;
-use super::table::group_decimal;
-use super::{fixed, places};
+use super::number::{Colour, Percent, compact, fixed, group, paint, percent, places};
 use crate::summary::Winner;
 use crate::sweep::{Grid, PointResult, SiteFigures, flips};
 use rust_decimal::Decimal;
@@ -145,14 +146,8 @@ pub fn table(
     color: bool,
 ) -> String {
     let mut out = String::new();
-    let paint = |text: String, code: &str| {
-        if color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text
-        }
-    };
-    let _ = writeln!(out, "{}", paint(format!("Sweep of {scenario}"), "1"));
+    let bold = |text: String| paint(&text, Colour::Bold, color);
+    let _ = writeln!(out, "{}", bold(format!("Sweep of {scenario}")));
     let rows_axis = &grid.axes[0];
     let cols_axis = grid.axes.get(1);
     match cols_axis {
@@ -191,16 +186,16 @@ pub fn table(
     let col_numbers = cols_axis.map_or_else(|| rows_axis.numbers(), |c| c.numbers());
     let short = |key: &str| key.rsplit('.').next().unwrap_or(key).to_string();
     for site in &sites {
-        let _ = writeln!(out, "\n{}", paint(format!("Site: {site}"), "1"));
+        let _ = writeln!(out, "\n{}", bold(format!("Site: {site}")));
         // Header row: the row axis name, then each column value.
         let mut header = vec![String::new()];
         match cols_axis {
-            Some(c) => header.extend(c.values.iter().map(|v| group_decimal(v))),
+            Some(c) => header.extend(c.values.iter().map(|v| group(v))),
             None => header.push(String::new()),
         }
         let mut body: Vec<Vec<(String, Option<Winner>)>> = Vec::with_capacity(rows);
         for r in 0..rows {
-            let mut line = vec![(group_decimal(&rows_axis.values[r]), None)];
+            let mut line = vec![(group(&rows_axis.values[r]), None)];
             for c in 0..cols {
                 line.push(cell(at(r * cols + c, site), metric));
             }
@@ -255,15 +250,10 @@ pub fn table(
                     let _ = write!(text, "{cell:>w$} │", w = widths[0]);
                 } else {
                     let padded = format!(" {cell:>w$}", w = widths[i]);
-                    let code = match winner {
-                        Some(Winner::Ai) => "36",
-                        Some(Winner::Mine) => "33",
-                        _ => "",
-                    };
-                    text.push_str(&if code.is_empty() {
-                        padded
-                    } else {
-                        paint(padded, code)
+                    text.push_str(&match winner {
+                        Some(Winner::Ai) => paint(&padded, Colour::Cyan, color),
+                        Some(Winner::Mine) => paint(&padded, Colour::Yellow, color),
+                        _ => padded,
                     });
                 }
             }
@@ -311,14 +301,14 @@ fn cell(figures: Option<&SiteFigures>, metric: Metric) -> (String, Option<Winner
             (Some(w), Some(a)) => format!(
                 "{} +{}",
                 if w == Winner::Ai { "AI" } else { "mine" },
-                compact(a)
+                compact(a, "")
             ),
             _ => dash(),
         },
-        Metric::MineNpv => f.mine_npv_usd.map_or_else(dash, compact),
-        Metric::AiNpv => f.ai_npv_usd.map_or_else(dash, compact),
-        Metric::MineIrr => f.mine_irr.map_or_else(dash, percent),
-        Metric::AiIrr => f.ai_irr.map_or_else(dash, percent),
+        Metric::MineNpv => f.mine_npv_usd.map_or_else(dash, |v| compact(v, "")),
+        Metric::AiNpv => f.ai_npv_usd.map_or_else(dash, |v| compact(v, "")),
+        Metric::MineIrr => f.mine_irr.map_or_else(dash, |v| percent(v, Percent::CELL)),
+        Metric::AiIrr => f.ai_irr.map_or_else(dash, |v| percent(v, Percent::CELL)),
         Metric::MinePayback => f.mine_payback_months.map_or_else(dash, |m| m.to_string()),
         Metric::AiPayback => f.ai_payback_months.map_or_else(dash, |m| m.to_string()),
     };
@@ -334,29 +324,7 @@ fn axis_value(x: Decimal) -> String {
     } else {
         4
     };
-    group_decimal(&x.round_dp(places).normalize().to_string())
-}
-
-/// Money in at most four characters and a suffix: `1.2B`, `-617M`, `64M`,
-/// `9.5k`, `950`. Three digits or fewer are shown whole; below ten, one
-/// decimal.
-pub fn compact(value: Decimal) -> String {
-    let abs = value.abs();
-    let (scaled, suffix) = if abs >= Decimal::from(1_000_000_000) {
-        (value / Decimal::from(1_000_000_000), "B")
-    } else if abs >= Decimal::from(1_000_000) {
-        (value / Decimal::from(1_000_000), "M")
-    } else if abs >= Decimal::ONE_THOUSAND {
-        (value / Decimal::ONE_THOUSAND, "k")
-    } else {
-        return fixed(value, 0);
-    };
-    let places = if scaled.abs() >= Decimal::TEN { 0 } else { 1 };
-    format!("{}{suffix}", fixed(scaled, places))
-}
-
-fn percent(irr: Decimal) -> String {
-    format!("{}%", fixed(irr * Decimal::ONE_HUNDRED, 1))
+    group(&x.round_dp(places).normalize().to_string())
 }
 
 #[cfg(test)]
@@ -414,14 +382,13 @@ mod tests {
             })
             .collect();
         results[4].outcome = Err(hashpivot_core::Error::Input(
-            hashpivot_core::Diagnostic::new(
-                "site[0].mining.uptime = 0 needs 0 < uptime ≤ 1",
-                None,
-            ),
+            hashpivot_core::Diagnostic::new("site[0].mining.uptime = 0 needs 0 < uptime ≤ 1", None),
         ));
         (grid, results)
     }
 
+    /// The fixture holds no rounding tie (IRR 0.1234567 → 0.123457 drops
+    /// more than half; the NPVs are whole): `tie_records` has them.
     #[test]
     fn csv_records() {
         let (grid, results) = sample();
@@ -432,6 +399,7 @@ mod tests {
         insta::assert_snapshot!(text);
     }
 
+    /// No rounding tie, as in `csv_records`: `tie_records` has them.
     #[test]
     fn jsonl_records() {
         let (grid, results) = sample();
@@ -442,6 +410,8 @@ mod tests {
         insta::assert_snapshot!(text);
     }
 
+    /// No rounding tie (300 → +300, 2,000,000,000 → +2.0B): `tie_cells` has
+    /// them.
     #[test]
     fn winner_map() {
         let (grid, results) = sample();
@@ -454,14 +424,82 @@ mod tests {
         ));
     }
 
+    /// Ties in the records, worked by hand (half-even): mine NPV -1,500.005
+    /// → -1500.00 (0 even), AI NPV 250,000.125 → 250000.12 (2 even), the
+    /// advantage 251,500.135 → 251500.14 (3 odd, up); mine IRR 0.1234565 →
+    /// 0.123456 (6 even); AI IRR -0.0000005 → 0.000000 (0 even), never
+    /// -0.000000.
     #[test]
-    fn compact_money() {
-        assert_eq!(compact(d("1234567890")), "1.2B");
-        assert_eq!(compact(d("-35149999")), "-35M");
-        assert_eq!(compact(d("617149999")), "617M");
-        assert_eq!(compact(d("9549999")), "9.5M");
-        assert_eq!(compact(d("12345")), "12k");
-        assert_eq!(compact(d("950.5")), "950"); // half-even: 950.5 → 950
-        assert_eq!(compact(d("-0.4")), "0");
+    fn tie_records() {
+        let (grid, _) = sample();
+        let result = PointResult {
+            point: 0,
+            values: grid.point(0).into_iter().map(str::to_string).collect(),
+            outcome: Ok(vec![SiteFigures {
+                site: "North".into(),
+                mine_npv_usd: Some(d("-1500.005")),
+                ai_npv_usd: Some(d("250000.125")),
+                mine_irr: Some(d("0.1234565")),
+                ai_irr: Some(d("-0.0000005")),
+                mine_payback_months: Some(12),
+                ai_payback_months: None,
+                winner: Some(Winner::Ai),
+                npv_advantage_usd: Some(d("251500.135")),
+            }]),
+        };
+        assert_eq!(
+            csv_rows(&result),
+            "0,0,40000,North,-1500.00,250000.12,0.123456,0.000000,12,,ai,251500.14,\n"
+        );
+        assert_eq!(
+            jsonl_rows(&grid, &result),
+            concat!(
+                r#"{"point":0,"bitcoin.hashrate_growth_annual":0,"bitcoin.price_usd":40000,"#,
+                r#""site":"North","mine_npv_usd":-1500.00,"ai_npv_usd":250000.12,"#,
+                r#""mine_irr":0.123456,"ai_irr":0.000000,"mine_payback_months":12,"#,
+                r#""ai_payback_months":null,"winner":"ai","npv_advantage_usd":251500.14,"#,
+                r#""error":null}"#,
+                "\n"
+            )
+        );
+    }
+
+    /// Ties in the winner map's cells, worked by hand (half-even): the
+    /// advantage 12,500 → 12.5k → +12k (2 even; whole from ten up); mine
+    /// NPV -1,250,000 → -1.25M → -1.2M (2 even; one decimal below ten); AI
+    /// NPV 950.5 → 950 (0 even); mine IRR 0.1225 → 0.122 → 12.2% (2 even);
+    /// AI IRR -0.0005 → 0.0% (0 even), never -0.0%.
+    #[test]
+    fn tie_cells() {
+        let f = SiteFigures {
+            site: "North".into(),
+            mine_npv_usd: Some(d("-1250000")),
+            ai_npv_usd: Some(d("950.5")),
+            mine_irr: Some(d("0.1225")),
+            ai_irr: Some(d("-0.0005")),
+            mine_payback_months: None,
+            ai_payback_months: Some(7),
+            winner: Some(Winner::Ai),
+            npv_advantage_usd: Some(d("12500")),
+        };
+        let text = |metric| cell(Some(&f), metric).0;
+        assert_eq!(text(Metric::Advantage), "AI +12k");
+        assert_eq!(text(Metric::MineNpv), "-1.2M");
+        assert_eq!(text(Metric::AiNpv), "950");
+        assert_eq!(text(Metric::MineIrr), "12.2%");
+        assert_eq!(text(Metric::AiIrr), "0.0%");
+        assert_eq!(text(Metric::MinePayback), "—");
+        assert_eq!(text(Metric::AiPayback), "7");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let (grid, results) = sample();
+        let plain = table("Hand-built", &grid, &results, Metric::Advantage, false);
+        assert!(!plain.contains('\x1b'));
+        let coloured = table("Hand-built", &grid, &results, Metric::Advantage, true);
+        assert!(coloured.starts_with("\x1b[1mSweep of Hand-built\x1b[0m\n"));
+        assert!(coloured.contains("\x1b[36m  AI +300\x1b[0m"));
+        assert!(coloured.contains("\x1b[33m mine +100\x1b[0m"));
     }
 }

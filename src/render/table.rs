@@ -1,4 +1,5 @@
-//! The default format: a table an operator reads at a glance.
+//! The default format: a table an operator reads at a glance, for the
+//! person deciding rather than a program (that is what JSON and CSV are for).
 //!
 //! Per scenario, a header (name, horizon, month-0 hashprice, halvings), then
 //! per site the two futures side by side and the verdict: who wins, by how
@@ -7,15 +8,18 @@
 //! terminal. Colour (bold headings, the winner in green) only when the
 //! caller asks for it: the CLI does on a terminal without `NO_COLOR`.
 
-use super::{Renderer, fixed, places};
+use super::Renderer;
+use super::number::{
+    Colour, Percent, compact, fixed, group, money, paint, percent, places, thousands,
+};
 use crate::summary::{AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
 use comfy_table::{
     CellAlignment, ContentArrangement, LineStyle, Table as Grid, TableStyle, presets,
 };
-use rust_decimal::Decimal;
 
+/// `--format table`.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Table {
+pub struct TableRenderer {
     /// Add a month-by-month section per site.
     pub monthly: bool,
     /// Use ANSI colour and bold.
@@ -24,7 +28,7 @@ pub struct Table {
 
 const NULL: &str = "—";
 
-impl Renderer for Table {
+impl Renderer for TableRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = String::new();
         for (n, summary) in summaries.iter().enumerate() {
@@ -40,21 +44,9 @@ impl Renderer for Table {
     }
 }
 
-impl Table {
+impl TableRenderer {
     fn bold(&self, text: &str) -> String {
-        if self.color {
-            format!("\x1b[1m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    fn green(&self, text: &str) -> String {
-        if self.color {
-            format!("\x1b[1;32m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        paint(text, Colour::Bold, self.color)
     }
 
     fn scenario(&self, out: &mut String, s: &Summary) {
@@ -134,7 +126,7 @@ impl Table {
                 ),
                 Winner::Tie => "Tie: both futures have the same NPV".to_string(),
             };
-            out.push_str(&self.green(&verdict));
+            out.push_str(&paint(&verdict, Colour::BoldGreen, self.color));
             out.push('\n');
             match c.crossover_btc_price_usd {
                 Some(p) => out.push_str(&format!(
@@ -175,7 +167,7 @@ impl Table {
             ]);
         for s in summaries {
             for site in &s.sites {
-                let npv = |o: Option<&Outcome>| o.map_or(NULL.into(), |o| compact_money(o.npv_usd));
+                let npv = |o: Option<&Outcome>| o.map_or(NULL.into(), |o| compact(o.npv_usd, "$"));
                 let c = site.comparison.as_ref();
                 grid.add_row(vec![
                     s.scenario.clone(),
@@ -183,7 +175,7 @@ impl Table {
                     c.map_or(NULL.into(), |c| c.winner.as_str().to_string()),
                     npv(site.mine.as_ref().map(|m| &m.outcome)),
                     npv(site.ai.as_ref().map(|a| &a.outcome)),
-                    c.map_or(NULL.into(), |c| compact_money(c.npv_advantage_usd)),
+                    c.map_or(NULL.into(), |c| compact(c.npv_advantage_usd, "$")),
                     c.and_then(|c| c.crossover_btc_price_usd)
                         .map_or(NULL.into(), |p| money(p, 0)),
                 ]);
@@ -225,7 +217,7 @@ impl Table {
             grid.add_row(vec![
                 s.month(i).to_string(),
                 fixed(hashprice, 2),
-                group_decimal(&fixed(m.btc_mined, 4)),
+                group(&fixed(m.btc_mined, 4)),
                 thousands(m.revenue_usd),
                 thousands(m.power_cost_usd),
                 thousands(m.opex_usd),
@@ -275,10 +267,10 @@ fn outcome_cells(o: &Outcome) -> Vec<String> {
         money(o.capex_usd, places::USD),
         money(o.net_cash_usd, places::USD),
         money(o.npv_usd, places::USD),
-        o.irr.map_or(NULL.into(), percent),
+        o.irr.map_or(NULL.into(), |irr| percent(irr, Percent::IRR)),
         o.payback_months
             .map_or(NULL.into(), |n| format!("{n} months")),
-        group_decimal(&fixed(o.btc_mined, places::BTC)),
+        group(&fixed(o.btc_mined, places::BTC)),
     ]
 }
 
@@ -313,101 +305,86 @@ fn ai_column(a: &AiSummary) -> Vec<String> {
     cells
 }
 
-/// `$1.2B`, `-$35.1M`: money in a comparison cell.
-fn compact_money(value: Decimal) -> String {
-    let text = super::sweep::compact(value);
-    match text.strip_prefix('-') {
-        Some(abs) => format!("-${abs}"),
-        None => format!("${text}"),
-    }
-}
-
-/// `$1,234.56`, `-$1,234.56`, rounded half-even to `places`.
-pub fn money(value: Decimal, places: u32) -> String {
-    let text = fixed(value, places);
-    match text.strip_prefix('-') {
-        Some(abs) => format!("-${}", group_decimal(abs)),
-        None => format!("${}", group_decimal(&text)),
-    }
-}
-
-/// An IRR fraction as a percentage with the JSON's digits: 0.158788 →
-/// `15.8788 %`.
-fn percent(irr: Decimal) -> String {
-    let rounded = irr.round_dp_with_strategy(
-        places::IRR,
-        rust_decimal::RoundingStrategy::MidpointNearestEven,
-    );
-    format!(
-        "{} %",
-        group_decimal(&fixed(rounded * Decimal::ONE_HUNDRED, places::IRR - 2))
-    )
-}
-
-/// Whole USD thousands with separators: 14,100,515.81 → `14,101`.
-fn thousands(value: Decimal) -> String {
-    group_decimal(&fixed(value / Decimal::ONE_THOUSAND, 0))
-}
-
-/// Thousands separators in the whole part of a plain decimal string.
-pub(crate) fn group_decimal(text: &str) -> String {
-    let (sign, body) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
-    };
-    match body.split_once('.') {
-        Some((whole, frac)) => format!("{sign}{}.{frac}", group(whole)),
-        None => format!("{sign}{}", group(body)),
-    }
-}
-
-fn group(digits: &str) -> String {
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::sample;
 
-    fn render(table: Table) -> String {
+    fn render(table: TableRenderer) -> String {
         String::from_utf8(table.render(&[sample::summary()], false)).unwrap()
     }
 
+    /// Ties (see `render::sample`), half-even: money 2,500,000.125 →
+    /// $2,500,000.12, NPV -1,500.005 → -$1,500.00, advantage 251,500.505 →
+    /// $251,500.50; NPV -0.001 → $0.00, never -$0.00; IRR 0.1234565 →
+    /// 0.123456 → 12.3456 %; hashprice 45.72005 → $45.7200 and breakeven
+    /// rate -12.34565 → -$12.3456 per kW-month. BTC ties: `ties` below.
     #[test]
     fn summary_table() {
-        insta::assert_snapshot!(render(Table::default()));
+        insta::assert_snapshot!(render(TableRenderer::default()));
     }
 
+    /// The summary table's ties (above); the month-by-month rows themselves
+    /// hold none (45.72005 → 45.72 at 2 and 12.345678901 → 12.3457 at 4
+    /// drop less than half): `ties` below has them.
     #[test]
     fn monthly_table() {
-        insta::assert_snapshot!(render(Table {
+        insta::assert_snapshot!(render(TableRenderer {
             monthly: true,
             color: false
         }));
     }
 
+    /// The ties `render::sample::ties` adds, worked by hand: BTC mined
+    /// 0.123456785 → 0.12345678 (8 even); in month 2028-04, hashprice
+    /// 22.865 → 22.86 (6 even), BTC 0.00025 → 0.0002 (2 even), opex 1,500
+    /// → 2 thousand (1.5: 1 odd, up), capex 2,500 → 2 thousand (2.5: 2
+    /// even); month 2028-03's 12.345678905 BTC is no tie at 4 → 12.3457.
+    #[test]
+    fn ties() {
+        let table = TableRenderer {
+            monthly: true,
+            color: false,
+        };
+        let text = String::from_utf8(table.render(&[sample::ties()], false)).unwrap();
+        let btc = text.lines().find(|l| l.contains("BTC mined")).unwrap();
+        assert_eq!(
+            btc.split(['│', '┆']).map(str::trim).collect::<Vec<_>>(),
+            ["", "BTC mined", "0.12345678", "0.12345678", ""]
+        );
+        let cells = |month: &str| -> Vec<String> {
+            let row = text.lines().find(|l| l.starts_with(month)).unwrap();
+            row.split_whitespace().map(str::to_string).collect()
+        };
+        assert_eq!(
+            cells("2028-03"),
+            [
+                "2028-03", "45.72", "12.3457", "1,250", "617", "1", "1,000", "-368", "-368"
+            ]
+        );
+        assert_eq!(
+            cells("2028-04"),
+            [
+                "2028-04", "22.86", "0.0002", "1,250", "617", "2", "2", "632", "263"
+            ]
+        );
+    }
+
     #[test]
     fn colour_only_when_asked() {
-        assert!(!render(Table::default()).contains('\x1b'));
-        let coloured = render(Table {
+        assert!(!render(TableRenderer::default()).contains('\x1b'));
+        let coloured = render(TableRenderer {
             monthly: false,
             color: true,
         });
         assert!(coloured.contains("\x1b[1;32mWinner: convert to AI, by $251,500.50 of NPV\x1b[0m"));
+        assert!(coloured.contains("\x1b[1mSite: North\x1b[0m"));
     }
 
     #[test]
     fn fits_100_columns() {
         for monthly in [false, true] {
-            let text = render(Table {
+            let text = render(TableRenderer {
                 monthly,
                 color: false,
             });
@@ -415,21 +392,5 @@ mod tests {
                 assert!(line.chars().count() <= 100, "{line}");
             }
         }
-    }
-
-    #[test]
-    fn number_formats() {
-        use std::str::FromStr;
-        let d = |s| Decimal::from_str(s).unwrap();
-        assert_eq!(money(d("1234567.891"), 2), "$1,234,567.89");
-        assert_eq!(money(d("-1000"), 2), "-$1,000.00");
-        assert_eq!(money(d("999.995"), 2), "$1,000.00"); // half-even: 999.995 → 1000.00
-        assert_eq!(money(d("-0.001"), 2), "$0.00");
-        // IRR 0.1234565 rounds half-even to 0.123456 (6 is even), so 12.3456 %.
-        assert_eq!(percent(d("0.1234565")), "12.3456 %");
-        assert_eq!(percent(d("-0.5")), "-50.0000 %");
-        assert_eq!(thousands(d("-368283.8855")), "-368");
-        assert_eq!(group("1234567"), "1,234,567");
-        assert_eq!(group("123"), "123");
     }
 }
