@@ -377,8 +377,13 @@ pub enum Verdict {
     Changed(Vec<Finding>),
     /// `check`: no golden file at this path.
     MissingGolden(String),
-    /// `check --update`: the golden was written (with what had moved).
+    /// `check --update`: the golden already held these figures.
+    Unchanged,
+    /// `check --update`: the golden was rewritten (with what had moved; a
+    /// golden that could not be read, or of another layout, moves nothing).
     Updated(Vec<Finding>),
+    /// `check --update`: there was no golden; it was written.
+    Created,
     /// `diff`: the scenario is only in the new output.
     Appeared,
     /// `diff`: the scenario is only in the old output.
@@ -389,6 +394,9 @@ pub enum Verdict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioResult {
     pub scenario: String,
+    /// The file the scenario came from (`check`: the scenario file;
+    /// `diff`: the saved output holding it, the new one unless it vanished).
+    pub file: String,
     pub verdict: Verdict,
 }
 
@@ -407,8 +415,23 @@ impl Report {
     pub fn changed(&self) -> usize {
         self.results
             .iter()
-            .filter(|r| !matches!(r.verdict, Verdict::Same | Verdict::Updated(_)))
+            .filter(|r| {
+                !matches!(
+                    r.verdict,
+                    Verdict::Same | Verdict::Unchanged | Verdict::Updated(_) | Verdict::Created
+                )
+            })
             .count()
+    }
+
+    /// `check --update`: how many goldens were left unchanged, updated
+    /// and created, or `None` when nothing was updated.
+    pub fn updates(&self) -> Option<(usize, usize, usize)> {
+        let count = |f: fn(&Verdict) -> bool| self.results.iter().filter(|r| f(&r.verdict)).count();
+        let unchanged = count(|v| matches!(v, Verdict::Unchanged));
+        let updated = count(|v| matches!(v, Verdict::Updated(_)));
+        let created = count(|v| matches!(v, Verdict::Created));
+        (unchanged + updated + created > 0).then_some((unchanged, updated, created))
     }
 
     /// Figures that moved, over every scenario.

@@ -89,3 +89,37 @@ fn the_table_ends_with_a_comparison() {
         assert!(line.chars().count() <= 100, "{line}");
     }
 }
+
+/// In a batch, every CSV row and JSON line says which file it came from.
+#[test]
+fn rows_name_their_file() {
+    let out = hashpivot(&["run", "scenarios", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let body = text(&out.stdout);
+    let mut lines = body.lines();
+    assert!(lines.next().unwrap().ends_with(",file"));
+    let files: Vec<&str> = lines.map(|l| l.rsplit(',').next().unwrap()).collect();
+    // gpu-cloud: 1 site × 2; halving-2028: 1 × 2; lake-mariner: 1 × 2;
+    // portfolio: 5 rows (one of its sites has one strategy).
+    let mut expected = vec!["scenarios/gpu-cloud.toml"; 2];
+    expected.extend(["scenarios/halving-2028.toml"; 2]);
+    expected.extend(["scenarios/lake-mariner.toml"; 2]);
+    expected.extend(["scenarios/portfolio.toml"; 5]);
+    assert_eq!(files, expected);
+    let out = common::hashpivot_stdin(
+        &[
+            "run",
+            "scenarios/lake-mariner.toml",
+            "-",
+            "--format",
+            "jsonl",
+        ],
+        &shipped("halving-2028.toml"),
+    );
+    let out = text(&out.stdout);
+    let files: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["file"].clone())
+        .collect();
+    assert_eq!(files, ["scenarios/lake-mariner.toml", "<stdin>"]);
+}

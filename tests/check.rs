@@ -397,3 +397,58 @@ fn diff_compares_saved_outputs_by_scenario() {
     let bad = hashpivot(&["diff", old.to_str().unwrap(), broken.to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+/// `check --update` says per golden whether it was created, updated or
+/// left unchanged, and counts each in its summary line; an unchanged
+/// golden is not rewritten.
+#[test]
+fn update_says_what_it_did_to_each_golden() {
+    let dir = scratch("update-verdicts");
+    std::fs::write(dir.join("two.toml"), SCENARIO).unwrap();
+    std::fs::write(
+        dir.join("three.toml"),
+        SCENARIO.replace("Two sites", "Three sites"),
+    )
+    .unwrap();
+    let folder = dir.to_str().unwrap();
+    let (code, out, err) = check(&["--update", folder]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert_eq!(
+        out,
+        "created [Three sites]\ncreated [Two sites]\n\
+         2 scenarios: 0 unchanged, 0 updated, 2 created, 0 figures moved\n"
+    );
+    // Mark the stored golden: an unchanged one keeps its bytes.
+    let golden = dir.join("three.golden.json");
+    let stored = std::fs::read(&golden).unwrap();
+    edit(
+        &dir.join("two.toml"),
+        "lease_usd_per_kw_month = 150\n",
+        "lease_usd_per_kw_month = 151\n",
+    );
+    let (code, out, _) = check(&["--update", folder]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("unchanged [Three sites]\n"), "{out}");
+    assert!(out.contains("\nupdated [Two sites]\n"), "{out}");
+    assert!(
+        out.ends_with("\n2 scenarios: 1 unchanged, 1 updated, 0 created, 6 figures moved\n"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read(&golden).unwrap(), stored);
+}
+
+/// Each entry of the JSON report names its scenario file.
+#[test]
+fn the_json_report_names_each_file() {
+    let dir = workspace("json-report-file");
+    let scenario = dir.join("two.toml");
+    let out = hashpivot(&["check", "--format", "json", scenario.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["results"][0]["scenario"], "Two sites");
+    assert_eq!(
+        report["results"][0]["file"],
+        scenario.to_str().unwrap(),
+        "{report}"
+    );
+}

@@ -78,11 +78,13 @@ fn outputs_list_the_overrides() {
         lines
             .next()
             .unwrap()
-            .ends_with(",crossover_btc_price_usd,overrides")
+            .ends_with(",crossover_btc_price_usd,overrides,file")
     );
     for line in lines {
         assert!(
-            line.ends_with(",bitcoin.price_usd=120000;discount_rate=0.08"),
+            line.ends_with(&format!(
+                ",bitcoin.price_usd=120000;discount_rate=0.08,{SHIPPED}"
+            )),
             "{line}"
         );
     }

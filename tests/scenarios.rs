@@ -173,10 +173,10 @@ fn add_months(month: &str, n: usize) -> String {
 const CSV_HEADER: &str = "scenario,site,strategy,revenue_usd,power_cost_usd,opex_usd,\
     capex_usd,net_cash_usd,npv_usd,irr,payback_months,btc_mined,breakeven_btc_price_usd,\
     cost_per_btc_usd,all_in_cost_per_btc_usd,breakeven_rate,go_live,winner,\
-    npv_advantage_usd,crossover_btc_price_usd";
+    npv_advantage_usd,crossover_btc_price_usd,file";
 
 const CSV_MONTHLY_HEADER: &str = "scenario,site,strategy,month,hashprice_usd_per_ph_day,\
-    btc_mined,revenue_usd,power_cost_usd,opex_usd,capex_usd,cash_flow_usd,cumulative_cash_usd";
+    btc_mined,revenue_usd,power_cost_usd,opex_usd,capex_usd,cash_flow_usd,cumulative_cash_usd,file";
 
 fn strategy_title(strategy: &str) -> &'static str {
     match strategy {
@@ -250,13 +250,16 @@ fn json_matches_the_golden(s: &Shipped) {
     assert_eq!(monthly, v, "{}", s.path);
 }
 
+/// JSON Lines: the JSON on one line, ending with the file it came from.
 fn jsonl_is_the_json_on_one_line(s: &Shipped) {
     for monthly in [false, true] {
         let json = run(&s.path, "json", monthly);
         let jsonl = run(&s.path, "jsonl", monthly);
+        let one_line = compact(&json);
+        let object = one_line.strip_suffix('}').unwrap();
         assert_eq!(
             jsonl,
-            format!("{}\n", compact(&json)),
+            format!("{object},\"file\":{:?}}}\n", s.path),
             "{} {monthly}",
             s.path
         );
@@ -271,6 +274,11 @@ fn csv_has_a_row_per_site_and_strategy(s: &Shipped) {
             let outcome = object(site[*strategy].get());
             let mut row = vec![s.name.clone(), name.clone(), strategy.to_string()];
             for column in CSV_HEADER.replace(' ', "").split(',').skip(3) {
+                if column == "file" {
+                    // The last column: the scenario file, as given.
+                    row.push(s.path.clone());
+                    continue;
+                }
                 row.push(
                     outcome
                         .get(column)
@@ -304,7 +312,11 @@ fn csv_has_a_row_per_site_and_strategy(s: &Shipped) {
             for month in months {
                 let mut row = vec![s.name.clone(), name.clone(), strategy.to_string()];
                 for column in CSV_MONTHLY_HEADER.replace(' ', "").split(',').skip(3) {
-                    row.push(cell(&month[column]));
+                    if column == "file" {
+                        row.push(s.path.clone());
+                    } else {
+                        row.push(cell(&month[column]));
+                    }
                 }
                 expected.push(row.join(","));
             }

@@ -22,8 +22,8 @@ fuzz_target!(|data: &[u8]| {
                 }
                 .render(list, false);
                 let _ = JsonRenderer { monthly }.render(list, true);
-                let _ = JsonlRenderer { monthly }.render(list, false);
-                let _ = CsvRenderer { monthly }.render(list, false);
+                let _ = JsonlRenderer { monthly, files: vec![] }.render(list, false);
+                let _ = CsvRenderer { monthly, files: vec![] }.render(list, false);
             }
         }
         Err(e) => {

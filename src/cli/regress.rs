@@ -113,20 +113,23 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
                     why,
                 }
             })?;
-        let stored = match std::fs::read_to_string(&golden) {
-            Ok(text) => match golden::read(&text) {
-                Ok(json) => Some(json),
-                Err(why) if args.update => {
-                    eprintln!("note: replacing {}: {why}", golden.display());
-                    None
+        let mut stored_text = None;
+        let stored = match std::fs::read(&golden) {
+            Ok(bytes) => {
+                match golden::read(&String::from_utf8_lossy(&stored_text.insert(bytes)[..])) {
+                    Ok(json) => Some(json),
+                    Err(why) if args.update => {
+                        eprintln!("note: replacing {}: {why}", golden.display());
+                        None
+                    }
+                    Err(why) => {
+                        let file = golden.display().to_string();
+                        let failure = Failure::Golden { path: golden, why };
+                        load_failed(&mut report, failures, file, failure);
+                        continue;
+                    }
                 }
-                Err(why) => {
-                    let file = golden.display().to_string();
-                    let failure = Failure::Golden { path: golden, why };
-                    load_failed(&mut report, failures, file, failure);
-                    continue;
-                }
-            },
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(source) => {
                 let file = golden.display().to_string();
@@ -142,8 +145,18 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
             .as_ref()
             .map(|old| differences(old, &current, &tolerance));
         let verdict = if args.update {
-            write_atomically(&golden, |w| w.write_all(&golden::write(&summary)))?;
-            Verdict::Updated(findings.unwrap_or_default())
+            let bytes = golden::write(&summary);
+            let verdict = match findings {
+                None if stored_text.is_some() => Verdict::Updated(Vec::new()),
+                None => Verdict::Created,
+                Some(f) if f.is_empty() => Verdict::Unchanged,
+                Some(f) => Verdict::Updated(f),
+            };
+            // Rewritten only when its bytes differ (a new version, say).
+            if stored_text.as_deref() != Some(bytes.as_slice()) {
+                write_atomically(&golden, |w| w.write_all(&bytes))?;
+            }
+            verdict
         } else {
             match findings {
                 None => Verdict::MissingGolden(golden.display().to_string()),
@@ -153,6 +166,7 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
         };
         report.results.push(ScenarioResult {
             scenario: summary.scenario.clone(),
+            file: path,
             verdict,
         });
     }
@@ -198,8 +212,13 @@ pub(crate) fn diff(args: &DiffArgs, failures: &mut Failures) -> Result<(), Failu
             },
             None => Verdict::Vanished,
         };
+        let file = match verdict {
+            Verdict::Vanished => &args.old,
+            _ => &args.new,
+        };
         report.results.push(ScenarioResult {
             scenario: name.clone(),
+            file: file.clone(),
             verdict,
         });
     }
@@ -207,6 +226,7 @@ pub(crate) fn diff(args: &DiffArgs, failures: &mut Failures) -> Result<(), Failu
         if !old.iter().any(|(n, _)| n == name) {
             report.results.push(ScenarioResult {
                 scenario: name.clone(),
+                file: args.new.clone(),
                 verdict: Verdict::Appeared,
             });
         }

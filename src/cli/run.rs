@@ -19,9 +19,13 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
         refuse_overwriting_input(output, inputs.iter().map(|i| i.path.as_str()))?;
     }
     let mut summaries = Vec::with_capacity(inputs.len());
-    for (_, result) in evaluate_all(inputs, &args.overrides.set) {
+    let mut files = Vec::with_capacity(inputs.len());
+    for (path, result) in evaluate_all(inputs, &args.overrides.set) {
         match result {
-            Ok(summary) => summaries.push(summary),
+            Ok(summary) => {
+                summaries.push(summary);
+                files.push(if path == "-" { "<stdin>".into() } else { path });
+            }
             Err(failure) => failures.push(failure),
         }
     }
@@ -36,9 +40,11 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
         }),
         Format::Jsonl => Box::new(JsonlRenderer {
             monthly: args.monthly,
+            files,
         }),
         Format::Csv => Box::new(CsvRenderer {
             monthly: args.monthly,
+            files,
         }),
     };
     let as_list = args.paths.len() > 1 || any_folder;

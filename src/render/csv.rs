@@ -5,7 +5,8 @@
 //! Columns follow the Summary JSON's key order: `scenario,site,strategy`,
 //! the union of the `mine` and `ai` keys, then the site's comparison. A
 //! field is empty where its key does not apply or is null; decimals are
-//! written as in JSON (IRR as a fraction).
+//! written as in JSON (IRR as a fraction). Every row ends with `file`, the
+//! scenario file it came from, so rows from a batch can be traced.
 
 use super::{
     AI_KEYS, COMPARISON_KEYS, Field, MINE_KEYS, MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields,
@@ -14,10 +15,13 @@ use super::{
 use crate::summary::{Outcome, SiteSummary, Summary};
 
 /// `--format csv`.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct CsvRenderer {
     /// Print only the month-by-month rows.
     pub monthly: bool,
+    /// The file each summary came from, in order (the `file` column; empty
+    /// past its end).
+    pub files: Vec<String>,
 }
 
 const LEAD: [&str; 3] = ["scenario", "site", "strategy"];
@@ -28,7 +32,10 @@ impl Renderer for CsvRenderer {
         let columns = header();
         // The `overrides` column is there when any `--set` was given.
         let with_overrides = summaries.iter().any(|s| !s.overrides.is_empty());
-        let tail = with_overrides.then_some("overrides");
+        let tail = with_overrides
+            .then_some("overrides")
+            .into_iter()
+            .chain(["file"]);
         if self.monthly {
             line(
                 &mut out,
@@ -43,7 +50,8 @@ impl Renderer for CsvRenderer {
                 columns.iter().copied().chain(tail).map(str::to_string),
             );
         }
-        for summary in summaries {
+        for (i, summary) in summaries.iter().enumerate() {
+            let file = self.files.get(i).cloned().unwrap_or_default();
             for site in &summary.sites {
                 let overrides = with_overrides.then(|| {
                     summary
@@ -60,7 +68,11 @@ impl Renderer for CsvRenderer {
                             let values = month_fields(summary, i, m).into_iter().map(|(_, f)| f);
                             line(
                                 &mut out,
-                                lead.iter().map(|s| s.to_string()).chain(values.map(cell)),
+                                lead.iter()
+                                    .map(|s| s.to_string())
+                                    .chain(values.map(cell))
+                                    .chain(overrides.clone())
+                                    .chain([file.clone()]),
                             );
                         }
                     } else {
@@ -77,7 +89,8 @@ impl Renderer for CsvRenderer {
                             lead.iter()
                                 .map(|s| s.to_string())
                                 .chain(values)
-                                .chain(overrides.clone()),
+                                .chain(overrides.clone())
+                                .chain([file.clone()]),
                         );
                     }
                 }
@@ -141,7 +154,14 @@ mod tests {
     use crate::render::sample;
 
     fn render(monthly: bool) -> String {
-        String::from_utf8(CsvRenderer { monthly }.render(&[sample::summary()], false)).unwrap()
+        String::from_utf8(
+            CsvRenderer {
+                monthly,
+                files: vec!["sample.toml".into()],
+            }
+            .render(&[sample::summary()], false),
+        )
+        .unwrap()
     }
 
     /// Ties (see `render::sample`), half-even: revenue 2500000.125 →
@@ -166,7 +186,11 @@ mod tests {
     #[test]
     fn ties() {
         let render = |monthly| {
-            let out = CsvRenderer { monthly }.render(&[sample::ties()], false);
+            let out = CsvRenderer {
+                monthly,
+                files: vec!["ties.toml".into()],
+            }
+            .render(&[sample::ties()], false);
             String::from_utf8(out).unwrap()
         };
         let field = |text: &str, row: usize, column: &str| -> String {
@@ -195,7 +219,12 @@ mod tests {
         let text = render(false);
         let mut lines = text.lines();
         let header = lines.next().unwrap();
-        assert_eq!(header.split(',').count(), 20);
+        // 3 lead + 9 shared + 3 mine + 2 ai + 3 comparison + file.
+        assert_eq!(header.split(',').count(), 21);
+        assert!(
+            header.ends_with(",crossover_btc_price_usd,file"),
+            "{header}"
+        );
         // The quoted site name holds a comma: count fields outside quotes.
         for line in lines {
             let mut quoted = false;
@@ -208,7 +237,7 @@ mod tests {
                     c == ',' && !quoted
                 })
                 .count();
-            assert_eq!(commas, 19, "{line}");
+            assert_eq!(commas, 20, "{line}");
         }
     }
 }

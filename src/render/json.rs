@@ -29,6 +29,7 @@ impl Renderer for JsonRenderer {
             .map(|summary| Doc {
                 summary,
                 monthly: self.monthly,
+                file: None,
             })
             .collect();
         let mut out = if as_list || docs.len() != 1 {
@@ -59,6 +60,7 @@ pub fn golden_document(summary: &Summary, version: &str, format: i128) -> Vec<u8
         summary: Doc {
             summary,
             monthly: false,
+            file: None,
         },
     };
     // As above: our own types always serialize.
@@ -67,19 +69,24 @@ pub fn golden_document(summary: &Summary, version: &str, format: i128) -> Vec<u8
     out
 }
 
-/// `--format jsonl`: one summary object per line, whatever the count.
-#[derive(Debug, Clone, Copy, Default)]
+/// `--format jsonl`: one summary object per line, whatever the count, each
+/// ending with a `file` key naming where it came from (a line read alone,
+/// say by `grep`, still says which file it describes).
+#[derive(Debug, Clone, Default)]
 pub struct JsonlRenderer {
     pub monthly: bool,
+    /// The file each summary came from, in order; `null` past its end.
+    pub files: Vec<String>,
 }
 
 impl Renderer for JsonlRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = Vec::new();
-        for summary in summaries {
+        for (i, summary) in summaries.iter().enumerate() {
             let doc = Doc {
                 summary,
                 monthly: self.monthly,
+                file: Some(self.files.get(i).map(String::as_str)),
             };
             // As above: our own types always serialize.
             out.extend(serde_json::to_vec(&doc).unwrap_or_default());
@@ -117,6 +124,8 @@ impl Serialize for Object {
 struct Doc<'a> {
     summary: &'a Summary,
     monthly: bool,
+    /// JSON Lines only: the `file` key, last (`Some(None)` writes null).
+    file: Option<Option<&'a str>>,
 }
 
 #[derive(Serialize)]
@@ -174,6 +183,9 @@ impl Serialize for Doc<'_> {
                 })
                 .collect();
             map.serialize_entry("overrides", &overrides)?;
+        }
+        if let Some(file) = self.file {
+            map.serialize_entry("file", &file)?;
         }
         map.end()
     }
@@ -279,7 +291,11 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.matches("\"btc_mined\": 0.12345678,").count(), 3);
         assert_eq!(text.matches("\"btc_mined\": 12.34567890,").count(), 3);
-        let out = JsonlRenderer { monthly: false }.render(&[sample::ties()], false);
+        let out = JsonlRenderer {
+            monthly: false,
+            files: vec!["ties.toml".into()],
+        }
+        .render(&[sample::ties()], false);
         let line = String::from_utf8(out).unwrap();
         assert_eq!(line.matches("\"btc_mined\":0.12345678,").count(), 3);
     }

@@ -11,7 +11,8 @@ use std::fmt::Write;
 /// The text report: a line per scenario that matches, a line per moved
 /// figure (`[scenario] path: old → new (change, percent)`), a line per
 /// missing golden or load failure, then `N scenarios, M changed, K figures
-/// moved`.
+/// moved` (after `--update`: `N scenarios: U unchanged, P updated, C
+/// created, K figures moved`).
 pub fn text(report: &Report) -> String {
     let mut out = String::new();
     for r in &report.results {
@@ -27,6 +28,12 @@ pub fn text(report: &Report) -> String {
                 if let Verdict::Updated(_) = r.verdict {
                     let _ = writeln!(out, "updated [{name}]");
                 }
+            }
+            Verdict::Unchanged => {
+                let _ = writeln!(out, "unchanged [{name}]");
+            }
+            Verdict::Created => {
+                let _ = writeln!(out, "created [{name}]");
             }
             Verdict::MissingGolden(path) => {
                 let _ = writeln!(
@@ -45,15 +52,23 @@ pub fn text(report: &Report) -> String {
     for (file, _) in &report.errors {
         let _ = writeln!(out, "failed to load: {file}");
     }
-    let _ = write!(
-        out,
-        "{} scenario{}, {} changed, {} figure{} moved",
-        report.results.len(),
-        plural(report.results.len()),
-        report.changed(),
-        report.figures_moved(),
-        plural(report.figures_moved()),
-    );
+    let scenarios = report.results.len();
+    let moved = report.figures_moved();
+    let _ = match report.updates() {
+        Some((unchanged, updated, created)) => write!(
+            out,
+            "{scenarios} scenario{}: {unchanged} unchanged, {updated} updated, {created} created, {moved} figure{} moved",
+            plural(scenarios),
+            plural(moved),
+        ),
+        None => write!(
+            out,
+            "{scenarios} scenario{}, {} changed, {moved} figure{} moved",
+            plural(scenarios),
+            report.changed(),
+            plural(moved),
+        ),
+    };
     if !report.errors.is_empty() {
         let _ = write!(out, ", {} failed to load", report.errors.len());
     }
@@ -117,6 +132,7 @@ struct JsonReport<'a> {
 #[derive(Serialize)]
 struct JsonResult<'a> {
     scenario: &'a str,
+    file: &'a str,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     golden: Option<&'a str>,
@@ -157,13 +173,16 @@ pub fn json(report: &Report) -> Vec<u8> {
             let (status, golden, findings): (&str, Option<&str>, &[Finding]) = match &r.verdict {
                 Verdict::Same => ("ok", None, &[]),
                 Verdict::Changed(f) => ("changed", None, f),
+                Verdict::Unchanged => ("unchanged", None, &[]),
                 Verdict::Updated(f) => ("updated", None, f),
+                Verdict::Created => ("created", None, &[]),
                 Verdict::MissingGolden(p) => ("missing_golden", Some(p.as_str()), &[]),
                 Verdict::Appeared => ("appeared", None, &[]),
                 Verdict::Vanished => ("vanished", None, &[]),
             };
             JsonResult {
                 scenario: &r.scenario,
+                file: &r.file,
                 status,
                 golden,
                 changes: findings.iter().map(json_change).collect(),
@@ -232,6 +251,7 @@ mod tests {
             results: vec![
                 ScenarioResult {
                     scenario: "Lake".into(),
+                    file: "scenarios/lake.toml".into(),
                     verdict: Verdict::Changed(vec![
                         Finding {
                             path: "sites[North].ai.npv_usd".into(),
@@ -274,10 +294,12 @@ mod tests {
                 },
                 ScenarioResult {
                     scenario: "Portfolio".into(),
+                    file: "scenarios/portfolio.toml".into(),
                     verdict: Verdict::Same,
                 },
                 ScenarioResult {
                     scenario: "New".into(),
+                    file: "scenarios/new.toml".into(),
                     verdict: Verdict::MissingGolden("scenarios/new.golden.json".into()),
                 },
             ],
@@ -326,6 +348,7 @@ mod tests {
         let report = Report {
             results: vec![ScenarioResult {
                 scenario: "Lake".into(),
+                file: "scenarios/lake.toml".into(),
                 verdict: Verdict::Changed(vec![
                     moved("a", "800.00", "898.76"),
                     moved("b", "800.00", "701.24"),
