@@ -2,42 +2,105 @@
 """Compare `hashpivot run --format json` with tools/reference.py.
 
 Usage:
-  python3 tools/crosscheck.py FILE.toml...        check these scenarios
-  python3 tools/crosscheck.py --random N [--seed S] [--keep DIR] [--months 240,600]
-                                                  N generated scenarios
+  python3 tools/crosscheck.py [options] PATH...
+  python3 tools/crosscheck.py [options] --random N [--seed S] [--keep DIR] [--months 240,600]
+
+PATH is a scenario file or a folder, searched recursively for *.toml (so
+`scenarios/ tests/extremes/` checks every shipped scenario). A scenario
+with a `.stderr` file beside it is expected to fail: hashpivot must exit 2
+with nothing on stdout and the first line of that file on stderr, and when
+that line says "overflow" the reference must find a quantity beyond the
+decimal range (docs/model.md, "Precision and output").
+
+--random N generates N valid format-1 scenarios (reproducible with --seed),
+some of them ordinary, some built to earn first and lose later (no capex,
+falling hashprice) so that the IRR rule for a positive first cash flow is
+exercised (docs/model.md, "Finance").
 
 A figure passes when it differs by at most one unit in its last printed
 decimal (IRR: 1e-6, as any root within 1e-9 of the true rate is correct and
-then rounded). Uses target/release/hashpivot (build it first). Exit 1 on
-any difference.
+then rounded; where the cash flows change sign more than once, a different
+IRR passes when the reference's NPV changes sign within that distance of
+it).
+
+The binary: --bin PATH, else $HASHPIVOT_BIN, else target/release/hashpivot,
+else target/debug/hashpivot (build it first). The last line printed is
+`crosscheck: N passed, M failed`; exit 0 when nothing failed, 1 when
+something did, 2 on a usage error. Standard library only (Python 3.11+).
 """
+import argparse
+import concurrent.futures
 import json
 import os
 import random
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from decimal import Decimal as D
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "hashpivot")
-REF = os.path.join(ROOT, "tools", "reference.py")
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.dont_write_bytecode = True  # leave no tools/__pycache__ behind
+import reference  # noqa: E402  (tools/reference.py)
 
+FIRST_POSITIVE = "the first non-zero cash flow is positive"
+IRR_PATH = re.compile(r"^\$\.sites\[(\d+)\]\.(mine|ai)\.irr$")
+TIMEOUT_S = 300
+
+
+class UsageError(Exception):
+    pass
+
+
+def default_bin():
+    env = os.environ.get("HASHPIVOT_BIN")
+    if env:
+        return env
+    release = os.path.join(ROOT, "target", "release", "hashpivot")
+    if os.path.exists(release):
+        return release
+    return os.path.join(ROOT, "target", "debug", "hashpivot")
+
+
+def collect(paths):
+    """Scenario files from files and folders (recursively), in order."""
+    out = []
+    for p in paths:
+        if os.path.isdir(p):
+            found = []
+            for folder, dirs, files in os.walk(p):
+                dirs.sort()
+                found += [os.path.join(folder, f) for f in sorted(files) if f.endswith(".toml")]
+            if not found:
+                raise UsageError(f"no .toml file in folder {p}")
+            out += found
+        elif os.path.isfile(p):
+            out.append(p)
+        else:
+            raise UsageError(f"no such file or folder: {p}")
+    return out
+
+
+# ---------------------------------------------------------------- comparing
 
 def places(text):
     return len(text.split(".")[1]) if "." in text else 0
 
 
 def compare(a, b, path, out):
+    """Append (path, hashpivot value, reference value, message) for each difference."""
     if isinstance(a, dict) and isinstance(b, dict):
         if list(a) != list(b):
-            out.append(f"{path}: keys {list(a)} != {list(b)}")
+            out.append((path, None, None, f"keys {list(a)} != {list(b)}"))
         for k in a:
             if k in b:
                 compare(a[k], b[k], f"{path}.{k}", out)
     elif isinstance(a, list) and isinstance(b, list):
         if len(a) != len(b):
-            out.append(f"{path}: length {len(a)} != {len(b)}")
+            out.append((path, None, None, f"length {len(a)} != {len(b)}"))
         for i, (x, y) in enumerate(zip(a, b)):
             compare(x, y, f"{path}[{i}]", out)
     elif isinstance(a, D) and isinstance(b, D):
@@ -45,24 +108,150 @@ def compare(a, b, path, out):
         if path.endswith(".irr"):
             tol = max(tol, D("0.000001"))
         if abs(a - b) > tol:
-            out.append(f"{path}: hashpivot {a} reference {b}")
-    elif a != b:
-        out.append(f"{path}: hashpivot {a!r} reference {b!r}")
+            out.append((path, a, b, f"hashpivot {a} reference {b} (differ by {abs(a - b)})"))
+    elif a != b or type(a) is not type(b):
+        out.append((path, a, b, f"hashpivot {show(a)} reference {show(b)}"))
 
 
-def check(path):
-    run = subprocess.run([BIN, "run", path, "--format", "json"], capture_output=True, text=True)
+def show(v):
+    return "null" if v is None else str(v) if isinstance(v, D) else repr(v)
+
+
+def is_other_root(cfs, rate):
+    """Does the reference NPV change sign (or vanish) within a printed
+    rounding plus 1e-9 of `rate`? ("any root in that interval is correct")"""
+    eps = D("0.0000005") + D("1e-9")
+    lo = max(reference.IRR_LO, rate - eps)
+    hi = min(reference.IRR_HI, rate + eps)
+    if lo > hi:
+        return False
+    return reference.npv_sign(cfs, lo) * reference.npv_sign(cfs, hi) <= 0
+
+
+def explain(diffs, ev, mine):
+    """Turn raw differences into report lines; drop IRRs that are another
+    valid root. Returns (lines, kinds, roots): kinds is a set of difference
+    kinds, roots the IRRs accepted as another root."""
+    lines, kinds, roots = [], set(), []
+    for path, a, b, msg in diffs:
+        m = IRR_PATH.match(path)
+        if m:
+            si, strategy = int(m.group(1)), m.group(2)
+            cfs = ev.cashflows.get((si, strategy))
+            try:
+                site = mine["sites"][si]["name"]
+            except (KeyError, IndexError, TypeError):
+                site = "?"
+            where = f'{path} (site "{site}", strategy {strategy})'
+            if isinstance(a, D) and isinstance(b, D) and cfs is not None and is_other_root(cfs, a):
+                roots.append(f"{strategy} IRR {a} is another root (reference {b})")
+                continue  # several sign changes, several roots: hashpivot's is one
+            if isinstance(a, D) and b is None:
+                why = ev.irr_null.get((si, strategy), "?")
+                lines.append(f"{where}: hashpivot {a} reference null: {why}")
+                kinds.add("irr-first-positive" if why == FIRST_POSITIVE else "irr")
+                continue
+            lines.append(f"{where}: {msg}")
+            kinds.add("irr")
+            continue
+        lines.append(f"{path}: {msg}")
+        kinds.add("figure")
+    return lines, kinds, roots
+
+
+def first_line(text):
+    return text.strip().splitlines()[0] if text.strip() else ""
+
+
+def check(path, binary):
+    """Check one scenario. Returns a dict: path, ok, lines, kinds, seconds, irr (reasons)."""
+    t0 = time.monotonic()
+    res = dict(path=path, ok=False, lines=[], kinds=set(), irr=[], note="")
+    try:
+        run = subprocess.run([binary, "run", path, "--format", "json"],
+                             capture_output=True, text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        res["lines"] = [f"hashpivot took more than {TIMEOUT_S} s"]
+        res["seconds"] = time.monotonic() - t0
+        return res
+    t_bin = time.monotonic() - t0
+    expected = os.path.splitext(path)[0] + ".stderr"
+    try:
+        if os.path.exists(expected):
+            with open(expected) as f:
+                want = first_line(f.read())
+            check_failure(path, run, want, res)
+        else:
+            check_success(path, run, res)
+    except Exception as e:  # a crash (reference, unreadable output) is a failure, not a traceback
+        res["ok"] = False
+        res["lines"].append(f"check failed: {type(e).__name__}: {e}")
+    res["seconds"] = time.monotonic() - t0
+    res["seconds_bin"] = t_bin
+    return res
+
+
+def check_failure(path, run, want, res):
+    res["note"] = "expected error"
+    if run.returncode != 2:
+        res["lines"].append(f"hashpivot exit code {run.returncode}, expected 2 with: {want}")
+    if run.stdout:
+        res["lines"].append(f"hashpivot printed {len(run.stdout)} bytes on stdout, expected none")
+    got = first_line(run.stderr)
+    if got != want:
+        res["lines"].append(f"hashpivot stderr: {got!r}\n    expected: {want!r}")
+    if "overflow" in want:
+        ev = reference.evaluate(reference.load(path))
+        why = reference_overflow(ev)
+        if why:
+            res["note"] = f"expected error; reference: {why}"
+        else:
+            res["lines"].append(f"reference: every quantity fits the decimal range (largest "
+                                f"{ev.largest:.6e}), so an overflow error is not expected")
+    res["ok"] = not res["lines"]
+
+
+def reference_overflow(ev):
+    """Why hashpivot must stop with an overflow error, or None: a printed
+    figure, or a monthly quantity or total, beyond the decimal range."""
+    if ev.error:
+        return ev.error
+    if ev.largest > reference.DECIMAL_MAX:
+        return f"a quantity reaches {ev.largest:.3e}, beyond the decimal range"
+    return None
+
+
+def check_success(path, run, res):
+    ev = reference.evaluate(reference.load(path))
+    why = reference_overflow(ev)
     if run.returncode != 0:
-        return [f"hashpivot failed: {run.stderr.strip()}"]
-    ref = subprocess.run([sys.executable, REF, path], capture_output=True, text=True)
-    if ref.returncode != 0:
-        return [f"reference failed: {ref.stderr.strip()[-500:]}"]
+        got = first_line(run.stderr)
+        if run.returncode == 2 and "arithmetic overflow" in got and why:
+            res["note"] = f"overflow error, as expected: reference: {why}"
+            res["ok"] = True
+        else:
+            res["lines"].append(f"hashpivot failed (exit {run.returncode}): {got}")
+            if "overflow" in got:
+                res["lines"].append(f"reference: every printed figure fits the decimal range "
+                                    f"(largest quantity {ev.largest:.3e})")
+            res["kinds"] = {"error"}
+        return
+    if ev.error:  # a printed figure beyond the range (a monthly quantity may be, if unprinted)
+        res["lines"].append(f"reference: {ev.error}, yet hashpivot printed a summary")
+        res["kinds"] = {"figure"}
+        return
+    res["irr"] = [ev.irr_null.get(k, "root") for k in ev.cashflows]
     mine = json.loads(run.stdout, parse_float=D, parse_int=D)
-    theirs = json.loads(ref.stdout, parse_float=D, parse_int=D)
-    out = []
-    compare(mine, theirs, "$", out)
-    return out
+    # Round trip through text, so both sides are parsed the same way.
+    theirs = json.loads(reference.dump(ev.summary), parse_float=D, parse_int=D)
+    diffs = []
+    compare(mine, theirs, "$", diffs)
+    res["lines"], res["kinds"], roots = explain(diffs, ev, mine)
+    res["note"] = "; ".join(roots)
+    res["ok"] = not res["lines"]
 
+
+# ---------------------------------------------------------------- generating
 
 def pick(rng, *choices):
     return rng.choice(choices)
@@ -71,15 +260,79 @@ def pick(rng, *choices):
 MONTHS = (1, 2, 12, 13, 36, 60, 120)
 
 
-def generate(rng, n):
-    months = rng.choice(MONTHS)
-    lines = [
+def network_lines(rng, n, months):
+    return [
         "format = 1",
         f'name = "random {n}"',
         f'start = "{rng.randint(2024, 2030)}-{rng.randint(1, 12):02d}"',
         f"months = {months}",
         f"discount_rate = {pick(rng, 0, '0.08', '0.1', '0.15', '0.35', '9.99')}",
         "[bitcoin]",
+    ]
+
+
+def mining_block(rng, capex_choices, fleet_share=0.5, effs=("17.5", "21.5", "13.5", 30),
+                 ths_range=(100000, 5000000), opex_choices=(0, 250000)):
+    """[site.mining] lines and the meter load in MW."""
+    pue = pick(rng, 1, "1.05", "1.1")
+    body = ["", "[site.mining]", f"pue = {pue}", f"uptime = {pick(rng, 1, '0.95')}",
+            f"pool_fee = {pick(rng, 0, '0.02')}",
+            f"opex_usd_per_month = {rng.choice(opex_choices)}",
+            f"capex_usd = {rng.choice(capex_choices)}"]
+    if rng.random() >= fleet_share:
+        ths = rng.randint(*ths_range)
+        eff = rng.choice(effs)
+        body += [f"hashrate_ths = {ths}", f"efficiency_j_per_th = {eff}"]
+        return body, D(ths) * D(eff) / D(10**6) * D(pue), D(eff), D(pue)
+    # rows come last: keys after a [[fleet]] row would belong to it
+    total, ths_total = D(0), D(0)
+    for model, th, j in [("S19 XP", 140, "21.5"), ("S21", 200, "17.5"), ("S21 XP", 270, "13.5")]:
+        if rng.random() < 0.7:
+            c = rng.randint(1, 20000)
+            total += D(c) * D(th) * D(j)
+            ths_total += D(c) * D(th)
+            body += ["[[site.mining.fleet]]", f'model = "{model}"', f"count = {c}",
+                     f"ths = {th}", f"j_per_th = {j}"]
+    if total == 0:
+        body += ["[[site.mining.fleet]]", 'model = "S21"', "count = 1000", "ths = 200", "j_per_th = 17.5"]
+        total, ths_total = D(1000 * 200) * D("17.5"), D(1000 * 200)
+    return body, total / D(10**6) * D(pue), total / ths_total, D(pue)
+
+
+def ai_block(rng, has_mining, build_choices, capex_choices, mdb_share):
+    """[site.ai] lines and the meter load in MW."""
+    build = rng.choice(build_choices)
+    pue = pick(rng, 1, "1.2", "1.3")
+    ai = ["", "[site.ai]", f"pue = {pue}", f"build_months = {build}", f"ramp_months = {pick(rng, 0, 1, 4)}",
+          f"conversion_capex_usd = {rng.choice(capex_choices)}",
+          f"opex_usd_per_month = {pick(rng, 0, 100000)}"]
+    if has_mining and rng.random() < mdb_share:
+        ai.append("mine_during_build = true")
+    if rng.random() < 0.5:
+        it = rng.randint(5, 100)
+        ai += ['kind = "colocation"', f"it_mw = {it}",
+               f"lease_usd_per_kw_month = {pick(rng, 0, 120, 154, '180.5')}",
+               f"lease_escalator_annual = {pick(rng, 0, '0.03', '-0.05')}",
+               f"power_pass_through = {pick(rng, 'true', 'false')}"]
+        return ai, D(it) * D(pue)
+    cnt = rng.randint(1, 40000)
+    kw = pick(rng, "1.275", "1.79", "1.3")
+    ai += ['kind = "gpu_cloud"', f"gpu_count = {cnt}", f"gpu_kw = {kw}",
+           f"gpu_hour_usd = {pick(rng, 0, '1.69', '2.35', 8)}",
+           f"utilization = {pick(rng, 0, '0.7', 1)}",
+           f"gpu_hour_decline_annual = {pick(rng, 0, '0.19', '0.5')}",
+           f"gpu_capex_usd = {pick(rng, 0, 25000)}"]
+    return ai, D(cnt) * D(kw) / 1000 * D(pue)
+
+
+def site_lines(s, grid, power_price, bodies):
+    return ["", "[[site]]", f'name = "site {s}"', f"grid_mw = {grid}",
+            f"power_price_usd_per_mwh = {power_price}"] + bodies
+
+
+def generate_ordinary(rng, n):
+    months = rng.choice(MONTHS)
+    lines = network_lines(rng, n, months) + [
         f"price_usd = {rng.randint(20000, 300000)}",
         f"price_growth_annual = {pick(rng, 0, '0.1', '-0.3', '0.75')}",
         f"network_hashrate_ehs = {rng.randint(300, 3000)}",
@@ -91,98 +344,169 @@ def generate(rng, n):
     for s in range(rng.randint(1, 3)):
         has_mining = rng.random() < 0.8
         has_ai = not has_mining or rng.random() < 0.8
-        loads = []
-        body = []
+        loads, body = [], []
         if has_mining:
-            pue = pick(rng, 1, "1.05", "1.1")
-            body.append("[site.mining]")
-            if rng.random() < 0.5:
-                ths = rng.randint(100000, 5000000)
-                eff = pick(rng, "17.5", "21.5", "13.5", 30)
-                body += [f"hashrate_ths = {ths}", f"efficiency_j_per_th = {eff}"]
-                loads.append(D(ths) * D(eff) / D(10**6) * D(pue))
-            else:
-                total = D(0)
-                for model, th, j in [("S19 XP", 140, "21.5"), ("S21", 200, "17.5"), ("S21 XP", 270, "13.5")]:
-                    if rng.random() < 0.7:
-                        c = rng.randint(1, 20000)
-                        total += D(c) * D(th) * D(j)
-                        body += ["[[site.mining.fleet]]", f'model = "{model}"', f"count = {c}",
-                                 f"ths = {th}", f"j_per_th = {j}"]
-                if total == 0:
-                    body += ["[[site.mining.fleet]]", 'model = "S21"', "count = 1000", "ths = 200", "j_per_th = 17.5"]
-                    total = D(1000 * 200) * D("17.5")
-                loads.append(total / D(10**6) * D(pue))
-            # keys after a [[fleet]] row would belong to it: use a dotted table
-            body.insert(0, "")
-            mining_keys = [f"pue = {pue}", f"uptime = {pick(rng, 1, '0.95')}",
-                           f"pool_fee = {pick(rng, 0, '0.02')}",
-                           f"opex_usd_per_month = {pick(rng, 0, 250000)}",
-                           f"capex_usd = {pick(rng, 0, 30000000)}"]
-            idx = body.index("[site.mining]") + 1
-            body[idx:idx] = mining_keys
+            b, load, _, _ = mining_block(rng, (0, 30000000))
+            body += b
+            loads.append(load)
         if has_ai:
-            build = pick(rng, 0, 1, 6, 12, months, months + 3)
-            ramp = pick(rng, 0, 1, 4)
-            pue = pick(rng, 1, "1.2", "1.3")
-            ai = ["[site.ai]", f"pue = {pue}", f"build_months = {build}", f"ramp_months = {ramp}",
-                  f"conversion_capex_usd = {pick(rng, 0, 90000000, 450000000)}",
-                  f"opex_usd_per_month = {pick(rng, 0, 100000)}"]
-            if has_mining and rng.random() < 0.5:
-                ai.append("mine_during_build = true")
-            if rng.random() < 0.5:
-                it = rng.randint(5, 100)
-                ai += ['kind = "colocation"', f"it_mw = {it}", f"lease_usd_per_kw_month = {pick(rng, 0, 120, 154, '180.5')}",
-                       f"lease_escalator_annual = {pick(rng, 0, '0.03', '-0.05')}",
-                       f"power_pass_through = {pick(rng, 'true', 'false')}"]
-                loads.append(D(it) * D(pue))
-            else:
-                cnt = rng.randint(1, 40000)
-                kw = pick(rng, "1.275", "1.79", "1.3")
-                ai += ['kind = "gpu_cloud"', f"gpu_count = {cnt}", f"gpu_kw = {kw}",
-                       f"gpu_hour_usd = {pick(rng, 0, '1.69', '2.35', 8)}",
-                       f"utilization = {pick(rng, 0, '0.7', 1)}",
-                       f"gpu_hour_decline_annual = {pick(rng, 0, '0.19', '0.5')}",
-                       f"gpu_capex_usd = {pick(rng, 0, 25000)}"]
-                loads.append(D(cnt) * D(kw) / 1000 * D(pue))
-            body += [""] + ai
+            b, load = ai_block(rng, has_mining, (0, 1, 6, 12, months, months + 3),
+                               (0, 90000000, 450000000), 0.5)
+            body += b
+            loads.append(load)
         grid = max(loads) * D(pick(rng, 1, "1.5"))
-        lines += ["", "[[site]]", f'name = "site {s}"', f"grid_mw = {grid}",
-                  f"power_price_usd_per_mwh = {pick(rng, 0, 25, 40, '55.5')}"] + body
+        lines += site_lines(s, grid, pick(rng, 0, 25, 40, "55.5"), body)
     return "\n".join(lines) + "\n"
 
 
+def generate_earn_then_lose(rng, n):
+    """Mining that earns from month 0 (no capex, month-0 hashprice above the
+    power cost by a margin) and loses later (a halving inside the horizon,
+    hashrate growth, price decline): the first non-zero cash flow is
+    positive, later ones negative, so the IRR is null. AI lines mining
+    during a build without conversion capex start positive too."""
+    long = [m for m in MONTHS if m >= 12] or list(MONTHS)
+    months = rng.choice(long)
+    fees = pick(rng, 0, "0.02")
+    pool_fee = D(0)  # a pool fee only widens the margin below; the price covers it
+    h0 = rng.randint(400, 1500)
+    # Month 0 is in epoch 4 (3.125 BTC, from 840,000) and ends before the
+    # halving at 1,050,000 (a month has at most 4,468 blocks at 599.5 s).
+    halving_after = rng.randint(1, max(1, min(months - 1, 46)))
+    height = 1050000 - halving_after * 4500 - rng.randint(0, 200)
+    lines = network_lines(rng, n, months)
+    sites, price = [], None
+    for s in range(rng.randint(1, 2)):
+        b, load, eff, pue = mining_block(rng, (0, 0, 0, 5000000), fleet_share=0.3,
+                                         effs=("17.5", "21.5", 30), ths_range=(200000, 2000000),
+                                         opex_choices=(0, 0, 20000))
+        power_price = pick(rng, 25, 40, "55.5")
+        if price is None:
+            # month-0 revenue per TH-day = margin x power cost per TH-day
+            margin = D(pick(rng, "1.15", "1.3", "1.6", "2.5"))
+            cost = eff * pue * 24 / D(10**6) * D(power_price)
+            reward_day = 144 * (D("3.125") + D(fees)) * (1 - pool_fee)
+            price = int(margin * cost * h0 * D(10**6) / reward_day) + 1
+        body, loads = b, [load]
+        if rng.random() < 0.5:
+            a, aload = ai_block(rng, True, (1, 3, 6, months // 2),
+                                (0, 0, 20000000), 0.9)
+            body += a
+            loads.append(aload)
+        grid = max(loads) * D(pick(rng, 1, "1.2"))
+        sites += site_lines(s, grid, power_price, body)
+    lines += [
+        f"price_usd = {price}",
+        f"price_growth_annual = {pick(rng, 0, '-0.1', '-0.3')}",
+        f"network_hashrate_ehs = {h0}",
+        f"hashrate_growth_annual = {pick(rng, 0, '0.25', '0.75', '1.5')}",
+        f"fees_btc_per_block = {fees}",
+        f"block_height = {height}",
+        f"block_time_s = {pick(rng, 600, 600, '599.5')}",
+    ] + sites
+    return "\n".join(lines) + "\n"
+
+
+def generate(rng, n):
+    if rng.random() < 0.4:
+        return generate_earn_then_lose(rng, n)
+    return generate_ordinary(rng, n)
+
+
+# ---------------------------------------------------------------- main
+
+def parse(argv):
+    ap = argparse.ArgumentParser(
+        prog="crosscheck.py",
+        description="Compare hashpivot's Summary JSON with the independent tools/reference.py.")
+    ap.add_argument("paths", nargs="*", metavar="PATH", help="scenario file or folder (recursive)")
+    ap.add_argument("--bin", help="hashpivot binary (default: $HASHPIVOT_BIN, "
+                    "target/release/hashpivot, target/debug/hashpivot)")
+    ap.add_argument("--random", type=int, metavar="N", help="check N generated scenarios")
+    ap.add_argument("--seed", type=int, default=1, help="seed of --random (default 1)")
+    ap.add_argument("--keep", metavar="DIR", help="write the generated scenarios to DIR and keep them")
+    ap.add_argument("--months", help="horizons --random picks from, e.g. 240,600")
+    ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
+                    help="scenarios checked in parallel (default: CPU count)")
+    args = ap.parse_args(argv)
+    if not args.paths and args.random is None:
+        ap.error("give scenario files or folders, or --random N")
+    if args.random is not None and args.random < 1:
+        ap.error("--random needs N >= 1")
+    if args.jobs < 1:
+        ap.error("--jobs needs N >= 1")
+    if args.months is not None:
+        try:
+            months = tuple(int(m) for m in args.months.split(","))
+        except ValueError:
+            ap.error(f"--months needs comma-separated integers, got {args.months!r}")
+        if not months or any(not 1 <= m <= 600 for m in months):
+            ap.error("--months: each horizon must be 1 … 600")
+        args.months = months
+    if (args.keep or args.months or args.seed != 1) and args.random is None:
+        ap.error("--seed, --keep and --months go with --random")
+    return args
+
+
 def main(argv):
-    failures = 0
-    if argv[:1] == ["--random"]:
-        n = int(argv[1])
-        seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 1
-        keep = argv[argv.index("--keep") + 1] if "--keep" in argv else None
-        if "--months" in argv:
-            global MONTHS
-            MONTHS = tuple(int(m) for m in argv[argv.index("--months") + 1].split(","))
-        rng = random.Random(seed)
-        folder = keep or tempfile.mkdtemp()
+    args = parse(argv)
+    binary = args.bin or default_bin()
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        print(f"crosscheck: no executable hashpivot at {binary} (build it, or give --bin PATH)",
+              file=sys.stderr)
+        return 2
+    try:
+        paths = collect(args.paths)
+    except UsageError as e:
+        print(f"crosscheck: {e}", file=sys.stderr)
+        return 2
+    folder = None
+    if args.random is not None:
+        global MONTHS
+        if args.months:
+            MONTHS = args.months
+        rng = random.Random(args.seed)
+        folder = args.keep or tempfile.mkdtemp(prefix="crosscheck-")
         os.makedirs(folder, exist_ok=True)
-        paths = []
-        for i in range(n):
+        for i in range(args.random):
             p = os.path.join(folder, f"random-{i}.toml")
             with open(p, "w") as f:
                 f.write(generate(rng, i))
             paths.append(p)
-    else:
-        paths = argv
-    for p in paths:
-        diffs = check(p)
-        if diffs:
-            failures += 1
-            print(f"DIFF {p}")
-            for d in diffs[:20]:
-                print(f"  {d}")
-        else:
-            print(f"ok   {p}")
-    print(f"{len(paths) - failures} passed, {failures} failed")
-    return 1 if failures else 0
+
+    t0 = time.monotonic()
+    failed, kinds_failed, irr_kinds = 0, [], {}
+    with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        for res in pool.map(check, paths, [binary] * len(paths)):
+            note = f", {res['note']}" if res["note"] else ""
+            for why in res["irr"]:
+                irr_kinds[why] = irr_kinds.get(why, 0) + 1
+            if res["ok"]:
+                print(f"ok   {res['path']} ({res['seconds']:.2f} s{note})", flush=True)
+                continue
+            failed += 1
+            kinds_failed.append(res["kinds"])
+            print(f"DIFF {res['path']} ({res['seconds']:.2f} s{note})")
+            for line in res["lines"][:20]:
+                print(f"  {line}")
+            if len(res["lines"]) > 20:
+                print(f"  … and {len(res['lines']) - 20} more")
+            sys.stdout.flush()
+    elapsed = time.monotonic() - t0
+    if args.random is not None:
+        print("IRR of the strategy lines checked: " +
+              ", ".join(f"{n} {why}" for why, n in sorted(irr_kinds.items(), key=lambda kv: -kv[1])))
+        if failed and not args.keep:
+            print(f"generated scenarios kept in {folder}")
+        elif not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    only_rule = sum(1 for k in kinds_failed if k == {"irr-first-positive"})
+    if only_rule:
+        print(f"{only_rule} of the failures differ only where hashpivot prints an IRR although "
+              f"the first non-zero cash flow is positive (docs/model.md, \"Finance\": null)")
+    print(f"{len(paths)} scenarios in {elapsed:.1f} s with {args.jobs} jobs, {binary}")
+    print(f"crosscheck: {len(paths) - failed} passed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
