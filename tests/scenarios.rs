@@ -1,6 +1,6 @@
 //! The shipped scenarios: each has a golden file (its summary read by a
 //! person and cross-checked against tools/reference.py, an independent
-//! implementation of MODEL.md) and runs in every format, each output
+//! implementation of docs/model.md) and runs in every format, each output
 //! agreeing with that golden and the scenario file.
 
 mod common;

@@ -3,7 +3,7 @@
 //! it instead of borrowing from each other.
 //!
 //! Every figure is rounded once, here, half to even, to the decimals its
-//! kind prints (docs/model.md, "Precision and rounding"); the helpers below
+//! kind prints (docs/model.md, "Precision and output"); the helpers below
 //! only add separators, signs, suffixes and colour around those digits.
 
 use rust_decimal::{Decimal, RoundingStrategy};

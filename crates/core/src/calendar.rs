@@ -1,4 +1,4 @@
-//! The monthly time grid (MODEL.md, "Time grid").
+//! The monthly time grid (docs/model.md, "Time grid").
 //!
 //! A projection runs whole calendar months from `start`. Each month needs
 //! its length in days (leap Februaries included) and the whole number of
@@ -17,7 +17,7 @@ pub struct YearMonth {
 }
 
 impl YearMonth {
-    /// Parses MODEL.md's `start`: exactly four digits, `-`, two digits,
+    /// Parses `start` (docs/model.md, "Scenario file (TOML)"): exactly four digits, `-`, two digits,
     /// month 01 … 12. Returns `None` for anything else.
     pub fn parse(text: &str) -> Option<YearMonth> {
         let bytes = text.as_bytes();
@@ -75,7 +75,7 @@ pub struct GridMonth {
     pub label: YearMonth,
     pub days: u32,
     /// Whole seconds from the start of month 0 to the start of this month
-    /// (MODEL.md's `S_i`).
+    /// (docs/model.md, "Time grid": `S_i`).
     pub seconds_before: u64,
 }
 

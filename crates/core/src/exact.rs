@@ -1,6 +1,6 @@
 //! Exact decimal arithmetic that cannot panic.
 //!
-//! MODEL.md ("Precision and output") asks for exact decimals end to end and
+//! docs/model.md ("Precision and output") asks for exact decimals end to end and
 //! for overflow to be an error, never a panic. `rust_decimal`'s operators
 //! panic on overflow, so every formula in this crate goes through the
 //! [`Checked`] methods here, which return `Result<Decimal, Overflow>` and let
@@ -8,7 +8,7 @@
 //!
 //! A result that is too *small* for the type is not an error: rust_decimal
 //! rounds it to 28 decimal places, so it quietly becomes 0, which is what
-//! MODEL.md wants for, say, a discount factor after 50 years at 999 %.
+//! docs/model.md wants for, say, a discount factor after 50 years at 999 %.
 //!
 //! Fractional powers (`(1 + g)^(i/12)`) are computed as one 12th root by
 //! Newton's method, then whole powers of it. [`Growth`] keeps those powers as
@@ -158,7 +158,7 @@ pub struct Growth {
 
 impl Growth {
     /// `(annual)^(i/12)` for i = 0 … n−1: monthly compounding of an annual
-    /// factor (MODEL.md: `(1 + g)^(i/12)`), as one 12th root then multiplied.
+    /// factor (docs/model.md, "Bitcoin network": `(1 + g)^(i/12)`), as one 12th root then multiplied.
     pub fn monthly(annual: Decimal, n: usize) -> Result<Growth, Overflow> {
         Growth::with_root(annual, 12, n)
     }
@@ -308,7 +308,7 @@ mod tests {
     #[test]
     fn growth_beyond_range_vanishes_or_overflows() {
         // 10.99^(600/12) = 10.99^50 ≈ 1.1e52: a discount factor past the
-        // range is 0 (MODEL.md), multiplying by it is an overflow.
+        // range is 0 (docs/model.md, "Precision and output"), multiplying by it is an overflow.
         let g = Growth::monthly(d("10.99"), 601).unwrap();
         assert_eq!(g.unscale(d("1000000"), 600), Ok(Decimal::ZERO));
         assert_eq!(g.scale(d("1"), 600), Err(Overflow));

@@ -1,4 +1,4 @@
-//! Finance on a stream of monthly cash flows (MODEL.md, "Finance").
+//! Finance on a stream of monthly cash flows (docs/model.md, "Finance").
 //!
 //! Every cash flow of month `i` happens at the end of that month, so it is
 //! discounted by `(1 + r)^((i + 1)/12)`. NPV is linear in the month-0 BTC
@@ -16,7 +16,7 @@ use std::cmp::Ordering;
 ///
 /// Each factor is computed once per scenario (one division by the power,
 /// kept ≥ 1 by [`Growth`]), so an NPV is a sum of products. A factor
-/// beyond the decimal range's precision becomes 0, as MODEL.md says.
+/// beyond the decimal range's precision becomes 0 (docs/model.md, "Precision and output").
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discount {
     factors: Vec<Decimal>,
@@ -97,13 +97,13 @@ pub fn payback_months(cash_flows: &[Decimal]) -> Result<Option<u32>, Overflow> {
     Ok(Some(n as u32))
 }
 
-/// The IRR search interval (MODEL.md): annual rates −0.99 … 100.
+/// The IRR search interval (docs/model.md, "Finance"): annual rates −0.99 … 100.
 fn irr_bounds() -> (Decimal, Decimal) {
     (Decimal::new(-99, 2), Decimal::from(100))
 }
 
 /// Width at which a bracketed root is close enough: its midpoint is then
-/// within 5e-10 of a root, inside MODEL.md's 1e-9.
+/// within 5e-10 of a root, inside the 1e-9 of docs/model.md, "Finance".
 fn irr_tolerance() -> Decimal {
     Decimal::new(1, 9)
 }
@@ -223,7 +223,7 @@ pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
 }
 
 /// The sign of the NPV at annual rate `r`, computed so that no factor
-/// exceeds 1 (MODEL.md: `(1 + r)^(t/12)` overflows at r = 100 over 600
+/// exceeds 1 (docs/model.md, "Finance": `(1 + r)^(t/12)` overflows at r = 100 over 600
 /// months, and `(1 + r)^(−t/12)` at r = −0.99):
 /// - `r ≥ 0`: `Σ CF_i v^i` with `v = (1+r)^(−1/12)` (the NPV over `v`);
 /// - `r < 0`: `Σ CF_i w^(T−1−i)` with `w = (1+r)^(1/12)` (the NPV times

@@ -1,4 +1,4 @@
-//! The Bitcoin network projection (MODEL.md, "Bitcoin network").
+//! The Bitcoin network projection (docs/model.md, "Bitcoin network").
 //!
 //! Computed once per scenario and shared by every site and strategy: the
 //! BTC price and network hashrate on their growth paths, the block heights

@@ -1,6 +1,6 @@
 //! Number literals to exact decimals, from their text.
 //!
-//! A TOML float such as `0.1` must become exactly one tenth (MODEL.md,
+//! A TOML float such as `0.1` must become exactly one tenth (docs/model.md,
 //! "Precision and output"), so it is never parsed through `f64`: the text
 //! the TOML parser kept is read digit by digit here. A literal that the
 //! decimal type cannot hold exactly (after dropping trailing zeros: more
