@@ -45,28 +45,19 @@ impl Renderer for JsonRenderer {
     }
 }
 
-/// A golden file: `{"hashpivot": version, "format": format, "summary": …}`,
-/// the summary as `--format json` prints it (without monthly rows).
-pub fn golden_document(summary: &Summary, version: &str, format: i128) -> Vec<u8> {
-    #[derive(Serialize)]
-    struct Golden<'a> {
-        hashpivot: &'a str,
-        format: i128,
-        summary: Doc<'a>,
-    }
-    let golden = Golden {
-        hashpivot: version,
-        format,
-        summary: Doc {
-            summary,
+/// One summary as `--format json` prints it (without monthly rows), to be
+/// embedded in another document (a golden file).
+pub struct SummaryObject<'a>(pub &'a Summary);
+
+impl Serialize for SummaryObject<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Doc {
+            summary: self.0,
             monthly: false,
             file: None,
-        },
-    };
-    // As above: our own types always serialize.
-    let mut out = serde_json::to_vec_pretty(&golden).unwrap_or_default();
-    out.push(b'\n');
-    out
+        }
+        .serialize(s)
+    }
 }
 
 /// `--format jsonl`: one summary object per line, whatever the count, each
