@@ -74,6 +74,20 @@ impl Line {
         }
         Ok(Some(other.intercept.minus(self.intercept)?.over(slope)?))
     }
+
+    /// As [`meets`](Self::meets), keeping only an `x` above 0 (the
+    /// crossover BTC price, docs/model.md, "Finance"). A meeting point
+    /// beyond the decimal range is an overflow only when it is positive: a
+    /// negative one is null whatever its size.
+    pub fn meets_above_zero(&self, other: &Line) -> Result<Option<Decimal>, Overflow> {
+        let slope = self.slope.minus(other.slope)?;
+        let rise = other.intercept.minus(self.intercept)?;
+        if slope.is_zero() || rise.is_zero() || rise.is_sign_negative() != slope.is_sign_negative()
+        {
+            return Ok(None);
+        }
+        Ok(Some(rise.over(slope)?).filter(|x| *x > Decimal::ZERO))
+    }
 }
 
 /// Payback in months: with `C_n = Σ_{i<n} CF_i`, the smallest `n` such that
@@ -451,6 +465,33 @@ mod tests {
         };
         assert_eq!(a.zero().unwrap(), Some(d("5")));
         assert_eq!(a.meets(&b).unwrap(), Some(d("6")));
+        // Meeting at x = 6 > 0 is kept; at x = −6 it is not.
+        assert_eq!(a.meets_above_zero(&b).unwrap(), Some(d("6")));
+        let c = Line {
+            slope: d("3"),
+            intercept: d("-4"),
+        };
+        // 2x − 10 = 3x − 4 at x = −6.
+        assert_eq!(a.meets(&c).unwrap(), Some(d("-6")));
+        assert_eq!(a.meets_above_zero(&c).unwrap(), None);
+        // 0.01x − 7e28 = 0.02x at x = −7e30, beyond the decimal range
+        // but negative: null. With +7e28, x = +7e30: an overflow.
+        let below = Line {
+            slope: d("0.01"),
+            intercept: d("-70000000000000000000000000000"),
+        };
+        let level = Line {
+            slope: d("0.02"),
+            intercept: Decimal::ZERO,
+        };
+        assert!(below.meets(&level).is_err());
+        assert_eq!(below.meets_above_zero(&level).unwrap(), None);
+        assert_eq!(level.meets_above_zero(&below).unwrap(), None);
+        let above = Line {
+            intercept: d("70000000000000000000000000000"),
+            ..below
+        };
+        assert!(above.meets_above_zero(&level).is_err());
         // Parallel lines never meet; a flat line has no zero.
         assert_eq!(a.meets(&a).unwrap(), None);
         let flat = Line {

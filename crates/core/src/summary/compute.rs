@@ -261,10 +261,7 @@ fn decide_winner(mine: &Outcome, ai: &Outcome) -> Result<Comparison, Overflow> {
         std::cmp::Ordering::Less => Winner::Ai,
         std::cmp::Ordering::Equal => Winner::Tie,
     };
-    let crossover = mine
-        .price_line
-        .meets(&ai.price_line)?
-        .filter(|p| *p > Decimal::ZERO);
+    let crossover = mine.price_line.meets_above_zero(&ai.price_line)?;
     Ok(Comparison {
         winner,
         npv_advantage_usd: mine.npv_usd.minus(ai.npv_usd)?.abs(),
