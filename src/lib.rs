@@ -13,9 +13,9 @@
 //! `docs/model.md` is the normative description of every rule and formula.
 
 pub use hashpivot_core::{
-    ComputeError, Diagnostic, Error, Override, Scenario, Summary, calendar, diagnostic, evaluate,
-    evaluate_cached, evaluate_with, exact, finance, network, parallel, scenario, strategy,
-    summarize, summary, sweep,
+    ComputeError, Diagnostic, Error, Evaluation, Override, Scenario, Summary, Warning, calendar,
+    diagnostic, evaluate, evaluate_cached, evaluate_with, evaluate_with_warnings, exact, finance,
+    network, parallel, scenario, strategy, summarize, summary, sweep,
 };
 
 pub mod compare;

@@ -382,7 +382,7 @@ fn not_toml_and_duplicate_keys() {
 fn missing_keys() {
     check(
         "",
-        "error: missing key format: the scenario format, which must be 1
+        "error: the file is empty: a scenario needs format = 1, name, start, months, [bitcoin] and one or more [[site]]
  --> <stdin>
 ",
     );

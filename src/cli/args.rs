@@ -13,6 +13,11 @@ use std::path::PathBuf;
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Treat warnings (values that are probably unit slips, such as a power
+    /// price of 0.045 USD/MWh) as errors: exit 2, a scenario with one is not
+    /// printed, and no -o file is written.
+    #[arg(long, global = true)]
+    pub(crate) deny_warnings: bool,
 }
 
 #[derive(Debug, Subcommand)]

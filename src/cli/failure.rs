@@ -7,7 +7,15 @@
 //! command goes on. [`crate::cli::run`] prints them all, in order, and
 //! exits with the highest code among them, so an input error (2) outranks
 //! a difference found (1).
+//!
+//! [`Failures`] also holds the warnings of the scenarios that computed
+//! (values that are probably unit slips), each distinct one once, printed
+//! before the failures. They leave the exit code at 0, unless
+//! `--deny-warnings` is given: then a scenario with a warning is a failure
+//! of its own ([`Failure::DeniedWarnings`]), as if it had not loaded.
 
+use super::input::Evaluated;
+use hashpivot::Summary;
 use hashpivot::golden::GoldenError;
 use hashpivot::sweep::SweepError;
 use hashpivot::{Error as ScenarioError, Override};
@@ -78,6 +86,9 @@ pub(crate) enum Failure {
     Stdout(io::Error),
     /// `check` or `diff` found a difference; the report said which.
     Changed,
+    /// A scenario with warnings under `--deny-warnings` (the warnings
+    /// themselves are printed before the failures).
+    DeniedWarnings { origin: String, count: usize },
 }
 
 /// A scenario's error with what it takes to point into the scenario.
@@ -210,27 +221,75 @@ impl fmt::Display for Failure {
             ),
             Failure::Stdout(e) => writeln!(f, "error: cannot write standard output: {e}"),
             Failure::Changed => Ok(()),
+            Failure::DeniedWarnings { origin, count } => writeln!(
+                f,
+                "error: {origin}: {count} warning{}, which --deny-warnings makes errors",
+                if *count == 1 { "" } else { "s" }
+            ),
         }
     }
 }
 
-/// Failures of single inputs that did not stop the command.
+/// Failures of single inputs that did not stop the command, and the
+/// warnings of the inputs that computed.
 #[derive(Debug, Default)]
-pub(crate) struct Failures(Vec<Failure>);
+pub(crate) struct Failures {
+    failures: Vec<Failure>,
+    /// Each rendered in full (`warning: …`, the file, line and caret), so
+    /// two are the same warning exactly when their text is: the same
+    /// slip in two files is two warnings, in one file met twice (a file
+    /// given twice, a sweep's points) one.
+    warnings: Vec<String>,
+    /// `--deny-warnings`: a scenario with a warning fails.
+    deny_warnings: bool,
+}
 
 impl Failures {
+    pub(crate) fn new(deny_warnings: bool) -> Failures {
+        Failures {
+            deny_warnings,
+            ..Failures::default()
+        }
+    }
+
     pub(crate) fn push(&mut self, failure: Failure) {
-        self.0.push(failure);
+        self.failures.push(failure);
     }
 
+    /// Whether any failure (not a warning) was pushed.
     pub(crate) fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.failures.is_empty()
     }
 
-    /// Prints every failure in order and returns the highest exit code.
+    /// Keeps a computed scenario's warnings (each distinct one once) and
+    /// hands back its summary; with `--deny-warnings`, a scenario with any
+    /// warning is a failure instead, for the caller to push.
+    pub(crate) fn admit(&mut self, evaluated: Evaluated) -> Result<Summary, Failure> {
+        let count = evaluated.warnings.len();
+        for warning in evaluated.warnings {
+            if !self.warnings.contains(&warning) {
+                self.warnings.push(warning);
+            }
+        }
+        if self.deny_warnings && count > 0 {
+            return Err(Failure::DeniedWarnings {
+                origin: evaluated.origin,
+                count,
+            });
+        }
+        Ok(evaluated.summary)
+    }
+
+    /// Prints every warning, then every failure, in order, and returns the
+    /// highest exit code.
     pub(crate) fn finish(self) -> u8 {
-        self.0.iter().for_each(Failure::print);
-        self.0.iter().map(Failure::code).max().unwrap_or(EXIT_OK)
+        self.warnings.iter().for_each(|w| eprint!("{w}"));
+        self.failures.iter().for_each(Failure::print);
+        self.failures
+            .iter()
+            .map(Failure::code)
+            .max()
+            .unwrap_or(EXIT_OK)
     }
 }
 
@@ -250,6 +309,33 @@ mod tests {
         let mut failures = Failures::default();
         failures.push(Failure::Changed);
         assert_eq!(failures.finish(), EXIT_CHANGED);
+    }
+
+    #[test]
+    fn warnings_are_kept_once_and_denied_on_request() {
+        let text = "format = 1\nname = \"n\"\nstart = \"2026-01\"\nmonths = 1\n[bitcoin]\nprice_usd = 1\nnetwork_hashrate_ehs = 1\nblock_height = 0\n[[site]]\nname = \"s\"\ngrid_mw = 1\npower_price_usd_per_mwh = 1\n[site.ai]\nkind = \"colocation\"\nit_mw = 1\nlease_usd_per_kw_month = 1\n";
+        let summary = hashpivot::evaluate(text).unwrap();
+        let evaluated = |origin: &str, warnings: &[&str]| Evaluated {
+            origin: origin.into(),
+            summary: summary.clone(),
+            warnings: warnings.iter().map(|w| w.to_string()).collect(),
+        };
+        let mut failures = Failures::new(false);
+        assert!(failures.admit(evaluated("a", &["w1\n", "w2\n"])).is_ok());
+        assert!(failures.admit(evaluated("a", &["w1\n"])).is_ok());
+        assert_eq!(failures.warnings, ["w1\n", "w2\n"]);
+        assert!(failures.is_empty());
+        assert_eq!(failures.finish(), EXIT_OK);
+
+        let mut failures = Failures::new(true);
+        assert!(failures.admit(evaluated("a", &[])).is_ok());
+        let denied = failures.admit(evaluated("b", &["w\n", "v\n"])).unwrap_err();
+        assert_eq!(
+            denied.to_string(),
+            "error: b: 2 warnings, which --deny-warnings makes errors\n"
+        );
+        assert_eq!(denied.code(), EXIT_INPUT);
+        assert_eq!(failures.warnings, ["w\n", "v\n"]);
     }
 
     #[test]

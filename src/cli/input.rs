@@ -3,7 +3,7 @@
 
 use super::failure::Failure;
 use hashpivot::parallel::parallel_map;
-use hashpivot::{Override, Summary, evaluate_with};
+use hashpivot::{Override, Summary, evaluate_with_warnings};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -88,18 +88,39 @@ pub(crate) fn read_source(path: &str) -> Result<Source, Failure> {
     Ok(Source { origin, text })
 }
 
-/// Evaluates a source with overrides; an error points into the source.
-pub(crate) fn evaluate(source: &Source, overrides: &[Override]) -> Result<Summary, Failure> {
-    evaluate_with(&source.text, overrides)
-        .map_err(|e| Failure::scenario(&source.origin, &source.text, overrides, e))
+/// A scenario that computed, with its warnings rendered to point into its
+/// source (see [`Failures::admit`](super::failure::Failures::admit)).
+#[derive(Debug)]
+pub(crate) struct Evaluated {
+    pub(crate) origin: String,
+    pub(crate) summary: Summary,
+    /// Each in full: `warning: …`, then the file, line and caret.
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Evaluates a source with overrides; an error or warning points into the
+/// source, or at the override that caused it.
+pub(crate) fn evaluate(source: &Source, overrides: &[Override]) -> Result<Evaluated, Failure> {
+    let evaluation = evaluate_with_warnings(&source.text, overrides, None)
+        .map_err(|e| Failure::scenario(&source.origin, &source.text, overrides, e))?;
+    let warnings = evaluation
+        .warnings
+        .iter()
+        .map(|w| w.render_with_overrides(&source.origin, &source.text, overrides))
+        .collect();
+    Ok(Evaluated {
+        origin: source.origin.clone(),
+        summary: evaluation.summary,
+        warnings,
+    })
 }
 
 /// Every input evaluated with `overrides`, on every core, in input order:
-/// each path with its summary or why it has none.
+/// each path with its evaluation or why it has none.
 pub(crate) fn evaluate_all(
     inputs: Vec<Input>,
     overrides: &[Override],
-) -> Vec<(String, Result<Summary, Failure>)> {
+) -> Vec<(String, Result<Evaluated, Failure>)> {
     let summaries = parallel_map(&inputs, |input| {
         input.source.as_ref().ok().map(|s| evaluate(s, overrides))
     });

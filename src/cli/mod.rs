@@ -21,20 +21,24 @@ mod run;
 mod sweep;
 
 /// Runs the command line and returns the process's exit code: the highest
-/// code among the failures, each printed here and nowhere else.
+/// code among the failures. Warnings, then failures, are printed here and
+/// nowhere else.
 pub fn run() -> ExitCode {
     let mut failures = Failures::default();
     let result = match Cli::try_parse() {
         Err(e) => Err(Failure::Usage(e)),
-        Ok(cli) => match cli.command {
-            Command::Run(args) => run::run_scenarios(&args, &mut failures),
-            Command::Validate { paths, overrides } => {
-                run::validate(&paths, &overrides.set, &mut failures)
+        Ok(cli) => {
+            failures = Failures::new(cli.deny_warnings);
+            match cli.command {
+                Command::Run(args) => run::run_scenarios(&args, &mut failures),
+                Command::Validate { paths, overrides } => {
+                    run::validate(&paths, &overrides.set, &mut failures)
+                }
+                Command::Sweep(args) => sweep::sweep(&args, &mut failures),
+                Command::Check(args) => regress::check(&args, &mut failures),
+                Command::Diff(args) => regress::diff(&args, &mut failures),
             }
-            Command::Sweep(args) => sweep::sweep(&args),
-            Command::Check(args) => regress::check(&args, &mut failures),
-            Command::Diff(args) => regress::diff(&args, &mut failures),
-        },
+        }
     };
     if let Err(failure) = result {
         failures.push(failure);

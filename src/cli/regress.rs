@@ -90,15 +90,13 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
         goldens.push((golden, &input.path));
     }
     let evaluated = evaluate_all(inputs, &[]);
-    refuse_duplicate_names(
-        evaluated
-            .iter()
-            .filter_map(|(path, s)| Some((s.as_ref().ok()?.scenario.as_str(), path.as_str()))),
-    )?;
+    refuse_duplicate_names(evaluated.iter().filter_map(|(path, e)| {
+        Some((e.as_ref().ok()?.summary.scenario.as_str(), path.as_str()))
+    }))?;
     let tolerance = tolerance(&args.tolerances);
     let mut report = Report::default();
-    for (path, summary) in evaluated {
-        let summary = match summary {
+    for (path, evaluation) in evaluated {
+        let summary = match evaluation.and_then(|e| failures.admit(e)) {
             Ok(s) => s,
             Err(failure) => {
                 load_failed(&mut report, failures, path, failure);

@@ -21,7 +21,7 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
     let mut summaries = Vec::with_capacity(inputs.len());
     let mut files = Vec::with_capacity(inputs.len());
     for (path, result) in evaluate_all(inputs, &args.overrides.set) {
-        match result {
+        match result.and_then(|e| failures.admit(e)) {
             Ok(summary) => {
                 summaries.push(summary);
                 files.push(if path == "-" { "<stdin>".into() } else { path });
@@ -67,7 +67,7 @@ pub(crate) fn validate(
     let (inputs, _) = sources(paths);
     for (path, result) in evaluate_all(inputs, overrides) {
         let name = if path == "-" { "<stdin>" } else { &path };
-        match result {
+        match result.and_then(|e| failures.admit(e)) {
             Ok(_) => write_stdout(format!("ok {name}\n").as_bytes())?,
             Err(failure) => failures.push(failure),
         }

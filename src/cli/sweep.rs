@@ -1,7 +1,7 @@
 //! `sweep`: one scenario over a grid, streamed in point order.
 
 use super::args::{MetricArg, SweepArgs, SweepFormat};
-use super::failure::Failure;
+use super::failure::{Failure, Failures};
 use super::input::{evaluate, read_source};
 use super::output::{refuse_overwriting_input, use_color, write_atomically_if};
 use hashpivot::render::sweep::{self as sweep_out, Metric};
@@ -12,7 +12,7 @@ use std::path::Path;
 /// Evaluates the grid and writes it: the table once every point is in,
 /// CSV and JSON Lines record by record. An output file is kept only if
 /// every point computed; any point that did not is a failure.
-pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Failure> {
     if args.file != "-" && Path::new(&args.file).is_dir() {
         return Err(Failure::FolderForSweep {
             path: args.file.clone(),
@@ -26,7 +26,8 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     // The scenario itself, with the fixed overrides, must be valid: an
     // error there is the same at every point.
     let fixed = &args.overrides.set;
-    let base = evaluate(&source, fixed)?;
+    // Its warnings are the sweep's: each point's own are not looked for.
+    let base = failures.admit(evaluate(&source, fixed)?)?;
     let shard = args.shard.unwrap_or_default();
     let write = |w: &mut dyn Write| -> io::Result<GridRun> {
         let text = &source.text;

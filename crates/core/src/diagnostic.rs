@@ -14,7 +14,9 @@
 //! ```
 //!
 //! Rendering is a pure function of the message, the file's name and its
-//! text, so the library never touches a file or a terminal.
+//! text, so the library never touches a file or a terminal. A scenario's
+//! warnings ([`Warning`](crate::scenario::Warning)) share the layout,
+//! labelled `warning:`.
 
 use std::fmt;
 use std::ops::Range;
@@ -47,72 +49,94 @@ impl Diagnostic {
     /// `file_len` bytes followed by `--set` override lines: a span in those
     /// lines shows the override instead of a file line.
     pub fn render_combined(&self, origin: &str, text: &str, file_len: usize) -> String {
-        let source = text;
-        let mut out = format!("error: {}\n", self.message);
-        let Some(span) = self.span.clone().filter(|s| s.start <= source.len()) else {
-            out.push_str(&format!(" --> {origin}\n"));
-            return out;
-        };
-        let start = floor_char_boundary(source, span.start);
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..]
-            .find('\n')
-            .map_or(source.len(), |i| start + i);
-        // A byte-order mark is not a column the reader can see.
-        let text_start = if line_start == 0 && source.starts_with('\u{feff}') {
-            '\u{feff}'.len_utf8().min(start)
-        } else {
-            line_start
-        };
-        let line_text = source[text_start..line_end].trim_end_matches('\r');
-        let line_no = source[..line_start].matches('\n').count() + 1;
-        let col = source[text_start..start].chars().count() + 1;
-        let end = floor_char_boundary(source, span.end.min(text_start + line_text.len()));
-        let width = source[start..end.max(start)].chars().count().max(1);
-
-        let in_override = span.start > file_len;
-        let number = if in_override {
-            String::new()
-        } else {
-            line_no.to_string()
-        };
-        let gutter = " ".repeat(number.len().max(1));
-        if in_override {
-            out.push_str(&format!("{gutter}--> override of {origin}\n"));
-        } else {
-            out.push_str(&format!("{gutter}--> {origin}:{line_no}:{col}\n"));
-        }
-        out.push_str(&format!("{gutter} |\n"));
-        // A very long line (minified or generated text) is shown as a
-        // window around the column.
-        let chars: Vec<char> = line_text.chars().collect();
-        let (from, to) = if chars.len() > MAX_LINE {
-            let from = (col - 1).saturating_sub(MAX_LINE / 3);
-            (from, (from + MAX_LINE).min(chars.len()))
-        } else {
-            (0, chars.len())
-        };
-        let lead = if from > 0 { "…" } else { "" };
-        let tail = if to < chars.len() { "…" } else { "" };
-        let shown: String = chars[from..to].iter().collect();
-        out.push_str(&format!(
-            "{:>w$} | {lead}{shown}{tail}\n",
-            number,
-            w = gutter.len()
-        ));
-        let pad: String = lead
-            .chars()
-            .map(|_| ' ')
-            .chain(
-                chars[from..(col - 1).min(to)]
-                    .iter()
-                    .map(|&c| if c == '\t' { '\t' } else { ' ' }),
-            )
-            .collect();
-        let width = width.min(to.saturating_sub(col - 1)).max(1);
-        out.push_str(&format!("{gutter} | {pad}{}\n", "^".repeat(width)));
-        out
+        render_labelled(
+            "error",
+            &self.message,
+            self.span.clone(),
+            origin,
+            text,
+            file_len,
+        )
     }
+}
+
+/// `LABEL: MESSAGE`, then where `span` points: ` --> origin:line:col`, the
+/// source line and a caret, or just ` --> origin` without a span. `text` is
+/// a file's first `file_len` bytes followed by `--set` override lines (see
+/// [`Diagnostic::render_combined`]). Errors and warnings share this layout.
+pub(crate) fn render_labelled(
+    label: &str,
+    message: &str,
+    span: Option<Range<usize>>,
+    origin: &str,
+    text: &str,
+    file_len: usize,
+) -> String {
+    let source = text;
+    let mut out = format!("{label}: {message}\n");
+    let Some(span) = span.filter(|s| s.start <= source.len()) else {
+        out.push_str(&format!(" --> {origin}\n"));
+        return out;
+    };
+    let start = floor_char_boundary(source, span.start);
+    let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    // A byte-order mark is not a column the reader can see.
+    let text_start = if line_start == 0 && source.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8().min(start)
+    } else {
+        line_start
+    };
+    let line_text = source[text_start..line_end].trim_end_matches('\r');
+    let line_no = source[..line_start].matches('\n').count() + 1;
+    let col = source[text_start..start].chars().count() + 1;
+    let end = floor_char_boundary(source, span.end.min(text_start + line_text.len()));
+    let width = source[start..end.max(start)].chars().count().max(1);
+
+    let in_override = span.start > file_len;
+    let number = if in_override {
+        String::new()
+    } else {
+        line_no.to_string()
+    };
+    let gutter = " ".repeat(number.len().max(1));
+    if in_override {
+        out.push_str(&format!("{gutter}--> override of {origin}\n"));
+    } else {
+        out.push_str(&format!("{gutter}--> {origin}:{line_no}:{col}\n"));
+    }
+    out.push_str(&format!("{gutter} |\n"));
+    // A very long line (minified or generated text) is shown as a
+    // window around the column.
+    let chars: Vec<char> = line_text.chars().collect();
+    let (from, to) = if chars.len() > MAX_LINE {
+        let from = (col - 1).saturating_sub(MAX_LINE / 3);
+        (from, (from + MAX_LINE).min(chars.len()))
+    } else {
+        (0, chars.len())
+    };
+    let lead = if from > 0 { "…" } else { "" };
+    let tail = if to < chars.len() { "…" } else { "" };
+    let shown: String = chars[from..to].iter().collect();
+    out.push_str(&format!(
+        "{:>w$} | {lead}{shown}{tail}\n",
+        number,
+        w = gutter.len()
+    ));
+    let pad: String = lead
+        .chars()
+        .map(|_| ' ')
+        .chain(
+            chars[from..(col - 1).min(to)]
+                .iter()
+                .map(|&c| if c == '\t' { '\t' } else { ' ' }),
+        )
+        .collect();
+    let width = width.min(to.saturating_sub(col - 1)).max(1);
+    out.push_str(&format!("{gutter} | {pad}{}\n", "^".repeat(width)));
+    out
 }
 
 impl fmt::Display for Diagnostic {

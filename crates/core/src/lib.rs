@@ -9,8 +9,9 @@
 //!
 //! - [`scenario`]: TOML text to a checked [`scenario::Scenario`];
 //!   [`scenario::literal`] reads numbers exactly from their text and
-//!   [`scenario::overrides`] applies `--set` before the checks;
-//! - [`diagnostic`]: errors that point at a line and column;
+//!   [`scenario::overrides`] applies `--set` before the checks, and
+//!   [`scenario::warnings`] flags values that are probably unit slips;
+//! - [`diagnostic`]: errors (and warnings) that point at a line and column;
 //! - [`calendar`]: the monthly time grid;
 //! - [`network`]: BTC price, network hashrate, block heights, halvings,
 //!   reward and hashprice;
@@ -39,7 +40,7 @@ pub mod summary;
 pub mod sweep;
 
 pub use diagnostic::Diagnostic;
-pub use scenario::{Override, Scenario};
+pub use scenario::{Override, Scenario, Warning};
 pub use summary::{ComputeError, Summary, summarize};
 
 /// A scenario that could not be loaded or computed.
@@ -142,7 +143,73 @@ pub fn evaluate_cached(
     cache: Option<&summary::Cache>,
 ) -> Result<Summary, Error> {
     let scenario = scenario::parse_with_overrides(source, overrides).map_err(Error::Input)?;
-    let mut summary = summary::summarize_with(&scenario, cache).map_err(Error::Overflow)?;
+    summarize_loaded(&scenario, overrides, cache)
+}
+
+/// A computed scenario and its [`Warning`]s: values the rules admit that
+/// are probably unit slips (docs/model.md, "Values that get a warning").
+/// The summary is exactly what [`evaluate_with`] returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    pub summary: Summary,
+    /// In the order of the keys in the format; spans point into
+    /// `scenario::overrides::combined_text(source, overrides)` (see
+    /// [`Warning::render_with_overrides`]).
+    pub warnings: Vec<Warning>,
+}
+
+/// As [`evaluate_with`], with the scenario's warnings. A scenario that fails
+/// gets its error only: warnings are about values that compute.
+///
+/// ```
+/// let text = r#"
+/// format = 1
+/// name = "a slip"
+/// start = "2026-01"
+/// months = 12
+///
+/// [bitcoin]
+/// price_usd = 100000
+/// network_hashrate_ehs = 1000
+/// block_height = 900000
+///
+/// [[site]]
+/// name = "North"
+/// grid_mw = 30
+/// power_price_usd_per_mwh = 0.045
+///
+/// [site.ai]
+/// kind = "colocation"
+/// it_mw = 20
+/// lease_usd_per_kw_month = 150
+/// "#;
+/// let evaluation = hashpivot_core::evaluate_with_warnings(text, &[], None)?;
+/// assert_eq!(
+///     evaluation.warnings[0].to_string(),
+///     "site[0].power_price_usd_per_mwh = 0.045 is under 1 USD/MWh: \
+///      was USD/kWh meant? (0.045 USD/kWh = 45 USD/MWh)"
+/// );
+/// // Computed as written all the same.
+/// assert_eq!(evaluation.summary, hashpivot_core::evaluate(text)?);
+/// # Ok::<(), hashpivot_core::Error>(())
+/// ```
+pub fn evaluate_with_warnings(
+    source: &str,
+    overrides: &[Override],
+    cache: Option<&summary::Cache>,
+) -> Result<Evaluation, Error> {
+    let (scenario, warnings) =
+        scenario::parse_with_warnings(source, overrides).map_err(Error::Input)?;
+    let summary = summarize_loaded(&scenario, overrides, cache)?;
+    Ok(Evaluation { summary, warnings })
+}
+
+fn summarize_loaded(
+    scenario: &Scenario,
+    overrides: &[Override],
+    cache: Option<&summary::Cache>,
+) -> Result<Summary, Error> {
+    let mut summary = summary::summarize_with(scenario, cache).map_err(Error::Overflow)?;
     summary.overrides = overrides.to_vec();
     Ok(summary)
 }

@@ -14,6 +14,7 @@
 use super::overrides::{Override, apply, combined_text};
 use super::schema::{self, ai, bitcoin, colocation, fleet, gpu_cloud, mining, root, site};
 use super::table::{Result, Table};
+use super::warnings::{self, Warning};
 use super::{Ai, AiKind, Bitcoin, FORMAT, Fleet, FleetRow, Mining, Scenario, Site};
 use crate::diagnostic::Diagnostic;
 use crate::exact::Overflow;
@@ -31,6 +32,20 @@ pub fn parse(source: &str) -> Result<Scenario> {
 /// the returned diagnostic are byte offsets into
 /// [`combined_text`]`(source, overrides)`.
 pub fn parse_with_overrides(source: &str, overrides: &[Override]) -> Result<Scenario> {
+    read(source, overrides, false).map(|(scenario, _)| scenario)
+}
+
+/// As [`parse_with_overrides`], with the scenario's [`Warning`]s: values
+/// the rules admit that are probably unit slips. Their spans, too, are
+/// byte offsets into [`combined_text`]`(source, overrides)`.
+pub fn parse_with_warnings(
+    source: &str,
+    overrides: &[Override],
+) -> Result<(Scenario, Vec<Warning>)> {
+    read(source, overrides, true)
+}
+
+fn read(source: &str, overrides: &[Override], warn: bool) -> Result<(Scenario, Vec<Warning>)> {
     let combined = combined_text(source, overrides);
     let mut doc = DeTable::parse(&combined[..source.len()]).map_err(|e| {
         let mut message = format!("invalid TOML: {}", e.message().trim_end());
@@ -41,8 +56,22 @@ pub fn parse_with_overrides(source: &str, overrides: &[Override]) -> Result<Scen
         }
         Diagnostic::new(message, e.span())
     })?;
+    // Nothing but whitespace and comments: say so, rather than name the
+    // first of the many keys missing.
+    if doc.get_ref().is_empty() {
+        return Err(Diagnostic::new(
+            "the file is empty: a scenario needs format = 1, name, start, months, [bitcoin] and one or more [[site]]",
+            None,
+        ));
+    }
     apply(doc.get_mut(), &combined, source.len(), overrides)?;
-    read_scenario(&Table::root(doc.get_ref(), &combined, root::KEYS))
+    let scenario = read_scenario(&Table::root(doc.get_ref(), &combined, root::KEYS))?;
+    let warnings = if warn {
+        warnings::check(&scenario, doc.get_ref(), &combined)
+    } else {
+        Vec::new()
+    };
+    Ok((scenario, warnings))
 }
 
 fn read_scenario(doc: &Table) -> Result<Scenario> {

@@ -16,7 +16,9 @@
 //! - `ranges`: range rules such as `0 < uptime ≤ 1`, checked and worded;
 //! - `spelling`: "did you mean …?" for a mistyped key;
 //! - [`literal`]: the text of a number to an exact decimal;
-//! - [`overrides`]: `--set`, applied before the checks.
+//! - [`overrides`]: `--set`, applied before the checks;
+//! - [`warnings`]: values the rules admit that are probably unit slips
+//!   (a power price of 0.045 USD/MWh), reported as [`Warning`]s.
 
 pub mod literal;
 pub mod load;
@@ -25,13 +27,15 @@ mod ranges;
 mod schema;
 mod spelling;
 mod table;
+pub mod warnings;
 
 use crate::calendar::YearMonth;
 use crate::exact::{Checked, Overflow};
 use rust_decimal::Decimal;
 
-pub use load::{parse, parse_with_overrides};
+pub use load::{parse, parse_with_overrides, parse_with_warnings};
 pub use overrides::Override;
+pub use warnings::{Slip, Warning};
 
 /// The only scenario format this version reads (docs/model.md, "Scenario
 /// file (TOML)").

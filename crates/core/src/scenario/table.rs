@@ -394,6 +394,7 @@ impl<'a, 'i> Table<'a, 'i> {
         let Some(value) = self.take(key.name) else {
             return Ok(None);
         };
+        let header = self.header(key.name);
         match value.get_ref() {
             DeValue::Table(t) => Ok(Some(Table::new(
                 self.key_path(key.name),
@@ -402,8 +403,39 @@ impl<'a, 'i> Table<'a, 'i> {
                 self.source,
                 key.keys,
             ))),
-            _ => Err(self.type_error(key.name, value, &format!("a table ([{}])", key.name))),
+            // `[[site.mining]]` where `[site.mining]` was meant.
+            DeValue::Array(items)
+                if !items.is_empty()
+                    && items
+                        .iter()
+                        .all(|i| matches!(i.get_ref(), DeValue::Table(_))) =>
+            {
+                Err(Diagnostic::new(
+                    format!(
+                        "{} must be a table ([{header}]), not an array of tables ([[{header}]])",
+                        self.key_path(key.name)
+                    ),
+                    Some(value.span()),
+                ))
+            }
+            _ => Err(self.type_error(key.name, value, &format!("a table ([{header}])"))),
         }
+    }
+
+    /// `key` as a TOML table header names it: the key path without the
+    /// indices (`site.mining` for `site[0].mining`).
+    fn header(&self, key: &str) -> String {
+        let mut out = String::new();
+        let mut in_index = false;
+        for c in self.key_path(key).chars() {
+            match c {
+                '[' => in_index = true,
+                ']' => in_index = false,
+                _ if !in_index => out.push(c),
+                _ => {}
+            }
+        }
+        out
     }
 
     /// An array of tables (`[[site]]`), each with its 0-based path, if
@@ -413,7 +445,7 @@ impl<'a, 'i> Table<'a, 'i> {
         let Some(value) = self.take(name) else {
             return Ok(None);
         };
-        let expected = format!("an array of tables ([[{}]])", self.key_path(name));
+        let expected = format!("an array of tables ([[{}]])", self.header(name));
         let DeValue::Array(items) = value.get_ref() else {
             return Err(self.type_error(name, value, &expected));
         };
