@@ -86,7 +86,7 @@ fn the_table_ends_with_a_comparison() {
         assert!(comparison.contains(site), "{site}");
     }
     for line in table.lines() {
-        assert!(line.chars().count() <= 100, "{line}");
+        assert!(line.chars().count() <= 80, "{line}");
     }
 }
 

@@ -46,6 +46,9 @@ struct Shipped {
     name: String,
     start: String,
     months: usize,
+    /// `discount_rate` as the table states it, a percentage: "12" for 0.12
+    /// (the default 0.10 when the file has none).
+    discount_percent: String,
     /// Site names in file order, each with its strategies ("mine", "ai").
     sites: Vec<(String, Vec<&'static str>)>,
     golden: String,
@@ -78,6 +81,14 @@ fn shipped(toml: &Path) -> Shipped {
         name,
         start: str_of(&doc, "start"),
         months: doc["months"].as_integer().unwrap() as usize,
+        discount_percent: (Decimal::from_str(
+            &doc.get("discount_rate")
+                .map_or("0.10".to_string(), |r| r.to_string()),
+        )
+        .unwrap()
+            * Decimal::ONE_HUNDRED)
+            .normalize()
+            .to_string(),
         sites,
         golden: golden["summary"].get().to_string(),
     }
@@ -340,23 +351,38 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
     let monthly = run(&s.path, "table", true);
     for (out, is_monthly) in [(&table, false), (&monthly, true)] {
         let at = |what: &str| format!("{} {is_monthly}: {what}", s.path);
+        // 80 columns: characters, not bytes (tests/table.rs checks every
+        // line of the batch, too).
         for line in out.lines() {
-            assert!(line.chars().count() <= 100, "{}", at(line));
+            assert!(line.chars().count() <= 80, "{}", at(line));
         }
         let mut lines = out.lines();
         assert_eq!(lines.next(), Some(s.name.as_str()), "{}", at("title"));
+        // The horizon, then the assumptions (tests/table.rs checks them
+        // against the file), then month 0's hashprice.
         assert_eq!(
             lines.next().unwrap(),
             format!(
-                "{} months, {} to {} · hashprice in {}: {}/PH/s/day",
+                "{} months, {} to {} · discount rate {} % a year",
                 s.months,
                 s.start,
                 add_months(&s.start, s.months - 1),
+                s.discount_percent,
+            ),
+            "{}",
+            at("horizon")
+        );
+        assert!(lines.next().unwrap().starts_with("BTC price $"));
+        assert!(lines.next().unwrap().starts_with("Network hashrate "));
+        assert_eq!(
+            lines.next().unwrap(),
+            format!(
+                "Hashprice in {}: {}/PH/s/day",
                 s.start,
                 money(network["hashprice_usd_per_ph_day"].get())
             ),
             "{}",
-            at("horizon")
+            at("hashprice")
         );
         // One section per site, in file order.
         let starts: Vec<usize> = s
@@ -384,7 +410,8 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
             for strategy in ["mine", "ai"] {
                 let title = strategy_title(strategy);
                 let shown = strategies.contains(&strategy);
-                let header = section.lines().nth(3).unwrap();
+                // After the site's name and its grid and power price.
+                let header = section.lines().nth(4).unwrap();
                 assert_eq!(header.contains(title), shown, "{}", at(header));
                 if shown {
                     let npv = money(object(site[strategy].get())["npv_usd"].get());

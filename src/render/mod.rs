@@ -182,6 +182,7 @@ pub(crate) mod sample {
     use crate::calendar::YearMonth;
     use crate::finance::Line;
     use crate::network::Halving;
+    use crate::scenario::{Bitcoin, Scenario, Site};
     use crate::summary::{
         AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary,
         Winner,
@@ -297,6 +298,39 @@ pub(crate) mod sample {
                 },
             ],
             overrides: Vec::new(),
+            inputs: inputs(),
+        }
+    }
+
+    /// The assumptions the table states: the default discount rate, a
+    /// flat BTC price, a hashrate growth with a decimal (22.5 %), and each
+    /// site's grid and power price, one of them with cents.
+    fn inputs() -> Scenario {
+        let site = |name: &str, grid: &str, power: &str| Site {
+            name: name.into(),
+            grid_mw: d(grid),
+            power_price_usd_per_mwh: d(power),
+            mining: None,
+            ai: None,
+        };
+        Scenario {
+            name: "Hand-built".into(),
+            start: YearMonth::parse("2028-03").unwrap(),
+            months: 2,
+            discount_rate: d("0.10"),
+            bitcoin: Bitcoin {
+                price_usd: d("100000"),
+                price_growth_annual: d("0"),
+                network_hashrate_ehs: d("1000"),
+                hashrate_growth_annual: d("0.225"),
+                fees_btc_per_block: d("0.05"),
+                block_height: 1_049_000,
+                block_time_s: d("600"),
+            },
+            sites: vec![
+                site("North", "30", "38.5"),
+                site("South, \"Unit 2\"", "12.5", "45"),
+            ],
         }
     }
 

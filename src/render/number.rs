@@ -85,6 +85,39 @@ pub fn money(value: Decimal, places: u32) -> String {
     with_symbol(group(&fixed(value, places)), "$")
 }
 
+/// An input as written in the scenario, for a table that states its
+/// assumptions: exact, never rounded, trailing zeros dropped, thousands
+/// grouped (`95000` → `95,000`, `0.0250` → `0.025`).
+pub fn stated(value: Decimal) -> String {
+    let mut value = value.normalize();
+    if value.is_zero() {
+        value.set_sign_positive(true);
+    }
+    group(&value.to_string())
+}
+
+/// A USD input as written, [`stated`], with two decimals when it has one
+/// (`95000` → `$95,000`, `38.5` → `$38.50`, `0.045` → `$0.045`).
+pub fn stated_money(value: Decimal) -> String {
+    let normal = value.normalize();
+    let text = if normal.scale() == 1 {
+        group(&fixed(normal, 2))
+    } else {
+        stated(normal)
+    };
+    with_symbol(text, "$")
+}
+
+/// A fraction input as an exact percentage: 0.12 → `12 %`, 0.225 →
+/// `22.5 %`, -0.05 → `-5 %`. A fraction too large to be multiplied by 100
+/// in range is written as it is, times 100.
+pub fn stated_percent(fraction: Decimal) -> String {
+    match fraction.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(percent) => format!("{} %", stated(percent)),
+        None => format!("{} × 100 %", stated(fraction)),
+    }
+}
+
 /// Whole USD thousands with separators: 14,100,515.81 → `14,101`.
 pub fn thousands(value: Decimal) -> String {
     group(&fixed(value / Decimal::ONE_THOUSAND, 0))
@@ -308,6 +341,32 @@ mod tests {
         // Ties in thousands: 2,500 → 2.5 → 2 (2 even); 1,500 → 1.5 → 2 (1 odd, up).
         assert_eq!(thousands(d("2500")), "2");
         assert_eq!(thousands(d("1500")), "2");
+    }
+
+    /// Inputs are shown exactly as given, never rounded.
+    #[test]
+    fn stated_inputs() {
+        assert_eq!(stated(d("95000")), "95,000");
+        assert_eq!(stated(d("1050.00")), "1,050");
+        assert_eq!(stated(d("0.0250")), "0.025");
+        assert_eq!(stated(d("-0.0")), "0");
+        assert_eq!(stated(d("0.123456789012")), "0.123456789012");
+        assert_eq!(stated_money(d("95000")), "$95,000");
+        assert_eq!(stated_money(d("38.5")), "$38.50");
+        assert_eq!(stated_money(d("38.50")), "$38.50");
+        assert_eq!(stated_money(d("0.045")), "$0.045");
+        assert_eq!(stated_money(d("1234.125")), "$1,234.125");
+        assert_eq!(stated_percent(d("0.12")), "12 %");
+        assert_eq!(stated_percent(d("0.10")), "10 %");
+        assert_eq!(stated_percent(d("0.225")), "22.5 %");
+        assert_eq!(stated_percent(d("-0.05")), "-5 %");
+        assert_eq!(stated_percent(d("0")), "0 %");
+        assert_eq!(stated_percent(d("9.999")), "999.9 %");
+        assert_eq!(stated_percent(d("12.5")), "1,250 %");
+        assert_eq!(
+            stated_percent(Decimal::MAX),
+            "79,228,162,514,264,337,593,543,950,335 × 100 %"
+        );
     }
 
     #[test]

@@ -1,21 +1,36 @@
 //! The default format: a table an operator reads at a glance, for the
 //! person deciding rather than a program (that is what JSON and CSV are for).
 //!
-//! Per scenario, a header (name, horizon, month-0 hashprice, halvings), then
-//! per site the two futures side by side and the verdict: who wins, by how
+//! Per scenario, a header (name, horizon, and the assumptions the verdict
+//! rests on: discount rate, BTC price and network hashrate with their
+//! growth, month-0 hashprice, halvings), then per site its grid and power
+//! price, the two futures side by side and the verdict: who wins, by how
 //! much NPV, and the BTC price at which the answer flips. Money carries
-//! thousands separators and cents; null is "—". It fits a 100-column
-//! terminal. Colour (bold headings, the winner in green) only when the
-//! caller asks for it: the CLI does on a terminal without `NO_COLOR`.
+//! thousands separators and cents; null is "—", and a missing IRR says why.
+//!
+//! Every line keeps to [`WIDTH`] (80) columns, whatever the terminal, so the
+//! output is the same on a screen, in a file and in a pipe: header lines
+//! wrap, a month-by-month table too wide leaves out named columns and says
+//! so, and the comparison of several scenarios puts each scenario's name on
+//! a line of its own. (A figure wider than a whole line, an extreme input,
+//! can still overflow.) Colour (bold headings, the winner in green) only
+//! when the caller asks for it: the CLI does on a terminal without
+//! `NO_COLOR`.
 
 use super::Renderer;
 use super::number::{
-    Colour, Percent, compact, fixed, group, money, paint, percent, places, thousands,
+    Colour, Percent, compact, fixed, group, money, paint, percent, places, stated, stated_money,
+    stated_percent, thousands,
 };
+use crate::finance::NoIrr;
 use crate::summary::{AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
 use comfy_table::{
     CellAlignment, ContentArrangement, LineStyle, Table as Grid, TableStyle, presets,
 };
+use rust_decimal::Decimal;
+
+/// The width, in characters, every line keeps to: an 80-column terminal.
+pub const WIDTH: usize = 80;
 
 /// `--format table`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,31 +60,66 @@ impl Renderer for TableRenderer {
 }
 
 impl TableRenderer {
-    fn bold(&self, text: &str) -> String {
-        paint(text, Colour::Bold, self.color)
+    /// `lines`, each in bold when colour is on.
+    fn bold_lines(&self, out: &mut String, lines: Vec<String>) {
+        for line in lines {
+            out.push_str(&paint(&line, Colour::Bold, self.color));
+            out.push('\n');
+        }
     }
 
     fn scenario(&self, out: &mut String, s: &Summary) {
-        out.push_str(&self.bold(&s.scenario));
-        out.push('\n');
+        let inputs = &s.inputs;
+        let btc = &inputs.bitcoin;
+        self.bold_lines(out, wrap("", &[s.scenario.as_str()]));
         let last = s.month(s.months.saturating_sub(1) as usize);
-        out.push_str(&format!(
-            "{} months, {} to {} · hashprice in {}: {}/PH/s/day\n",
-            s.months,
-            s.start,
-            last,
-            s.start,
-            money(s.hashprice_usd_per_ph_day(), places::RATE),
-        ));
+        let mut lines = vec![
+            wrap(
+                "",
+                &[
+                    format!("{} months, {} to {}", s.months, s.start, last),
+                    format!(
+                        "discount rate {} a year",
+                        stated_percent(inputs.discount_rate)
+                    ),
+                ],
+            ),
+            wrap(
+                "",
+                &[format!(
+                    "BTC price {} in {}, {}",
+                    stated_money(btc.price_usd),
+                    s.start,
+                    growth(btc.price_growth_annual)
+                )],
+            ),
+            wrap(
+                "",
+                &[format!(
+                    "Network hashrate {} EH/s in {}, {}",
+                    stated(btc.network_hashrate_ehs),
+                    s.start,
+                    growth(btc.hashrate_growth_annual)
+                )],
+            ),
+            wrap(
+                "",
+                &[format!(
+                    "Hashprice in {}: {}/PH/s/day",
+                    s.start,
+                    money(s.hashprice_usd_per_ph_day(), places::RATE),
+                )],
+            ),
+        ];
         if s.halvings.is_empty() {
-            out.push_str("Halvings: none within the horizon\n");
+            lines.push(wrap("Halvings: ", &["none within the horizon"]));
         } else {
             let list: Vec<String> = s
                 .halvings
                 .iter()
                 .map(|h| format!("block {} in {}", group(&h.height.to_string()), h.month))
                 .collect();
-            out.push_str(&format!("Halvings: {}\n", list.join(" · ")));
+            lines.push(wrap("Halvings: ", &list));
         }
         if !s.overrides.is_empty() {
             let list: Vec<String> = s
@@ -77,8 +127,9 @@ impl TableRenderer {
                 .iter()
                 .map(|o| format!("{}={}", o.key, o.value))
                 .collect();
-            out.push_str(&format!("Overrides: {}\n", list.join(" · ")));
+            lines.push(wrap("Overrides: ", &list));
         }
+        push_lines(out, lines.into_iter().flatten());
         for site in &s.sites {
             out.push('\n');
             self.site(out, s, site);
@@ -86,33 +137,26 @@ impl TableRenderer {
     }
 
     fn site(&self, out: &mut String, s: &Summary, site: &SiteSummary) {
-        out.push_str(&self.bold(&format!("Site: {}", site.name)));
-        out.push('\n');
-        let mut grid = Grid::new();
-        grid.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Disabled);
-        let mut header = vec![String::new()];
-        let mut columns: Vec<Vec<String>> = Vec::new();
-        if let Some(m) = &site.mine {
-            header.push("keep mining".into());
-            columns.push(mine_column(m));
+        self.bold_lines(out, wrap("Site: ", &[site.name.as_str()]));
+        if let Some(input) = s.inputs.sites.iter().find(|i| i.name == site.name) {
+            push_lines(
+                out,
+                wrap(
+                    "",
+                    &[
+                        format!("Grid {} MW", stated(input.grid_mw)),
+                        format!("power {}/MWh", stated_money(input.power_price_usd_per_mwh)),
+                    ],
+                ),
+            );
         }
-        if let Some(a) = &site.ai {
-            header.push("convert to AI".into());
-            columns.push(ai_column(a));
+        // A missing IRR says why on one line; when that makes the table too
+        // wide (both futures without one), on two.
+        let mut table = site_grid(site, false);
+        if widest(&table) > WIDTH {
+            table = site_grid(site, true);
         }
-        grid.set_header(header);
-        for (r, label) in LABELS.iter().enumerate() {
-            let mut row = vec![label.to_string()];
-            row.extend(columns.iter().map(|c| c[r].clone()));
-            grid.add_row(row);
-        }
-        for c in 1..=columns.len() {
-            if let Some(column) = grid.column_mut(c) {
-                column.set_cell_alignment(CellAlignment::Right);
-            }
-        }
-        out.push_str(&grid.to_string());
+        out.push_str(&table);
         out.push('\n');
         if let Some(c) = &site.comparison {
             let verdict = match c.winner {
@@ -126,15 +170,18 @@ impl TableRenderer {
                 ),
                 Winner::Tie => "Tie: both futures have the same NPV".to_string(),
             };
-            out.push_str(&paint(&verdict, Colour::BoldGreen, self.color));
-            out.push('\n');
-            match c.crossover_btc_price_usd {
-                Some(p) => out.push_str(&format!(
-                    "The answer flips at a month-0 BTC price of {}\n",
-                    money(p, places::USD)
-                )),
-                None => out.push_str("No month-0 BTC price flips the answer\n"),
+            for line in wrap("", &[verdict]) {
+                out.push_str(&paint(&line, Colour::BoldGreen, self.color));
+                out.push('\n');
             }
+            let flips = match c.crossover_btc_price_usd {
+                Some(p) => format!(
+                    "The answer flips at a month-0 BTC price of {}",
+                    money(p, places::USD)
+                ),
+                None => "No month-0 BTC price flips the answer".to_string(),
+            };
+            push_lines(out, wrap("", &[flips]));
         }
         if self.monthly {
             if let Some(m) = &site.mine {
@@ -146,75 +193,121 @@ impl TableRenderer {
         }
     }
 
-    /// One row per scenario and site: the verdict at a glance.
+    /// One row per scenario and site: the verdict at a glance. Each
+    /// scenario's name is a line of its own above its sites, so the
+    /// figures keep to [`WIDTH`] however long the names are.
     fn comparison(&self, out: &mut String, summaries: &[Summary]) {
         out.push('\n');
-        out.push_str(&self.bold("Comparison"));
-        out.push('\n');
-        let mut grid = Grid::new();
-        // Long scenario names wrap, so the table keeps to 100 columns.
-        grid.load_style(presets::UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_width(100)
-            .set_header(vec![
-                "Scenario",
-                "Site",
-                "Winner",
-                "Mine NPV",
-                "AI NPV",
-                "Advantage",
-                "Crossover BTC",
-            ]);
+        self.bold_lines(out, vec!["Comparison".into()]);
+        const HEADER: [&str; 6] = [
+            "Site",
+            "Winner",
+            "Mine NPV",
+            "AI NPV",
+            "Advantage",
+            "Crossover BTC",
+        ];
+        const INDENT: &str = "  ";
+        // Figures of each site; the site's name is cell 0.
+        let mut groups: Vec<(&str, Vec<[String; 6]>)> = Vec::new();
         for s in summaries {
-            for site in &s.sites {
-                let npv = |o: Option<&Outcome>| o.map_or(NULL.into(), |o| compact(o.npv_usd, "$"));
-                let c = site.comparison.as_ref();
-                grid.add_row(vec![
-                    s.scenario.clone(),
-                    site.name.clone(),
-                    c.map_or(NULL.into(), |c| c.winner.as_str().to_string()),
-                    npv(site.mine.as_ref().map(|m| &m.outcome)),
-                    npv(site.ai.as_ref().map(|a| &a.outcome)),
-                    c.map_or(NULL.into(), |c| compact(c.npv_advantage_usd, "$")),
-                    c.and_then(|c| c.crossover_btc_price_usd)
-                        .map_or(NULL.into(), |p| money(p, 0)),
-                ]);
+            let rows = s
+                .sites
+                .iter()
+                .map(|site| {
+                    let npv =
+                        |o: Option<&Outcome>| o.map_or(NULL.into(), |o| compact(o.npv_usd, "$"));
+                    let c = site.comparison.as_ref();
+                    [
+                        site.name.clone(),
+                        c.map_or(NULL.into(), |c| c.winner.as_str().to_string()),
+                        npv(site.mine.as_ref().map(|m| &m.outcome)),
+                        npv(site.ai.as_ref().map(|a| &a.outcome)),
+                        c.map_or(NULL.into(), |c| compact(c.npv_advantage_usd, "$")),
+                        c.and_then(|c| c.crossover_btc_price_usd)
+                            .map_or(NULL.into(), |p| money(p, 0)),
+                    ]
+                })
+                .collect();
+            groups.push((&s.scenario, rows));
+        }
+        let rows = || groups.iter().flat_map(|(_, rows)| rows);
+        let mut widths = HEADER.map(chars);
+        for row in rows() {
+            for (c, cell) in row.iter().enumerate().skip(1) {
+                widths[c] = widths[c].max(chars(cell));
             }
         }
-        for c in 3..7 {
-            if let Some(column) = grid.column_mut(c) {
-                column.set_cell_alignment(CellAlignment::Right);
+        // The site column takes what the figures leave, up to its longest
+        // name; a longer name wraps inside it.
+        let figures: usize = widths[1..].iter().map(|w| w + GAP.len()).sum();
+        let longest = rows()
+            .map(|r| INDENT.len() + chars(&r[0]))
+            .max()
+            .unwrap_or(0);
+        widths[0] = longest
+            .min(WIDTH.saturating_sub(figures))
+            .max(widths[0])
+            .max(INDENT.len() + 8);
+        let total = widths[0] + figures;
+        let line = |cells: &[String]| -> String {
+            let mut text = String::new();
+            for (c, cell) in cells.iter().enumerate() {
+                if c > 0 {
+                    text.push_str(GAP);
+                }
+                let pad = " ".repeat(widths[c].saturating_sub(chars(cell)));
+                if c < 2 {
+                    text.push_str(cell);
+                    text.push_str(&pad);
+                } else {
+                    text.push_str(&pad);
+                    text.push_str(cell);
+                }
+            }
+            text.trim_end().to_string()
+        };
+        let rule = "─".repeat(total);
+        let mut lines = vec![rule.clone(), line(&HEADER.map(String::from)), rule.clone()];
+        for (scenario, rows) in &groups {
+            lines.extend(wrap("", &[scenario]));
+            for row in rows {
+                let name = wrap_to(
+                    widths[0],
+                    INDENT,
+                    &format!("{INDENT}  "),
+                    &[row[0].as_str()],
+                );
+                let mut first = row.clone();
+                first[0] = name[0].clone();
+                lines.push(line(&first));
+                lines.extend(name[1..].iter().cloned());
             }
         }
-        out.push_str(&grid.to_string());
-        out.push('\n');
+        lines.push(rule);
+        push_lines(out, lines);
     }
 
     fn monthly_table(&self, out: &mut String, s: &Summary, title: &str, o: &Outcome) {
         out.push('\n');
-        out.push_str(&self.bold(&format!("Month by month: {title} (money in USD thousands)")));
-        out.push('\n');
-        let mut grid = Grid::new();
-        grid.load_style(MONTHLY_STYLE)
-            .set_content_arrangement(ContentArrangement::Disabled);
-        grid.set_header(vec![
-            "Month",
-            "$/PH/day",
-            "BTC",
-            "Revenue",
-            "Power",
-            "Opex",
-            "Capex",
-            "Cash flow",
-            "Cumulative",
-        ]);
+        self.bold_lines(
+            out,
+            wrap(
+                "",
+                &[format!("Month by month: {title} (money in USD thousands)")],
+            ),
+        );
+        let mut columns: Vec<(&str, Vec<String>)> = MONTHLY_COLUMNS
+            .iter()
+            .map(|&name| (name, Vec::with_capacity(o.monthly.len())))
+            .collect();
         for (i, m) in o.monthly.iter().enumerate() {
             let hashprice = s
                 .hashprice_usd_per_ph_day
                 .get(i)
                 .copied()
                 .unwrap_or_default();
-            grid.add_row(vec![
+            let cells = [
                 s.month(i).to_string(),
                 fixed(hashprice, 2),
                 group(&fixed(m.btc_mined, 4)),
@@ -224,17 +317,76 @@ impl TableRenderer {
                 thousands(m.capex_usd),
                 thousands(m.cash_flow_usd),
                 thousands(m.cumulative_cash_usd),
-            ]);
-        }
-        for (c, column) in grid.column_iter_mut().enumerate() {
-            column.set_padding((if c == 0 { 0 } else { 1 }, 0));
-            if c > 0 {
-                column.set_cell_alignment(CellAlignment::Right);
+            ];
+            for ((_, column), cell) in columns.iter_mut().zip(cells) {
+                column.push(cell);
             }
         }
-        out.push_str(&grid.to_string());
+        // Too wide: leave out the columns least needed to follow the cash,
+        // in this order, until the rest fit.
+        let mut left_out = Vec::new();
+        let mut table = monthly_grid(&columns);
+        for drop in MONTHLY_LEFT_OUT_FIRST {
+            if widest(&table) <= WIDTH {
+                break;
+            }
+            columns.retain(|(name, _)| *name != drop);
+            left_out.push(drop);
+            table = monthly_grid(&columns);
+        }
+        if !left_out.is_empty() {
+            let note = format!(
+                "Left out to fit {WIDTH} columns: {} (--format csv has all {})",
+                left_out.join(", "),
+                MONTHLY_COLUMNS.len(),
+            );
+            push_lines(out, wrap("", &[note]));
+        }
+        out.push_str(&table);
         out.push('\n');
     }
+}
+
+/// Between the comparison's columns.
+const GAP: &str = "  ";
+
+/// The month-by-month columns, in order.
+const MONTHLY_COLUMNS: [&str; 9] = [
+    "Month",
+    "$/PH/day",
+    "BTC",
+    "Revenue",
+    "Power",
+    "Opex",
+    "Capex",
+    "Cash flow",
+    "Cumulative",
+];
+
+/// The month-by-month columns a table too wide for [`WIDTH`] leaves out, in
+/// this order: the network's hashprice (the same in every table of a
+/// scenario, and no part of the cash), then the BTC mined, then the opex
+/// (the same every month). Revenue, power, capex, cash flow and cumulative
+/// cash, the curve payback is read from, always stay.
+const MONTHLY_LEFT_OUT_FIRST: [&str; 3] = ["$/PH/day", "BTC", "Opex"];
+
+/// The month-by-month table of `columns` (name, cells), as text.
+fn monthly_grid(columns: &[(&str, Vec<String>)]) -> String {
+    let mut grid = Grid::new();
+    grid.load_style(MONTHLY_STYLE)
+        .set_content_arrangement(ContentArrangement::Disabled);
+    grid.set_header(columns.iter().map(|(name, _)| *name));
+    let months = columns.first().map_or(0, |(_, cells)| cells.len());
+    for i in 0..months {
+        grid.add_row(columns.iter().map(|(_, cells)| cells[i].as_str()));
+    }
+    for (c, column) in grid.column_iter_mut().enumerate() {
+        column.set_padding((if c == 0 { 0 } else { 1 }, 0));
+        if c > 0 {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    grid.to_string()
 }
 
 /// A rule above, under the header and below; no lines between months.
@@ -242,6 +394,132 @@ const MONTHLY_STYLE: TableStyle = TableStyle::new()
     .top_border(LineStyle::none().fill('─').junction('─'))
     .header_separator(LineStyle::none().fill('─').junction('─'))
     .bottom_border(LineStyle::none().fill('─').junction('─'));
+
+/// Display width: characters, not bytes (every character printed here is
+/// one column wide).
+fn chars(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// The widest line of `text`.
+fn widest(text: &str) -> usize {
+    text.lines().map(chars).max().unwrap_or(0)
+}
+
+fn push_lines(out: &mut String, lines: impl IntoIterator<Item = String>) {
+    for line in lines {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+/// `lead`, then `items` joined by " · ", in lines of at most [`WIDTH`]
+/// characters; continuation lines are indented by `lead`'s width.
+fn wrap(lead: &str, items: &[impl AsRef<str>]) -> Vec<String> {
+    wrap_to(WIDTH, lead, &" ".repeat(chars(lead)), items)
+}
+
+/// `first` then `items` joined by " · ", in lines of at most `width`
+/// characters, each after the first starting with `indent`. An item that
+/// would cross the edge starts a new line; one too long for any line is
+/// broken between words, and a word too long for a line between
+/// characters.
+fn wrap_to(width: usize, first: &str, indent: &str, items: &[impl AsRef<str>]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = first.to_string();
+    // Whether `line` holds anything after its lead or indent.
+    let mut started = false;
+    for item in items {
+        let item = item.as_ref();
+        let sep = if started { " · " } else { "" };
+        if chars(&line) + chars(sep) + chars(item) <= width {
+            line.push_str(sep);
+            line.push_str(item);
+            started = true;
+            continue;
+        }
+        if started && chars(indent) + chars(item) <= width {
+            lines.push(std::mem::replace(&mut line, indent.to_string()));
+            line.push_str(item);
+            continue;
+        }
+        // Too long for a line of its own: word by word.
+        for (k, word) in item.split(' ').enumerate() {
+            let sep = match (started, k) {
+                (false, _) => "",
+                (true, 0) => " · ",
+                (true, _) => " ",
+            };
+            if chars(&line) + chars(sep) + chars(word) <= width {
+                line.push_str(sep);
+                line.push_str(word);
+                started = true;
+                continue;
+            }
+            if started {
+                lines.push(std::mem::replace(&mut line, indent.to_string()));
+            }
+            // A word longer than the rest of the line: between characters.
+            for c in word.chars() {
+                if chars(&line) + 1 > width && chars(&line) > chars(indent) {
+                    lines.push(std::mem::replace(&mut line, indent.to_string()));
+                }
+                line.push(c);
+            }
+            started = true;
+        }
+    }
+    lines.push(line);
+    lines
+}
+
+/// A yearly growth rate as words: `rising 8 % a year`, `falling 5 % a
+/// year`, `flat`.
+fn growth(annual: Decimal) -> String {
+    if annual.is_zero() {
+        "flat".into()
+    } else if annual.is_sign_negative() {
+        format!("falling {} a year", stated_percent(-annual))
+    } else {
+        format!("rising {} a year", stated_percent(annual))
+    }
+}
+
+/// A site's two futures side by side, as text: a missing IRR's reason on
+/// two lines when `split`. Figures wider than [`WIDTH`] even so wrap
+/// inside their cells.
+fn site_grid(site: &SiteSummary, split: bool) -> String {
+    let mut grid = Grid::new();
+    grid.load_style(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(if split {
+            ContentArrangement::Dynamic
+        } else {
+            ContentArrangement::Disabled
+        })
+        .set_width(WIDTH as u16);
+    let mut header = vec![String::new()];
+    let mut columns: Vec<Vec<String>> = Vec::new();
+    if let Some(m) = &site.mine {
+        header.push("keep mining".into());
+        columns.push(mine_column(m, split));
+    }
+    if let Some(a) = &site.ai {
+        header.push("convert to AI".into());
+        columns.push(ai_column(a, split));
+    }
+    grid.set_header(header);
+    for (r, label) in LABELS.iter().enumerate() {
+        let mut row = vec![label.to_string()];
+        row.extend(columns.iter().map(|c| c[r].clone()));
+        grid.add_row(row);
+    }
+    for c in 1..=columns.len() {
+        if let Some(column) = grid.column_mut(c) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    grid.to_string()
+}
 
 const LABELS: [&str; 13] = [
     "Revenue",
@@ -259,7 +537,41 @@ const LABELS: [&str; 13] = [
     "Go-live",
 ];
 
-fn outcome_cells(o: &Outcome) -> Vec<String> {
+/// The IRR as a percentage, or why there is none: "— no investment to earn
+/// on" (docs/model.md, "Finance"); with `split`, on two lines.
+fn irr_cell(o: &Outcome, split: bool) -> String {
+    match o.irr {
+        Some(irr) => percent(irr, Percent::IRR),
+        None => {
+            let flows: Vec<Decimal> = o.monthly.iter().map(|m| m.cash_flow_usd).collect();
+            let text = format!("{NULL} {}", NoIrr::of(&flows).reason());
+            if split { halve(&text) } else { text }
+        }
+    }
+}
+
+/// `text` on two lines, broken at the space nearest its middle that does
+/// not part a number from its `%`: "— outside −99 %" over "… 10,000 %".
+fn halve(text: &str) -> String {
+    let middle = chars(text) / 2;
+    let chars: Vec<char> = text.chars().collect();
+    let best = (1..chars.len().saturating_sub(1))
+        .filter(|&i| chars[i] == ' ' && chars[i + 1] != '%')
+        .min_by_key(|&i| i.abs_diff(middle));
+    match best {
+        Some(i) => {
+            let (head, tail) = (&chars[..i], &chars[i + 1..]);
+            format!(
+                "{}\n{}",
+                head.iter().collect::<String>(),
+                tail.iter().collect::<String>()
+            )
+        }
+        None => text.to_string(),
+    }
+}
+
+fn outcome_cells(o: &Outcome, split: bool) -> Vec<String> {
     vec![
         money(o.revenue_usd, places::USD),
         money(o.power_cost_usd, places::USD),
@@ -267,15 +579,15 @@ fn outcome_cells(o: &Outcome) -> Vec<String> {
         money(o.capex_usd, places::USD),
         money(o.net_cash_usd, places::USD),
         money(o.npv_usd, places::USD),
-        o.irr.map_or(NULL.into(), |irr| percent(irr, Percent::IRR)),
+        irr_cell(o, split),
         o.payback_months
             .map_or(NULL.into(), |n| format!("{n} months")),
         group(&fixed(o.btc_mined, places::BTC)),
     ]
 }
 
-fn mine_column(m: &MineSummary) -> Vec<String> {
-    let mut cells = outcome_cells(&m.outcome);
+fn mine_column(m: &MineSummary, split: bool) -> Vec<String> {
+    let mut cells = outcome_cells(&m.outcome, split);
     cells.push(m.breakeven_btc_price_usd.map_or(NULL.into(), |p| {
         format!("{} per BTC", money(p, places::USD))
     }));
@@ -291,8 +603,8 @@ fn mine_column(m: &MineSummary) -> Vec<String> {
     cells
 }
 
-fn ai_column(a: &AiSummary) -> Vec<String> {
-    let mut cells = outcome_cells(&a.outcome);
+fn ai_column(a: &AiSummary, split: bool) -> Vec<String> {
+    let mut cells = outcome_cells(&a.outcome, split);
     cells.push(a.breakeven_rate.map_or(NULL.into(), |r| {
         format!("{} per {}", money(r, places::RATE), a.offer.rate_unit())
     }));
@@ -381,16 +693,261 @@ mod tests {
         assert!(coloured.contains("\x1b[1mSite: North\x1b[0m"));
     }
 
+    /// The assumptions the verdict rests on, in the header: the discount
+    /// rate (the sample's is the default, 10 %), the BTC price and the
+    /// network with their growth, and each site's grid and power price.
     #[test]
-    fn fits_100_columns() {
+    fn states_the_assumptions() {
+        let text = render(TableRenderer::default());
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[..7],
+            [
+                "Hand-built",
+                "2 months, 2028-03 to 2028-04 · discount rate 10 % a year",
+                "BTC price $100,000 in 2028-03, flat",
+                "Network hashrate 1,000 EH/s in 2028-03, rising 22.5 % a year",
+                "Hashprice in 2028-03: $45.7200/PH/s/day",
+                "Halvings: block 1,050,000 in 2028-04",
+                "",
+            ]
+        );
+        assert!(text.contains("\nSite: North\nGrid 30 MW · power $38.50/MWh\n┌"));
+        assert!(text.contains("\nSite: South, \"Unit 2\"\nGrid 12.5 MW · power $45/MWh\n┌"));
+
+        let mut s = sample::summary();
+        s.inputs.discount_rate = Decimal::new(85, 3);
+        s.inputs.bitcoin.price_usd = Decimal::new(9_500_050, 2);
+        s.inputs.bitcoin.price_growth_annual = Decimal::new(-5, 2);
+        s.inputs.bitcoin.hashrate_growth_annual = Decimal::ZERO;
+        let text = String::from_utf8(TableRenderer::default().render(&[s], false)).unwrap();
+        let lines: Vec<&str> = text.lines().skip(1).take(3).collect();
+        assert_eq!(
+            lines,
+            [
+                "2 months, 2028-03 to 2028-04 · discount rate 8.5 % a year",
+                "BTC price $95,000.50 in 2028-03, falling 5 % a year",
+                "Network hashrate 1,000 EH/s in 2028-03, flat",
+            ]
+        );
+    }
+
+    /// The IRR cell of each strategy, by site.
+    fn irr_cells(text: &str) -> Vec<Vec<String>> {
+        text.lines()
+            .filter(|l| l.starts_with("│ IRR (a year)"))
+            .map(|l| {
+                l.split(['│', '┆'])
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .skip(1)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// A missing IRR says why (docs/model.md, "Finance"), from the monthly
+    /// cash flows: earning first is no investment, only spending never
+    /// pays back, nothing at all is no cash flows, and flows that change
+    /// sign with no root found are outside the search range.
+    #[test]
+    fn a_missing_irr_says_why() {
+        let flows = |o: &mut Outcome, flows: [&str; 2]| {
+            o.irr = None;
+            for (m, f) in o.monthly.iter_mut().zip(flows) {
+                m.cash_flow_usd = f.parse().unwrap();
+            }
+        };
+        let mut s = sample::summary();
+        let north = &mut s.sites[0];
+        flows(&mut north.mine.as_mut().unwrap().outcome, ["5", "-10"]);
+        flows(&mut north.ai.as_mut().unwrap().outcome, ["-1", "-2"]);
+        flows(&mut s.sites[1].ai.as_mut().unwrap().outcome, ["0", "0"]);
+        let text = String::from_utf8(TableRenderer::default().render(&[s], false)).unwrap();
+        assert_eq!(
+            irr_cells(&text),
+            [
+                vec!["— no investment to earn on", "— never paid back"],
+                vec!["— no cash flows"],
+            ]
+        );
+        // The sample's own: North's AI has none (by hand) though its flows
+        // change sign, so no root was found in the range.
+        assert_eq!(
+            irr_cells(&render(TableRenderer::default()))[0],
+            ["12.3456 %", "— outside −99 % … 10,000 %"]
+        );
+    }
+
+    /// Two long reasons side by side would pass 80 columns: each goes on
+    /// two lines, broken between words and never before a `%`.
+    #[test]
+    fn two_long_reasons_go_on_two_lines() {
+        let mut s = sample::summary();
+        let north = &mut s.sites[0];
+        for o in [
+            &mut north.mine.as_mut().unwrap().outcome,
+            &mut north.ai.as_mut().unwrap().outcome,
+        ] {
+            o.irr = None;
+        }
+        north.mine.as_mut().unwrap().outcome.monthly[0].cash_flow_usd = Decimal::ONE;
+        let text = String::from_utf8(TableRenderer::default().render(&[s], false)).unwrap();
+        let at = text.find("│ IRR (a year)").unwrap();
+        let rows: Vec<&str> = text[at..].lines().take(2).collect();
+        assert_eq!(
+            rows,
+            [
+                "│ IRR (a year)        ┆    — no investment ┆        — outside −99 % │",
+                "│                     ┆         to earn on ┆             … 10,000 % │",
+            ]
+        );
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+        }
+        assert_eq!(halve("— no cash flows"), "— no cash\nflows");
+        assert_eq!(halve("ab"), "ab");
+    }
+
+    /// `summaries` rendered, with the widest line checked against 80
+    /// columns (characters, not bytes).
+    fn fits(table: TableRenderer, summaries: &[Summary]) -> String {
+        let text = String::from_utf8(table.render(summaries, false)).unwrap();
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= WIDTH,
+                "{} > {WIDTH}: {line}",
+                line.chars().count()
+            );
+        }
+        text
+    }
+
+    /// Long names, many halvings and overrides, and a year of months too
+    /// wide for nine columns: every line still fits 80 columns.
+    #[test]
+    fn fits_80_columns() {
+        let plain = sample::summary();
+        let mut wide = sample::summary();
+        wide.scenario = "A portfolio of sites whose name is far longer than any terminal line \
+                         could hold in one piece"
+            .into();
+        wide.sites[0].name = "North Campus, Phase 2 (the former aluminium smelter)".into();
+        wide.inputs.sites[0].name = wide.sites[0].name.clone();
+        wide.halvings = (5..=12)
+            .map(|k| crate::network::Halving {
+                height: k * 210_000,
+                month: wide.start.add_months(k as u32),
+            })
+            .collect();
+        wide.overrides = (0..6)
+            .map(|k| crate::Override {
+                key: format!("site[{k}].ai.lease_usd_per_kw_month"),
+                value: format!("{}", 100 + k),
+            })
+            .collect();
         for monthly in [false, true] {
-            let text = render(TableRenderer {
+            let table = TableRenderer {
                 monthly,
                 color: false,
-            });
-            for line in text.lines() {
-                assert!(line.chars().count() <= 100, "{line}");
-            }
+            };
+            fits(table, std::slice::from_ref(&plain));
+            let text = fits(table, &[plain.clone(), wide.clone(), sample::ties()]);
+            assert!(text.contains(
+                "\nHalvings: block 1,050,000 in 2028-08 · block 1,260,000 in 2028-09\n          block"
+            ));
         }
+    }
+
+    /// A month-by-month table too wide for 80 columns leaves out the
+    /// hashprice first, then BTC, then opex, and says which.
+    #[test]
+    fn a_wide_monthly_table_names_what_it_leaves_out() {
+        let table = TableRenderer {
+            monthly: true,
+            color: false,
+        };
+        let mut s = sample::summary();
+        s.sites.truncate(1);
+        let mine = &mut s.sites[0].mine.as_mut().unwrap().outcome;
+        let billion = |n: i64| Decimal::from(n) * Decimal::from(1_000_000_000);
+        mine.monthly[0].btc_mined = Decimal::from(123_456);
+        mine.monthly[0].revenue_usd = billion(12);
+        mine.monthly[0].capex_usd = billion(34);
+        mine.monthly[0].cash_flow_usd = billion(-56);
+        mine.monthly[0].cumulative_cash_usd = billion(-78);
+        let text = fits(table, &[s.clone()]);
+        let section = &text[text.find("Month by month: keep mining").unwrap()..];
+        let mut lines = section.lines().skip(1);
+        assert_eq!(
+            lines.next(),
+            Some("Left out to fit 80 columns: $/PH/day, BTC (--format csv has all 9)")
+        );
+        assert_eq!(
+            lines.nth(1).unwrap().split_whitespace().collect::<Vec<_>>(),
+            [
+                "Month",
+                "Revenue",
+                "Power",
+                "Opex",
+                "Capex",
+                "Cash",
+                "flow",
+                "Cumulative"
+            ]
+        );
+        // The AI table fits whole, and says nothing.
+        let ai = &text[text.find("Month by month: convert to AI").unwrap()..];
+        let header = ai.lines().nth(2).unwrap();
+        assert!(header.starts_with("Month ") && header.contains(" $/PH/day "));
+        assert!(!ai.contains("Left out"));
+    }
+
+    /// Several scenarios end with one row per site, each scenario's name
+    /// on a line of its own above its sites.
+    #[test]
+    fn the_comparison_groups_sites_by_scenario() {
+        let mut other = sample::summary();
+        other.scenario = "Second".into();
+        let text = fits(TableRenderer::default(), &[sample::summary(), other]);
+        let comparison = &text[text.find("\nComparison\n").unwrap() + 1..];
+        assert_eq!(
+            comparison.lines().collect::<Vec<_>>(),
+            [
+                "Comparison",
+                "─────────────────────────────────────────────────────────────────────",
+                "Site               Winner  Mine NPV  AI NPV  Advantage  Crossover BTC",
+                "─────────────────────────────────────────────────────────────────────",
+                "Hand-built",
+                "  North            ai        -$1.5k   $250k      $252k              —",
+                "  South, \"Unit 2\"  —              —      $0          —              —",
+                "Second",
+                "  North            ai        -$1.5k   $250k      $252k              —",
+                "  South, \"Unit 2\"  —              —      $0          —              —",
+                "─────────────────────────────────────────────────────────────────────",
+            ]
+        );
+    }
+
+    /// Lines break between items, then between words, then inside a word;
+    /// continuation lines start with the indent.
+    #[test]
+    fn wrapping() {
+        let wrapped = |width, first, indent, items: &[&str]| wrap_to(width, first, indent, items);
+        assert_eq!(
+            wrapped(20, "Lead: ", "      ", &["one two", "three", "four five"]),
+            ["Lead: one two", "      three", "      four five"]
+        );
+        assert_eq!(
+            wrapped(16, "", "", &["short", "a much longer item"]),
+            ["short · a much", "longer item"]
+        );
+        assert_eq!(
+            wrapped(12, "", "  ", &["alpha beta gamma delta"]),
+            ["alpha beta", "  gamma", "  delta"]
+        );
+        assert_eq!(wrapped(6, "", "", &["abcdefghij"]), ["abcdef", "ghij"]);
+        assert_eq!(wrapped(80, "", "", &["fits"]), ["fits"]);
     }
 }

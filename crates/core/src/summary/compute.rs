@@ -115,6 +115,7 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
         halvings: network.halvings.clone(),
         sites,
         overrides: Vec::new(),
+        inputs: scenario.clone(),
     })
 }
 

@@ -10,7 +10,7 @@
 use crate::calendar::YearMonth;
 use crate::finance::Line;
 use crate::network::Halving;
-use crate::scenario::Override;
+use crate::scenario::{Override, Scenario};
 use rust_decimal::Decimal;
 
 /// The whole answer for one scenario, unrounded.
@@ -28,6 +28,10 @@ pub struct Summary {
     pub sites: Vec<SiteSummary>,
     /// The `--set` overrides applied, in the order given.
     pub overrides: Vec<Override>,
+    /// The checked scenario this answers (overrides applied), so a
+    /// renderer can state the assumptions behind the figures: discount
+    /// rate, BTC price, network, each site's grid and power price.
+    pub inputs: Scenario,
 }
 
 impl Summary {

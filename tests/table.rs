@@ -1,0 +1,259 @@
+//! The table as a reader meets it (`hashpivot run`, the default format):
+//! every line of every shipped scenario fits an 80-column terminal, the
+//! header states the assumptions the verdict rests on, and a missing IRR
+//! says why.
+
+mod common;
+
+use common::{hashpivot, hashpivot_stdin, text};
+use rust_decimal::Decimal;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+fn scenarios() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| format!("scenarios/{}", p.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 4, "at least four shipped scenarios");
+    files
+}
+
+/// `hashpivot run ARGS` (the table), after checking it succeeded.
+fn table(args: &[&str]) -> String {
+    let mut all = vec!["run"];
+    all.extend_from_slice(args);
+    let out = hashpivot(&all);
+    assert_eq!(out.status.code(), Some(0), "{all:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+/// Every line of every shipped scenario's table, alone and with
+/// `--monthly`, and of the batch of the whole folder (which ends with the
+/// comparison), is at most 80 display columns: characters, not bytes (the
+/// table's "—", "·", "…" and box lines are one column each, three bytes).
+#[test]
+fn every_line_fits_80_columns() {
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    let files = scenarios();
+    for file in &files {
+        runs.push(vec![file]);
+        runs.push(vec![file, "--monthly"]);
+    }
+    runs.push(vec!["scenarios/"]);
+    runs.push(vec!["scenarios/", "--monthly"]);
+    for args in runs {
+        let out = table(&args);
+        assert!(out.lines().count() > 20, "{args:?}");
+        for line in out.lines() {
+            let width = line.chars().count();
+            assert!(width <= 80, "{args:?}: {width} columns: {line}");
+        }
+        if args[0] == "scenarios/" {
+            assert!(out.contains("\nComparison\n"), "{args:?}");
+        }
+    }
+}
+
+/// A wide month-by-month table says which columns it leaves out, and keeps
+/// the cash columns: Lake Mariner's (a 250 MW site, a $298M fleet refresh)
+/// leaves out the hashprice.
+#[test]
+fn a_wide_monthly_table_says_what_it_leaves_out() {
+    let out = table(&["scenarios/lake-mariner.toml", "--monthly"]);
+    let section = &out[out.find("Month by month: keep mining").unwrap()..];
+    let lines: Vec<&str> = section.lines().take(4).collect();
+    assert_eq!(
+        lines[1],
+        "Left out to fit 80 columns: $/PH/day (--format csv has all 9)"
+    );
+    assert_eq!(
+        lines[3].split_whitespace().collect::<Vec<_>>(),
+        [
+            "Month",
+            "BTC",
+            "Revenue",
+            "Power",
+            "Opex",
+            "Capex",
+            "Cash",
+            "flow",
+            "Cumulative"
+        ]
+    );
+    // The portfolio's tables fit whole and say nothing.
+    let portfolio = table(&["scenarios/portfolio.toml", "--monthly"]);
+    assert!(!portfolio.contains("Left out"));
+    assert_eq!(portfolio.matches(" $/PH/day ").count(), 5);
+}
+
+/// The IRR cell of the mining column of `site`.
+fn mining_irr(out: &str, site: &str) -> String {
+    let section = &out[out.find(&format!("\nSite: {site}\n")).unwrap()..];
+    let row = section
+        .lines()
+        .find(|l| l.starts_with("│ IRR (a year)"))
+        .unwrap();
+    row.split(['┆', '│']).nth(2).unwrap().trim().to_string()
+}
+
+/// Mining with no capex earns first (and, at Rockdale and Alberta, loses
+/// later): nothing was invested, so there is no IRR, and the table says so
+/// rather than leave a bare dash. The JSON has null for each.
+#[test]
+fn a_missing_irr_says_why() {
+    let cases = [
+        (
+            "scenarios/portfolio.toml",
+            ["Rockdale", "Niagara", "Alberta"].as_slice(),
+        ),
+        ("scenarios/gpu-cloud.toml", ["West Texas"].as_slice()),
+    ];
+    for (file, sites) in cases {
+        let out = table(&[file]);
+        let json: serde_json::Value =
+            serde_json::from_str(&table(&[file, "--format", "json"])).unwrap();
+        for site in sites {
+            assert_eq!(
+                mining_irr(&out, site),
+                "— no investment to earn on",
+                "{file} {site}"
+            );
+            let entry = json["sites"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|s| s["name"] == *site)
+                .unwrap();
+            assert!(entry["mine"]["irr"].is_null(), "{file} {site}");
+        }
+    }
+    // Lake Mariner's mining invests first ($298M), but its flows turn
+    // negative again after the halvings and no rate in the range zeroes
+    // its NPV.
+    let out = table(&["scenarios/lake-mariner.toml"]);
+    assert_eq!(
+        mining_irr(&out, "Lake Mariner"),
+        "— outside −99 % … 10,000 %"
+    );
+}
+
+/// A TOML value as the table states it: exact, trailing zeros dropped,
+/// thousands grouped; `percent` multiplies a fraction by 100.
+fn stated(value: &toml::Value, percent: bool) -> String {
+    let mut d = Decimal::from_str(&value.to_string()).unwrap();
+    if percent {
+        d *= Decimal::ONE_HUNDRED;
+    }
+    let text = d.normalize().to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, format!(".{f}")),
+        None => (digits, String::new()),
+    };
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{sign}{grouped}{fraction}")
+}
+
+/// A growth rate as the table words it.
+fn growth(value: Option<&toml::Value>) -> String {
+    let Some(value) = value else {
+        return "flat".into();
+    };
+    let percent = stated(value, true);
+    match percent.strip_prefix('-') {
+        _ if percent == "0" => "flat".into(),
+        Some(down) => format!("falling {down} % a year"),
+        None => format!("rising {percent} % a year"),
+    }
+}
+
+/// The header and each site state the assumptions the verdict rests on,
+/// exactly as the file gives them: discount rate, BTC price and network
+/// hashrate in month 0 with their growth, and each site's grid and power
+/// price.
+#[test]
+fn the_header_states_the_assumptions() {
+    for file in scenarios() {
+        let doc: toml::Table = std::fs::read_to_string(&file).unwrap().parse().unwrap();
+        let start = doc["start"].as_str().unwrap();
+        let btc = doc["bitcoin"].as_table().unwrap();
+        let out = table(&[&file]);
+        let lines: Vec<&str> = out.lines().collect();
+        let discount = doc
+            .get("discount_rate")
+            .map_or("10".to_string(), |r| stated(r, true));
+        assert!(
+            lines[1].ends_with(&format!(" · discount rate {discount} % a year")),
+            "{file}: {}",
+            lines[1]
+        );
+        assert_eq!(
+            lines[2],
+            format!(
+                "BTC price ${} in {start}, {}",
+                stated(&btc["price_usd"], false),
+                growth(btc.get("price_growth_annual"))
+            ),
+            "{file}"
+        );
+        assert_eq!(
+            lines[3],
+            format!(
+                "Network hashrate {} EH/s in {start}, {}",
+                stated(&btc["network_hashrate_ehs"], false),
+                growth(btc.get("hashrate_growth_annual"))
+            ),
+            "{file}"
+        );
+        for site in doc["site"].as_array().unwrap() {
+            let name = site["name"].as_str().unwrap();
+            let power = Decimal::from_str(&site["power_price_usd_per_mwh"].to_string()).unwrap();
+            // Whole dollars as they are, cents when there are any.
+            let power = if power.normalize().scale() == 1 {
+                format!("{:.2}", power.normalize())
+            } else {
+                stated(&site["power_price_usd_per_mwh"], false)
+            };
+            let heading = format!(
+                "\nSite: {name}\nGrid {} MW · power ${power}/MWh\n",
+                stated(&site["grid_mw"], false)
+            );
+            assert!(out.contains(&heading), "{file}: {heading}");
+        }
+    }
+}
+
+/// A file without `discount_rate` is discounted at the default, 10 % a
+/// year, and the table says so.
+#[test]
+fn a_defaulted_discount_rate_is_stated() {
+    let source = std::fs::read_to_string("scenarios/halving-2028.toml").unwrap();
+    let without: String = source
+        .lines()
+        .filter(|l| !l.starts_with("discount_rate"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_ne!(without, source);
+    let out = hashpivot_stdin(&["run", "-"], &without);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let second = stdout.lines().nth(1).unwrap();
+    assert_eq!(
+        second,
+        "36 months, 2026-12 to 2029-11 · discount rate 10 % a year"
+    );
+}
