@@ -6,15 +6,23 @@
 //! numbered from 0. Each point is the scenario with the axis values applied
 //! as `--set` overrides, after any fixed ones, so a point is exactly what
 //! `hashpivot run --set …` would compute, checks included.
+//!
+//! Before a grid is evaluated, [`Grid::check_keys`] refuses one that sets a
+//! key twice (both axes, or `--set` and `--vary`), and
+//! [`Grid::check_axis_keys`] turns a key that names nothing into one error
+//! instead of one per point.
 
 use crate::exact::Checked;
 use crate::parallel::parallel_map;
-use crate::scenario::Override;
+use crate::scenario::literal::parse_decimal;
+use crate::scenario::overrides::{Segment, layout, segments, selector};
+use crate::scenario::{Fleet, Override, Scenario, Site, parse_with_overrides};
 use crate::summary::{Cache, SiteSummary, Summary, Winner};
 use crate::{Error, evaluate_cached};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
+use toml::de::DeValue;
 
 /// Why a sweep's arguments (`--vary`, `--shard`) were refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +45,14 @@ pub enum SweepError {
     TooManyAxes { count: usize },
     /// `--shard` text that is not `K/N` with 1 ≤ K ≤ N.
     Shard { text: String },
+    /// `--shard` with the table: a shard's table would show every point
+    /// outside it as missing.
+    ShardedTable,
+    /// Both axes vary one key (as the override resolver reads them).
+    SameKey { first: String, second: String },
+    /// A key both fixed (`--set`) and varied: the axis would replace the
+    /// fixed value at every point.
+    SetAndVary { set: String, vary: String },
 }
 
 impl fmt::Display for SweepError {
@@ -71,6 +87,22 @@ impl fmt::Display for SweepError {
             SweepError::Shard { text } => {
                 write!(f, "--shard takes K/N with 1 ≤ K ≤ N, got {text:?}")
             }
+            SweepError::ShardedTable => f.write_str(
+                "--shard needs --format csv or --format jsonl: shards are records to join \
+                 into the whole grid, and a table of one shard would show only its points",
+            ),
+            SweepError::SameKey { first, second } if first == second => {
+                write!(f, "both --vary axes vary {first}: vary a key once")
+            }
+            SweepError::SameKey { first, second } => write!(
+                f,
+                "--vary {first} and --vary {second} name the same key: vary a key once"
+            ),
+            SweepError::SetAndVary { set, vary } => write!(
+                f,
+                "--set {set} and --vary {vary} name the same key: the axis would replace \
+                 the --set value at every point (drop one of them)"
+            ),
         }
     }
 }
@@ -129,12 +161,51 @@ impl Axis {
         Ok(Axis { key, values })
     }
 
-    /// The values as decimals, where they all are numbers.
+    /// The values as decimals, where they all are numbers (as `--set`
+    /// reads them: see [`AxisValue`]).
     pub fn numbers(&self) -> Option<Vec<Decimal>> {
         self.values
             .iter()
-            .map(|v| Decimal::from_str(v).ok())
+            .map(|v| match AxisValue::of(v) {
+                AxisValue::Number(n) => Some(n),
+                _ => None,
+            })
             .collect()
+    }
+}
+
+/// An axis value as `--set` reads its text: a TOML boolean, a TOML integer
+/// or float (read exactly, never through a binary float), or text (a TOML
+/// string's contents, or text that is not a TOML value, which `--set` takes
+/// as a string: `2026-01`, `colocation`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AxisValue {
+    Number(Decimal),
+    Bool(bool),
+    Text(String),
+}
+
+impl AxisValue {
+    pub fn of(text: &str) -> AxisValue {
+        let text_as_is = || AxisValue::Text(text.to_string());
+        let Ok(value) = DeValue::parse(text) else {
+            return text_as_is();
+        };
+        match value.into_inner() {
+            DeValue::Boolean(b) => AxisValue::Bool(b),
+            DeValue::Integer(i) => {
+                let digits: String = i.as_str().chars().filter(|&c| c != '_').collect();
+                i128::from_str_radix(&digits, i.radix())
+                    .ok()
+                    .and_then(|n| Decimal::try_from_i128_with_scale(n, 0).ok())
+                    .map_or_else(text_as_is, AxisValue::Number)
+            }
+            DeValue::Float(f) => {
+                parse_decimal(f.as_str()).map_or_else(|_| text_as_is(), AxisValue::Number)
+            }
+            DeValue::String(s) => AxisValue::Text(s.into_owned()),
+            _ => text_as_is(),
+        }
     }
 }
 
@@ -206,6 +277,124 @@ impl Grid {
         }
         out
     }
+
+    /// Refuses a grid that sets one key twice: both axes, or an axis and a
+    /// `fixed` override. Keys compare as the override resolver reads them
+    /// against the scenario `source` with the fixed overrides: `site.0.x`,
+    /// `site[0].x` and `site[North].x`, North being site 0, are one key
+    /// (names compare as written if the scenario does not read).
+    pub fn check_keys(&self, source: &str, fixed: &[Override]) -> Result<(), SweepError> {
+        let scenario = parse_with_overrides(source, fixed).ok();
+        let scenario = scenario.as_ref();
+        let resolved: Vec<String> = self
+            .axes
+            .iter()
+            .map(|a| resolved_key(&a.key, scenario))
+            .collect();
+        if let [first, second] = &self.axes[..]
+            && resolved[0] == resolved[1]
+        {
+            return Err(SweepError::SameKey {
+                first: first.key.clone(),
+                second: second.key.clone(),
+            });
+        }
+        for set in fixed {
+            let key = resolved_key(&set.key, scenario);
+            if let Some(axis) = self.axes.iter().zip(&resolved).find(|(_, r)| **r == key) {
+                return Err(SweepError::SetAndVary {
+                    set: set.key.clone(),
+                    vary: axis.0.key.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The error of an axis key that names nothing (`bitcoin.price_us`, a
+    /// site that does not exist), which every point would repeat: point 0
+    /// is read (not computed) with its overrides, and an error that points
+    /// at an axis's key is returned, as `run --set` would report it with
+    /// [`Grid::overrides`]`(fixed, 0)`. Anything else (an error in point
+    /// 0's values) is left to the grid, where it is that point's own.
+    pub fn check_axis_keys(&self, source: &str, fixed: &[Override]) -> Result<(), Error> {
+        let overrides = self.overrides(fixed, 0);
+        let Err(diagnostic) = parse_with_overrides(source, &overrides) else {
+            return Ok(());
+        };
+        let spans = layout(source.len(), &overrides);
+        let at_axis_key = diagnostic.span.as_ref().is_some_and(|span| {
+            spans[fixed.len()..]
+                .iter()
+                .any(|(key, _)| key.start <= span.start && span.end <= key.end)
+        });
+        if at_axis_key {
+            Err(Error::Input(diagnostic))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// `key` as the override resolver reads it against `scenario`: a site (or
+/// fleet row) selected by index, by name, or by the `.0` / `.North`
+/// shorthand is written `[index]`. A selector that matches nothing (or any
+/// name, without a scenario) stays as written (`[Nowhere]`); text that is
+/// not a key path is returned as is.
+fn resolved_key(key: &str, scenario: Option<&Scenario>) -> String {
+    let Some(path) = segments(key) else {
+        return key.to_string();
+    };
+    let mut out = String::new();
+    let mut site: Option<&Site> = None;
+    let mut steps = path.into_iter();
+    while let Some(step) = steps.next() {
+        let Segment::Key(word) = step else {
+            // `[…]` after a key that is not an array: as written.
+            out.push_str(&match step {
+                Segment::Index(i) => format!("[{i}]"),
+                Segment::Name(n) | Segment::Key(n) => format!("[{n}]"),
+            });
+            continue;
+        };
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(&word);
+        // `site` (at the top) and a site's `fleet` are arrays of tables:
+        // the next step selects one, by index or by name.
+        let names: Option<Vec<&str>> = match word.as_str() {
+            "site" if out == "site" => Some(
+                scenario
+                    .map(|s| s.sites.iter().map(|s| s.name.as_str()).collect())
+                    .unwrap_or_default(),
+            ),
+            "fleet" => match site.and_then(|s| s.mining.as_ref()).map(|m| &m.fleet) {
+                Some(Fleet::Rows(rows)) => Some(rows.iter().map(|r| r.model.as_str()).collect()),
+                _ => Some(Vec::new()),
+            },
+            _ => None,
+        };
+        let Some(names) = names else { continue };
+        let Some(pick) = steps.next() else { break };
+        let pick = match pick {
+            Segment::Key(word) => selector(&word),
+            other => other,
+        };
+        let index = match &pick {
+            Segment::Index(i) => Some(*i),
+            Segment::Name(n) | Segment::Key(n) => names.iter().position(|m| m == n),
+        };
+        if word == "site" {
+            site = index.and_then(|i| scenario?.sites.get(i));
+        }
+        out.push_str(&match (index, pick) {
+            (Some(i), _) => format!("[{i}]"),
+            (None, Segment::Name(n) | Segment::Key(n)) => format!("[{n}]"),
+            (None, Segment::Index(i)) => format!("[{i}]"),
+        });
+    }
+    out
 }
 
 /// `--shard K/N`: the points `i` with `i mod N = K − 1`.
@@ -526,6 +715,107 @@ lease_usd_per_kw_month = 150
             if r.point == 2 { Err(r.point) } else { Ok(()) }
         });
         assert_eq!(stopped, Err(2));
+    }
+
+    #[test]
+    fn axis_values_are_typed_as_set_reads_them() {
+        use AxisValue::*;
+        let cases = [
+            (
+                "0.3333333333333333333333333333",
+                Number(d("0.3333333333333333333333333333")),
+            ),
+            ("40000", Number(d("40000"))),
+            ("1_000", Number(d("1000"))),
+            ("0x10", Number(d("16"))),
+            ("1e3", Number(d("1000"))),
+            ("-2.50", Number(d("-2.50"))),
+            ("true", Bool(true)),
+            ("false", Bool(false)),
+            ("2026-01", Text("2026-01".into())),
+            ("colocation", Text("colocation".into())),
+            ("\"2027-01\"", Text("2027-01".into())),
+            ("inf", Text("inf".into())),
+        ];
+        for (text, want) in cases {
+            assert_eq!(AxisValue::of(text), want, "{text}");
+        }
+        assert_eq!(
+            Axis::parse("x=1_000,2e3").unwrap().numbers(),
+            Some(vec![d("1000"), d("2000")])
+        );
+        assert_eq!(Axis::parse("x=1,true").unwrap().numbers(), None);
+    }
+
+    #[test]
+    fn a_key_set_twice_is_refused_as_the_resolver_reads_it() {
+        let grid = |a: &str, b: &str| {
+            Grid::new(vec![Axis::parse(a).unwrap(), Axis::parse(b).unwrap()]).unwrap()
+        };
+        // site[0], site.0 and site[North] are one site.
+        for (a, b) in [
+            ("site[0].ai.it_mw=1,2", "site.0.ai.it_mw=3,4"),
+            ("site[North].ai.it_mw=1,2", "site[0].ai.it_mw=3,4"),
+            ("site.North.ai.it_mw=1,2", "site[0].ai.it_mw=3,4"),
+            ("bitcoin.price_usd=1,2", "bitcoin.price_usd=3,4"),
+        ] {
+            assert_eq!(
+                grid(a, b).check_keys(SCENARIO, &[]),
+                Err(SweepError::SameKey {
+                    first: a.split_once('=').unwrap().0.into(),
+                    second: b.split_once('=').unwrap().0.into(),
+                }),
+                "{a} {b}"
+            );
+        }
+        let g = grid("bitcoin.price_usd=1,2", "site[0].ai.it_mw=3,4");
+        assert_eq!(g.check_keys(SCENARIO, &[]), Ok(()));
+        let set = Override::parse("site.North.ai.it_mw=5").unwrap();
+        assert_eq!(
+            g.check_keys(SCENARIO, &[set]),
+            Err(SweepError::SetAndVary {
+                set: "site.North.ai.it_mw".into(),
+                vary: "site[0].ai.it_mw".into()
+            })
+        );
+        let other = Override::parse("site[0].ai.pue=1.2").unwrap();
+        assert_eq!(g.check_keys(SCENARIO, &[other]), Ok(()));
+        assert_eq!(
+            SweepError::SameKey {
+                first: "a".into(),
+                second: "a".into()
+            }
+            .to_string(),
+            "both --vary axes vary a: vary a key once"
+        );
+    }
+
+    #[test]
+    fn a_key_that_names_nothing_is_one_error() {
+        let grid = |axes: &[&str]| {
+            Grid::new(axes.iter().map(|a| Axis::parse(a).unwrap()).collect()).unwrap()
+        };
+        // The same did-you-mean as `run --set bitcoin.price_us=1`.
+        let bad = grid(&["bitcoin.price_usd=1,2", "bitcoin.price_us=1,2"]);
+        let set = crate::evaluate_with(SCENARIO, &bad.overrides(&[], 0)).unwrap_err();
+        let err = bad.check_axis_keys(SCENARIO, &[]).unwrap_err();
+        assert_eq!(err, set);
+        assert!(err.to_string().contains("did you mean price_usd?"), "{err}");
+        // A site that does not exist, after a fixed override.
+        let fixed = [Override::parse("discount_rate=0.1").unwrap()];
+        let err = grid(&["site[3].ai.it_mw=1,2"])
+            .check_axis_keys(SCENARIO, &fixed)
+            .unwrap_err();
+        assert!(err.to_string().contains("site[3] does not exist"), "{err}");
+        // A bad value at point 0 is that point's own error, not the grid's.
+        assert_eq!(
+            grid(&["bitcoin.price_usd=-1,2"]).check_axis_keys(SCENARIO, &[]),
+            Ok(())
+        );
+        assert_eq!(
+            grid(&["site[0].ai.it_mw=10,20"]).check_axis_keys(SCENARIO, &[]),
+            Ok(())
+        );
     }
 
     #[test]

@@ -70,7 +70,10 @@ pub fn combined_text(source: &str, overrides: &[Override]) -> String {
 }
 
 /// Byte ranges of each override's key and value in the combined text.
-fn layout(source_len: usize, overrides: &[Override]) -> Vec<(Range<usize>, Range<usize>)> {
+pub(crate) fn layout(
+    source_len: usize,
+    overrides: &[Override],
+) -> Vec<(Range<usize>, Range<usize>)> {
     let mut at = source_len;
     overrides
         .iter()
@@ -86,13 +89,14 @@ fn layout(source_len: usize, overrides: &[Override]) -> Vec<(Range<usize>, Range
 
 /// A step of a key path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Segment {
+pub(crate) enum Segment {
     Key(String),
     Index(usize),
     Name(String),
 }
 
-fn segments(key: &str) -> Option<Vec<Segment>> {
+/// The steps of a key path, as `--set` reads them (`None`: not a key path).
+pub(crate) fn segments(key: &str) -> Option<Vec<Segment>> {
     let mut out = Vec::new();
     let mut rest = key;
     loop {
@@ -119,7 +123,9 @@ fn segments(key: &str) -> Option<Vec<Segment>> {
     }
 }
 
-fn selector(text: &str) -> Segment {
+/// What `[text]` (or `.text` after an array) selects: an index when all
+/// digits, else a name.
+pub(crate) fn selector(text: &str) -> Segment {
     if text.bytes().all(|b| b.is_ascii_digit()) {
         text.parse()
             .map_or(Segment::Name(text.to_string()), Segment::Index)
