@@ -1,5 +1,7 @@
 //! `hashpivot sweep`: every point equals `run --set` at that point; shards
-//! partition the grid; a bad point is reported in its row.
+//! partition the grid; a bad point is reported in its row; a grid that
+//! could only mislead (a key set twice, a key that names nothing, a table
+//! of one shard) is refused up front.
 
 mod common;
 
@@ -143,7 +145,7 @@ fn the_table_shows_where_the_winner_flips() {
     assert_eq!(out.status.code(), Some(0));
     let table = text(&out.stdout);
     assert!(table.contains("Where the winner flips along price_usd:\n"));
-    assert!(table.contains("0.8 │ none in range\n"), "{table}");
+    assert!(table.contains("0.8 │ no flip in range\n"), "{table}");
     for line in table.lines() {
         assert!(line.chars().count() <= 120, "{line}");
     }
@@ -167,8 +169,20 @@ fn jsonl_has_one_object_per_point_and_site() {
     );
 }
 
+/// `sweep ARGS` on the shipped scenario: stdout, stderr, exit code.
+fn sweep(args: &[&str]) -> (String, String, i32) {
+    let mut all = vec!["sweep", SHIPPED];
+    all.extend_from_slice(args);
+    let out = hashpivot(&all);
+    (
+        text(&out.stdout),
+        text(&out.stderr),
+        out.status.code().unwrap(),
+    )
+}
+
 #[test]
-fn output_file_only_when_every_point_succeeds() {
+fn output_file_is_written_with_its_failed_points() {
     let dir = common::scratch("sweep-out");
     let target = dir.join("grid.csv");
     let t = target.to_str().unwrap();
@@ -184,19 +198,271 @@ fn output_file_only_when_every_point_succeeds() {
     args.extend(["-o", t]);
     assert_eq!(hashpivot(&args).status.code(), Some(0));
     assert_eq!(std::fs::read(&target).unwrap(), hashpivot(&good).stdout);
-    // A bad point: exit 2, the earlier file untouched, no temporary left.
-    let before = std::fs::read(&target).unwrap();
-    let bad = [
-        "sweep",
-        SHIPPED,
+    // A value that breaks a rule at one point: its row is data, so the file
+    // is written, whole, and the exit code is 2; no temporary is left.
+    for (format, listed) in [
+        ("csv", "(see the error column)"),
+        ("jsonl", "(see the \"error\" key of their records)"),
+        ("table", "(listed at the end of the table)"),
+    ] {
+        let bad = [
+            "sweep",
+            SHIPPED,
+            "--format",
+            format,
+            "--vary",
+            "site[0].mining.uptime=0,0.5,1",
+        ];
+        let mut args = bad.to_vec();
+        args.extend(["-o", t]);
+        let out = hashpivot(&args);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stdout = hashpivot(&bad);
+        assert_eq!(stdout.status.code(), Some(2), "{format}");
+        assert_eq!(std::fs::read(&target).unwrap(), stdout.stdout, "{format}");
+        assert!(text(&stdout.stdout).contains("0 needs 0 < uptime ≤ 1"));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.ends_with(&format!(
+                "error: 1 of 3 grid points could not be computed {listed}\n"
+            )),
+            "{format}: {stderr}"
+        );
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    }
+    let table = text(&std::fs::read(&target).unwrap());
+    assert!(
+        table.contains("\n  point 0 (0): site[0].mining.uptime = 0 needs"),
+        "{table}"
+    );
+    assert!(!table.contains("error column"));
+}
+
+#[test]
+fn labels_show_values_not_grouped_digits() {
+    // Text and booleans: as given, never `2,026,-01` or `t,rue`.
+    let (table, _, code) = sweep(&[
+        "--vary",
+        "start=2026-01,2027-01",
+        "--vary",
+        "site[0].ai.mine_during_build=true,false",
+    ]);
+    assert_eq!(code, 0);
+    assert!(table.contains("\n2026-01 │ "), "{table}");
+    assert!(table.contains("\n2027-01 │ "), "{table}");
+    assert!(table.contains("true") && table.contains("false"), "{table}");
+    assert!(!table.contains(",0") && !table.contains("t,r") && !table.contains("fa,l"));
+    assert!(
+        table.contains("\nflip: not a number axis (mine_during_build)\n"),
+        "{table}"
+    );
+    // A 1-D sweep of text says so too.
+    let (table, _, _) = sweep(&["--vary", "start=2026-01,2027-01"]);
+    assert!(
+        table.contains("\nflip: not a number axis (start)\n"),
+        "{table}"
+    );
+    // Evenly spaced thirds: two significant digits of the step in the
+    // table, the exact value in CSV and JSON lines.
+    let (table, _, code) = sweep(&["--vary", "bitcoin.hashrate_growth_annual=0..1:4"]);
+    assert_eq!(code, 0);
+    for label in ["0.00", "0.33", "0.67", "1.00"] {
+        assert!(table.contains(&format!("\n{label} │ ")), "{table}");
+    }
+    assert!(!table.contains("0.333"), "{table}");
+    assert!(
+        table.contains("\nhashrate_growth_annual: no flip in range\n"),
+        "{table}"
+    );
+    let third = "0.3333333333333333333333333333";
+    let (csv, _, _) = sweep(&[
         "--format",
         "csv",
         "--vary",
-        "site[0].mining.uptime=1,0",
-        "-o",
-        t,
+        "bitcoin.hashrate_growth_annual=0..1:4",
+    ]);
+    assert!(csv.contains(&format!("\n1,{third},")), "{csv}");
+    let (jsonl, _, _) = sweep(&[
+        "--format",
+        "jsonl",
+        "--vary",
+        "bitcoin.hashrate_growth_annual=0..1:4",
+    ]);
+    assert!(
+        jsonl.contains(&format!("\"bitcoin.hashrate_growth_annual\":{third},")),
+        "{jsonl}"
+    );
+    // 100 points of a range: neighbours stay distinct.
+    let (table, _, _) = sweep(&["--vary", "bitcoin.hashrate_growth_annual=0..0.8:100"]);
+    let labels: Vec<&str> = table
+        .lines()
+        .filter_map(|l| l.split_once(" │ ").map(|(label, _)| label.trim()))
+        .collect();
+    assert_eq!(labels.len(), 100, "{table}");
+    assert_eq!(labels[..3], ["0.0000", "0.0081", "0.0162"]);
+    assert!(labels.windows(2).all(|w| w[0] != w[1]), "{labels:?}");
+}
+
+#[test]
+fn a_table_of_one_shard_is_refused() {
+    let (stdout, stderr, code) =
+        sweep(&["--vary", "bitcoin.price_usd=60000,90000", "--shard", "1/2"]);
+    assert_eq!(code, 2);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("error: --shard needs --format csv or --format jsonl"),
+        "{stderr}"
+    );
+    // CSV and JSON lines shard as before.
+    for format in ["csv", "jsonl"] {
+        let args = [
+            "--format",
+            format,
+            "--vary",
+            "bitcoin.price_usd=60000,90000",
+            "--shard",
+            "1/2",
+        ];
+        assert_eq!(sweep(&args).2, 0, "{format}");
+    }
+}
+
+#[test]
+fn a_key_set_twice_is_refused() {
+    // As the override resolver reads keys: site[0], site.0 and site[NAME]
+    // are one site, fleet rows by index or model one row.
+    let twice = [
+        ("site[0].ai.it_mw=100,120", "site.0.ai.it_mw=100,120"),
+        (
+            "site[Lake Mariner].ai.it_mw=100,120",
+            "site[0].ai.it_mw=100,120",
+        ),
+        ("bitcoin.price_usd=1,2", "bitcoin.price_usd=3,4"),
     ];
-    assert_eq!(hashpivot(&bad).status.code(), Some(2));
-    assert_eq!(std::fs::read(&target).unwrap(), before);
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+    for (a, b) in twice {
+        let (stdout, stderr, code) = sweep(&["--vary", a, "--vary", b]);
+        assert_eq!(code, 2, "{a} {b}");
+        assert_eq!(stdout, "");
+        assert!(
+            stderr.contains("name the same key") || stderr.contains("vary a key once"),
+            "{stderr}"
+        );
+    }
+    let (stdout, stderr, code) = sweep(&[
+        "--set",
+        "site.0.ai.it_mw=100",
+        "--vary",
+        "site[Lake Mariner].ai.it_mw=1,2",
+    ]);
+    assert_eq!((stdout.as_str(), code), ("", 2));
+    assert_eq!(
+        stderr,
+        "error: --set site.0.ai.it_mw and --vary site[Lake Mariner].ai.it_mw name the same \
+         key: the axis would replace the --set value at every point (drop one of them)\n"
+    );
+    let out = hashpivot(&[
+        "sweep",
+        "scenarios/portfolio.toml",
+        "--vary",
+        "site[Rockdale].mining.fleet[Antminer S21].count=1,2",
+        "--vary",
+        "site.0.mining.fleet.1.count=3,4",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    // Different rows are different keys.
+    let out = hashpivot(&[
+        "sweep",
+        "scenarios/portfolio.toml",
+        "--format",
+        "csv",
+        "--vary",
+        "site[Rockdale].mining.fleet[Antminer S21].count=1,2",
+        "--vary",
+        "site.0.mining.fleet.0.count=3,4",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_vary_key_that_names_nothing_is_one_error() {
+    // 300 × 100 points, one message: the one `run --set` gives.
+    let run = hashpivot(&["run", SHIPPED, "--set", "bitcoin.price_us=40000"]);
+    let wanted = text(&run.stderr);
+    assert!(wanted.contains("did you mean price_usd?"), "{wanted}");
+    for format in ["table", "csv", "jsonl"] {
+        let (stdout, stderr, code) = sweep(&[
+            "--format",
+            format,
+            "--vary",
+            "bitcoin.price_us=40000..200000:300",
+            "--vary",
+            "bitcoin.hashrate_growth_annual=0..1:100",
+        ]);
+        assert_eq!(code, 2, "{format}");
+        assert_eq!(stdout, "", "{format}");
+        assert_eq!(stderr, wanted, "{format}");
+    }
+    // The second axis, after a fixed override: still one error.
+    let (stdout, stderr, code) = sweep(&[
+        "--set",
+        "discount_rate=0.1",
+        "--vary",
+        "bitcoin.price_usd=1,2",
+        "--vary",
+        "site[2].ai.it_mw=1,2",
+    ]);
+    assert_eq!((stdout.as_str(), code), ("", 2));
+    assert_eq!(stderr.matches("error:").count(), 1, "{stderr}");
+    assert!(stderr.contains("site[2] does not exist"), "{stderr}");
+}
+
+#[test]
+fn jsonl_values_have_their_json_types() {
+    use serde_json::Value;
+    let (jsonl, _, code) = sweep(&[
+        "--format",
+        "jsonl",
+        "--vary",
+        "site[0].ai.mine_during_build=true,false",
+        "--vary",
+        "start=2026-01,2027-01",
+    ]);
+    assert_eq!(code, 0);
+    let records: Vec<serde_json::Map<String, Value>> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 4);
+    for (i, r) in records.iter().enumerate() {
+        assert_eq!(r["point"], Value::from(i));
+        assert_eq!(r["site[0].ai.mine_during_build"], Value::Bool(i < 2));
+        assert!(r["start"].is_string());
+        assert!(r["site"].is_string() && r["winner"].is_string());
+        for key in [
+            "mine_npv_usd",
+            "ai_npv_usd",
+            "ai_irr",
+            "ai_payback_months",
+            "npv_advantage_usd",
+        ] {
+            assert!(r[key].is_number(), "{key}: {r:?}");
+        }
+        assert!(r["mine_irr"].is_null() && r["error"].is_null());
+    }
+    // Numbers as `--set` reads them, exactly; a failed point's error is a
+    // string.
+    let (jsonl, _, code) = sweep(&[
+        "--format",
+        "jsonl",
+        "--vary",
+        "site[0].mining.uptime=0,1e0,0.50",
+    ]);
+    assert_eq!(code, 2);
+    let records: Vec<Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(jsonl.contains("\"site[0].mining.uptime\":0.5,"), "{jsonl}");
+    assert!(jsonl.contains("\"site[0].mining.uptime\":1,"), "{jsonl}");
+    assert!(records[0]["error"].is_string());
 }

@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hashpivot::Override;
+use hashpivot::render::sweep::Metric;
 use hashpivot::sweep::{Axis, Shard};
 use std::path::PathBuf;
 
@@ -158,14 +159,16 @@ pub(crate) struct SweepArgs {
     #[arg(long, value_enum, default_value_t = SweepFormat::Table)]
     pub(crate) format: SweepFormat,
     /// What each table cell shows.
-    #[arg(long, value_enum, default_value_t = MetricArg::Advantage)]
-    pub(crate) metric: MetricArg,
+    #[arg(long, value_enum, default_value_t = Metric::Advantage)]
+    pub(crate) metric: Metric,
     /// Compute only the points i with i mod N = K − 1 (for spreading a grid
     /// over machines; the shards' CSV bodies together are the whole grid).
+    /// CSV and JSON Lines only.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
     pub(crate) shard: Option<Shard>,
-    /// Write the output to FILE instead of stdout: atomically, and only when
-    /// every point succeeds.
+    /// Write the output to FILE instead of stdout, atomically. Points that
+    /// could not be computed are in it too (with their messages); the exit
+    /// code is then 2.
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
 }
@@ -178,15 +181,4 @@ pub(crate) enum SweepFormat {
     Csv,
     /// One JSON object per grid point and site.
     Jsonl,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum MetricArg {
-    Advantage,
-    MineNpv,
-    AiNpv,
-    MineIrr,
-    AiIrr,
-    MinePayback,
-    AiPayback,
 }

@@ -55,9 +55,13 @@ pub(crate) enum Failure {
     Scenario(Box<ScenarioFailure>),
     /// A `--vary` or `--shard` that makes no grid.
     Sweep(SweepError),
-    /// Grid points that could not be computed (each is in the output's
-    /// error column).
-    Points { failed: usize, total: usize },
+    /// Grid points that could not be computed; `listed` says where the
+    /// output has them (the CSV's error column, the table's end).
+    Points {
+        failed: usize,
+        total: usize,
+        listed: &'static str,
+    },
     /// A golden file that exists but cannot be used.
     Golden { path: PathBuf, why: GoldenError },
     /// A golden file that exists but cannot be read.
@@ -175,9 +179,13 @@ impl fmt::Display for Failure {
                 &s.overrides,
             )),
             Failure::Sweep(e) => writeln!(f, "error: {e}"),
-            Failure::Points { failed, total } => writeln!(
+            Failure::Points {
+                failed,
+                total,
+                listed,
+            } => writeln!(
                 f,
-                "error: {failed} of {total} grid points could not be computed (see the error column)"
+                "error: {failed} of {total} grid points could not be computed ({listed})"
             ),
             Failure::Golden { path, why } => writeln!(f, "error: {}: {why}", path.display()),
             Failure::GoldenUnreadable { path, source } => {

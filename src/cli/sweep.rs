@@ -1,22 +1,26 @@
 //! `sweep`: one scenario over a grid, streamed in point order.
 
-use super::args::{MetricArg, SweepArgs, SweepFormat};
+use super::args::{SweepArgs, SweepFormat};
 use super::failure::{Failure, Failures};
 use super::input::{evaluate, read_source};
-use super::output::{refuse_overwriting_input, use_color, write_atomically_if};
-use hashpivot::render::sweep::{self as sweep_out, Metric};
-use hashpivot::sweep::{Grid, GridRun, PointResult, evaluate_grid};
+use super::output::{refuse_overwriting_input, use_color, write_atomically};
+use hashpivot::render::sweep as sweep_out;
+use hashpivot::sweep::{Grid, GridRun, PointResult, SweepError, evaluate_grid};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
 /// Evaluates the grid and writes it: the table once every point is in,
-/// CSV and JSON Lines record by record. An output file is kept only if
-/// every point computed; any point that did not is a failure.
+/// CSV and JSON Lines record by record. A point that could not be computed
+/// is part of the output (its error is data), and a failure: the output,
+/// `-o` file included, is written and the exit code is 2.
 pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Failure> {
     if args.file != "-" && Path::new(&args.file).is_dir() {
         return Err(Failure::FolderForSweep {
             path: args.file.clone(),
         });
+    }
+    if args.shard.is_some() && args.format == SweepFormat::Table {
+        return Err(Failure::Sweep(SweepError::ShardedTable));
     }
     if let Some(output) = &args.output {
         refuse_overwriting_input(output, [args.file.as_str()])?;
@@ -28,6 +32,13 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
     let fixed = &args.overrides.set;
     // Its warnings are the sweep's: each point's own are not looked for.
     let base = failures.admit(evaluate(&source, fixed)?)?;
+    // A key set twice, or one that names nothing, is one error up front,
+    // not one per point.
+    grid.check_keys(&source.text, fixed)
+        .map_err(Failure::Sweep)?;
+    grid.check_axis_keys(&source.text, fixed).map_err(|e| {
+        Failure::scenario(&source.origin, &source.text, &grid.overrides(fixed, 0), e)
+    })?;
     let shard = args.shard.unwrap_or_default();
     let write = |w: &mut dyn Write| -> io::Result<GridRun> {
         let text = &source.text;
@@ -39,8 +50,7 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
                     Ok::<(), io::Error>(())
                 })?;
                 let color = use_color(args.output.is_some());
-                let metric = metric(args.metric);
-                let table = sweep_out::table(&base.scenario, &grid, &results, metric, color);
+                let table = sweep_out::table(&base.scenario, &grid, &results, args.metric, color);
                 w.write_all(table.as_bytes())?;
                 Ok(run)
             }
@@ -56,13 +66,12 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
         }
     };
     let run = match &args.output {
-        // Streamed into a temporary file, kept only if every point succeeded.
+        // Streamed into a temporary file, renamed over `path` once complete.
         Some(path) => {
             let mut run = None;
-            write_atomically_if(path, |w| {
-                let done = write(w)?;
-                run = Some(done);
-                Ok(done.failures == 0)
+            write_atomically(path, |w| {
+                run = Some(write(w)?);
+                Ok(())
             })?;
             run
         }
@@ -77,20 +86,12 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
         Some(GridRun { failures, points }) if failures > 0 => Err(Failure::Points {
             failed: failures,
             total: points,
+            listed: match args.format {
+                SweepFormat::Table => "listed at the end of the table",
+                SweepFormat::Csv => "see the error column",
+                SweepFormat::Jsonl => "see the \"error\" key of their records",
+            },
         }),
         _ => Ok(()),
-    }
-}
-
-/// The figure a sweep table shows in its cells.
-fn metric(arg: MetricArg) -> Metric {
-    match arg {
-        MetricArg::Advantage => Metric::Advantage,
-        MetricArg::MineNpv => Metric::MineNpv,
-        MetricArg::AiNpv => Metric::AiNpv,
-        MetricArg::MineIrr => Metric::MineIrr,
-        MetricArg::AiIrr => Metric::AiIrr,
-        MetricArg::MinePayback => Metric::MinePayback,
-        MetricArg::AiPayback => Metric::AiPayback,
     }
 }

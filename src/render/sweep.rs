@@ -7,15 +7,16 @@
 use super::csv::line;
 use super::number::{Colour, Percent, compact, fixed, group, paint, percent, places};
 use crate::summary::Winner;
-use crate::sweep::{Grid, PointResult, SiteFigures, flips};
+use crate::sweep::{Axis, AxisValue, Grid, PointResult, SiteFigures, flips};
 use rust_decimal::Decimal;
-use serde_json::value::RawValue;
 use std::fmt::Write;
 
-/// What a sweep table shows in each cell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What a sweep table shows in each cell. The command line's `--metric`
+/// takes these by their kebab-case names (`advantage`, `mine-npv`, …), so
+/// the variants are the one list of metrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Metric {
-    /// The winner and its NPV advantage, e.g. `AI +1.2B`.
+    // The winner and its NPV advantage, e.g. `AI +1.2B`.
     #[default]
     Advantage,
     MineNpv,
@@ -77,38 +78,63 @@ pub fn csv_rows(result: &PointResult) -> String {
 }
 
 /// One JSON object per line per site (or per failed point), with the CSV's
-/// fields; axis values that are numbers are JSON numbers.
+/// fields. Each value has its JSON type: an axis value is a number, a
+/// boolean or a string as `--set` reads it ([`AxisValue`]; a number with
+/// its exact digits), the figures are numbers with the CSV's digits,
+/// `site`, `winner` and `error` strings, and a figure that does not exist
+/// `null`.
 pub fn jsonl_rows(grid: &Grid, result: &PointResult) -> String {
     let mut out = String::new();
     for (figures, error) in records(result) {
-        let mut fields: Vec<(String, Option<String>, bool)> =
-            vec![("point".into(), Some(result.point.to_string()), true)];
+        let mut fields: Vec<(&str, Json)> = vec![("point", Json::Raw(result.point.to_string()))];
         for (axis, value) in grid.axes.iter().zip(&result.values) {
-            let numeric = value.parse::<Decimal>().is_ok();
-            fields.push((axis.key.clone(), Some(value.clone()), numeric));
+            let value = match AxisValue::of(value) {
+                AxisValue::Number(n) => Json::Raw(n.to_string()),
+                AxisValue::Bool(b) => Json::Raw(b.to_string()),
+                AxisValue::Text(t) => Json::Text(t),
+            };
+            fields.push((&axis.key, value));
         }
         for (key, value) in FIGURE_KEYS.iter().zip(figures) {
-            let numeric = !matches!(*key, "site" | "winner");
-            fields.push((key.to_string(), value, numeric));
+            let text = matches!(*key, "site" | "winner");
+            fields.push((key, Json::of(value, text)));
         }
-        fields.push(("error".into(), error, false));
+        fields.push(("error", Json::of(error, true)));
         // Build the line by hand so numbers keep their exact digits.
         out.push('{');
-        for (n, (key, value, numeric)) in fields.into_iter().enumerate() {
+        for (n, (key, value)) in fields.into_iter().enumerate() {
             if n > 0 {
                 out.push(',');
             }
-            out.push_str(&serde_json::Value::String(key).to_string());
+            out.push_str(&serde_json::Value::String(key.to_string()).to_string());
             out.push(':');
             match value {
-                None => out.push_str("null"),
-                Some(v) if numeric && RawValue::from_string(v.clone()).is_ok() => out.push_str(&v),
-                Some(v) => out.push_str(&serde_json::Value::String(v).to_string()),
+                Json::Null => out.push_str("null"),
+                Json::Raw(v) => out.push_str(&v),
+                Json::Text(v) => out.push_str(&serde_json::Value::String(v).to_string()),
             }
         }
         out.push_str("}\n");
     }
     out
+}
+
+/// A JSON value of a record: `null`, a number or boolean written as its
+/// text, or a string.
+enum Json {
+    Null,
+    Raw(String),
+    Text(String),
+}
+
+impl Json {
+    fn of(value: Option<String>, text: bool) -> Json {
+        match value {
+            None => Json::Null,
+            Some(v) if text => Json::Text(v),
+            Some(v) => Json::Raw(v),
+        }
+    }
 }
 
 /// Each record of a point: its site figures as text (rounded as in the
@@ -137,7 +163,9 @@ fn figure_texts(s: &SiteFigures) -> Vec<Option<String>> {
 }
 
 /// The winner map: per site, the grid of cells, and for each row where the
-/// winner flips along the column axis (with one axis, along it).
+/// winner flips along the column axis (with one axis, along it); then the
+/// points that could not be computed (their cells say `error`), each with
+/// its message.
 pub fn table(
     scenario: &str,
     grid: &Grid,
@@ -183,48 +211,47 @@ pub fn table(
             .and_then(|s| s.iter().find(|f| f.site == site))
     };
     let (rows, cols) = (grid.rows(), grid.columns());
-    let col_numbers = cols_axis.map_or_else(|| rows_axis.numbers(), |c| c.numbers());
+    let row_labels = Labels::of(rows_axis);
+    let col_labels = cols_axis.map(Labels::of);
+    // The flips run along the columns, or down the one axis.
+    let flip_axis = cols_axis.unwrap_or(rows_axis);
+    let flip_labels = col_labels.as_ref().unwrap_or(&row_labels);
+    let flip_numbers = flip_axis.numbers();
     let short = |key: &str| key.rsplit('.').next().unwrap_or(key).to_string();
+    let flip_text = |xs: &[Decimal], adv: Vec<Option<Decimal>>| {
+        let found = flips(xs, &adv);
+        if found.is_empty() {
+            let missing = adv.iter().filter(|a| a.is_none()).count();
+            match missing {
+                0 => "no flip in range".to_string(),
+                _ => format!(
+                    "no flip in range ({missing} of {} points without both NPVs)",
+                    adv.len()
+                ),
+            }
+        } else {
+            found
+                .iter()
+                .map(|x| flip_value(*x, flip_labels.places))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
     for site in &sites {
         let _ = writeln!(out, "\n{}", bold(format!("Site: {site}")));
         // Header row: the row axis name, then each column value.
         let mut header = vec![String::new()];
-        match cols_axis {
-            Some(c) => header.extend(c.values.iter().map(|v| group(v))),
+        match &col_labels {
+            Some(c) => header.extend(c.texts.iter().cloned()),
             None => header.push(String::new()),
         }
         let mut body: Vec<Vec<(String, Option<Winner>)>> = Vec::with_capacity(rows);
         for r in 0..rows {
-            let mut line = vec![(group(&rows_axis.values[r]), None)];
+            let mut line = vec![(row_labels.texts[r].clone(), None)];
             for c in 0..cols {
                 line.push(cell(at(r * cols + c, site), metric));
             }
             body.push(line);
-        }
-        // Flips: along each row with two axes, down the column with one.
-        let mut flip_column: Vec<String> = Vec::new();
-        let flip_text = |xs: &Option<Vec<Decimal>>, adv: Vec<Option<Decimal>>| match xs {
-            None => "n/a (values are not numbers)".to_string(),
-            Some(xs) => {
-                let found = flips(xs, &adv);
-                if found.is_empty() {
-                    "none in range".to_string()
-                } else {
-                    found
-                        .iter()
-                        .map(|x| axis_value(*x))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
-            }
-        };
-        if cols_axis.is_some() {
-            for r in 0..rows {
-                let adv = (0..cols)
-                    .map(|c| at(r * cols + c, site).and_then(SiteFigures::signed_advantage))
-                    .collect();
-                flip_column.push(flip_text(&col_numbers, adv));
-            }
         }
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for line in &body {
@@ -260,27 +287,36 @@ pub fn table(
             let _ = writeln!(out, "{}", text.trim_end());
         }
         // Below the grid, so ten columns still fit 120 characters.
-        if let Some(c) = cols_axis {
-            let _ = writeln!(out, "Where the winner flips along {}:", short(&c.key));
-            for (r, flip) in flip_column.iter().enumerate() {
-                let _ = writeln!(out, "{:>w$} │ {flip}", body[r][0].0, w = widths[0]);
+        let advantage = |point: usize| at(point, site).and_then(SiteFigures::signed_advantage);
+        match (&flip_numbers, cols_axis) {
+            (None, _) => {
+                let _ = writeln!(out, "flip: not a number axis ({})", short(&flip_axis.key));
             }
-        }
-        if cols_axis.is_none() {
-            let adv = (0..rows)
-                .map(|r| at(r, site).and_then(SiteFigures::signed_advantage))
-                .collect();
-            let _ = writeln!(
-                out,
-                "The winner flips at {} = {}",
-                short(&rows_axis.key),
-                flip_text(&col_numbers, adv)
-            );
+            (Some(xs), Some(c)) => {
+                let _ = writeln!(out, "Where the winner flips along {}:", short(&c.key));
+                for (r, line) in body.iter().enumerate() {
+                    let adv = (0..cols).map(|c| advantage(r * cols + c)).collect();
+                    let flip = flip_text(xs, adv);
+                    let _ = writeln!(out, "{:>w$} │ {flip}", line[0].0, w = widths[0]);
+                }
+            }
+            (Some(xs), None) => {
+                let adv: Vec<_> = (0..rows).map(advantage).collect();
+                let key = short(&rows_axis.key);
+                let _ = if flips(xs, &adv).is_empty() {
+                    writeln!(out, "{key}: {}", flip_text(xs, adv))
+                } else {
+                    writeln!(out, "The winner flips at {key} = {}", flip_text(xs, adv))
+                };
+            }
         }
     }
     let failed: Vec<&PointResult> = results.iter().filter(|r| r.outcome.is_err()).collect();
     if !failed.is_empty() {
-        let _ = writeln!(out, "\nPoints that could not be computed:");
+        let _ = writeln!(
+            out,
+            "\nPoints that could not be computed (\"error\" in the grid):"
+        );
         for r in failed {
             if let Err(e) = &r.outcome {
                 let _ = writeln!(out, "  point {} ({}): {e}", r.point, r.values.join(", "));
@@ -288,6 +324,78 @@ pub fn table(
         }
     }
     out
+}
+
+/// An axis's values as the table labels them, and the decimals its
+/// numbers are shown with.
+///
+/// Numbers are grouped (`40,000`). Exact values are shown as they are
+/// unless that takes more decimals than telling neighbours apart needs: a
+/// range's `0.3333333333333333333333333333` is shown with two significant
+/// digits of the smallest step between neighbours (`0.33`), which keeps
+/// every two neighbours distinct. Text (`2026-01`, `true`) is shown as
+/// given. CSV and JSON lines carry the exact values.
+struct Labels {
+    texts: Vec<String>,
+    places: u32,
+}
+
+impl Labels {
+    fn of(axis: &Axis) -> Labels {
+        let Some(numbers) = axis.numbers() else {
+            return Labels {
+                texts: axis.values.clone(),
+                places: 0,
+            };
+        };
+        let exact = numbers
+            .iter()
+            .map(|n| n.normalize().scale())
+            .max()
+            .unwrap_or(0);
+        let step = numbers
+            .windows(2)
+            .filter_map(|w| w[1].checked_sub(w[0]))
+            .map(|d| d.abs())
+            .filter(|d| !d.is_zero())
+            .min();
+        // Two significant digits of the step: for 10^e ≤ step < 10^(e+1),
+        // 1 − e decimals. Neighbours then differ by at least 10 units of
+        // the last decimal shown, so rounding cannot make them equal.
+        let places = match step {
+            Some(step) => u32::try_from(1 - magnitude(step)).unwrap_or(0),
+            None => exact,
+        };
+        if exact <= places + 1 {
+            // At most one decimal more than needed: the exact values.
+            let texts = numbers
+                .iter()
+                .map(|n| group(&plain(n.normalize())))
+                .collect();
+            Labels {
+                texts,
+                places: exact,
+            }
+        } else {
+            let texts = numbers.iter().map(|n| group(&fixed(*n, places))).collect();
+            Labels { texts, places }
+        }
+    }
+}
+
+/// `e` such that 10^e ≤ |x| < 10^(e+1), for x ≠ 0.
+fn magnitude(x: Decimal) -> i64 {
+    let x = x.normalize();
+    let digits = x.mantissa().unsigned_abs().to_string().len() as i64;
+    digits - 1 - i64::from(x.scale())
+}
+
+/// A decimal's digits, never `-0`.
+fn plain(mut x: Decimal) -> String {
+    if x.is_zero() {
+        x.set_sign_positive(true);
+    }
+    x.to_string()
 }
 
 fn cell(figures: Option<&SiteFigures>, metric: Metric) -> (String, Option<Winner>) {
@@ -315,8 +423,9 @@ fn cell(figures: Option<&SiteFigures>, metric: Metric) -> (String, Option<Winner
     (text, f.winner)
 }
 
-/// A flip point, to a precision that suits its size: 130,663 or 0.3571.
-fn axis_value(x: Decimal) -> String {
+/// A flip point, to a precision that suits its size (130,663 or 0.3571),
+/// and at least as fine as the axis's labels (`label_places`).
+fn flip_value(x: Decimal, label_places: u32) -> String {
     let places = if x.abs() >= Decimal::ONE_THOUSAND {
         0
     } else if x.abs() >= Decimal::ONE {
@@ -324,7 +433,7 @@ fn axis_value(x: Decimal) -> String {
     } else {
         4
     };
-    group(&x.round_dp(places).normalize().to_string())
+    group(&plain(x.round_dp(places.max(label_places)).normalize()))
 }
 
 #[cfg(test)]
@@ -490,6 +599,60 @@ mod tests {
         assert_eq!(text(Metric::AiIrr), "0.0%");
         assert_eq!(text(Metric::MinePayback), "—");
         assert_eq!(text(Metric::AiPayback), "7");
+    }
+
+    #[test]
+    fn labels_round_long_numbers_and_keep_text() {
+        let labels = |arg: &str| Labels::of(&Axis::parse(arg).unwrap()).texts;
+        // Thirds: two significant digits of the step, not 28 decimals.
+        assert_eq!(labels("x=0..1:4"), ["0.00", "0.33", "0.67", "1.00"]);
+        assert_eq!(Labels::of(&Axis::parse("x=0..1:4").unwrap()).places, 2);
+        // Exact values that are short enough stay exact.
+        assert_eq!(labels("x=40000..80000:3"), ["40,000", "60,000", "80,000"]);
+        assert_eq!(labels("x=0.125,0.25,0.375"), ["0.125", "0.25", "0.375"]);
+        assert_eq!(labels("x=1_000,2e3"), ["1,000", "2,000"]);
+        assert_eq!(labels("x=1.123456789,5"), ["1.1", "5.0"]);
+        // 100 points: whole dollars, every two neighbours distinct.
+        let prices = labels("x=40000..200000:100");
+        assert_eq!(prices[..3], ["40,000", "41,616", "43,232"]);
+        assert!(prices.windows(2).all(|w| w[0] != w[1]), "{prices:?}");
+        // Text and booleans as given: no separators inside them.
+        assert_eq!(labels("start=2026-01,2027-01"), ["2026-01", "2027-01"]);
+        assert_eq!(labels("x=true,false"), ["true", "false"]);
+        assert_eq!(labels("x=2026-01,5"), ["2026-01", "5"]);
+    }
+
+    /// `--metric` takes the variants' names: the one list, which the README
+    /// repeats.
+    #[test]
+    fn every_metric_has_one_name() {
+        use clap::ValueEnum;
+        let names: Vec<String> = Metric::value_variants()
+            .iter()
+            .map(|m| m.to_possible_value().unwrap().get_name().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "advantage",
+                "mine-npv",
+                "ai-npv",
+                "mine-irr",
+                "ai-irr",
+                "mine-payback",
+                "ai-payback"
+            ]
+        );
+        let readme = include_str!("../../README.md");
+        assert!(readme.contains(&format!("`--metric {}`", names.join("|"))));
+        let mut described: Vec<&str> = Metric::value_variants()
+            .iter()
+            .map(|m| m.describe())
+            .collect();
+        described.sort();
+        described.dedup();
+        assert_eq!(described.len(), names.len());
+        assert_eq!(Metric::from_str("mine-irr", false), Ok(Metric::MineIrr));
     }
 
     #[test]
