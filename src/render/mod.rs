@@ -3,7 +3,7 @@
 //! One renderer per output format, behind one trait, so the CLI picks a
 //! format and writes the bytes it gets back in one go (never a partial
 //! output). Rounding to the printed number of decimals happens here, once,
-//! in [`number`] (docs/model.md, "Precision and rounding"); this module
+//! in [`number`] (docs/model.md, "Precision and output"); this module
 //! pairs each figure with its key for the formats that name them.
 
 pub mod csv;
