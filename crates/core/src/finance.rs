@@ -136,14 +136,19 @@ pub enum NoIrr {
     /// An investment that never comes back: every non-zero flow is
     /// negative.
     NeverPaid,
-    /// The NPV has the same sign at −99 % and at 10,000 % a year.
-    OutsideRange,
+    /// The NPV is negative at −99 % and at 10,000 % a year: no discount
+    /// rate in the interval makes the project break even (an investment
+    /// whose later flows turn negative and outweigh what it returned).
+    NeverBreaksEven,
+    /// The NPV is positive at both ends: the return is above 10,000 % a
+    /// year.
+    AboveRange,
 }
 
 impl NoIrr {
     /// The cheap reasons, decided from the signs of the flows alone;
     /// `None` when a search is needed (and may still find no root:
-    /// [`NoIrr::OutsideRange`]).
+    /// [`NoIrr::NeverBreaksEven`], [`NoIrr::AboveRange`]).
     pub fn before_search(cash_flows: &[Decimal]) -> Option<NoIrr> {
         let mut non_zero = cash_flows.iter().filter(|c| !c.is_zero());
         match non_zero.next() {
@@ -156,7 +161,14 @@ impl NoIrr {
 
     /// Why `cash_flows`, whose [`irr`] is `None`, have no IRR.
     pub fn of(cash_flows: &[Decimal]) -> NoIrr {
-        NoIrr::before_search(cash_flows).unwrap_or(NoIrr::OutsideRange)
+        NoIrr::before_search(cash_flows).unwrap_or_else(|| {
+            // No root: the NPV has one sign at both ends of the interval
+            // (irr() found no change), so its sign at one end tells which.
+            match npv_sign(cash_flows, irr_bounds().0) {
+                Ok(Ordering::Greater) => NoIrr::AboveRange,
+                _ => NoIrr::NeverBreaksEven,
+            }
+        })
     }
 
     /// A few words for a reader, after a dash: "— no investment to earn
@@ -166,7 +178,8 @@ impl NoIrr {
             NoIrr::NoCashFlow => "no cash flows",
             NoIrr::NoInvestment => "no investment to earn on",
             NoIrr::NeverPaid => "never paid back",
-            NoIrr::OutsideRange => "outside −99 % … 10,000 %",
+            NoIrr::NeverBreaksEven => "no rate breaks even",
+            NoIrr::AboveRange => "above 10,000 %",
         }
     }
 }
@@ -431,7 +444,14 @@ mod tests {
         // 1e12 / 101^(1/12) ≫ 1. Same sign at both ends → null.
         let cfs = flows(&["-1", "1000000000000"]);
         assert_eq!(irr(&cfs).unwrap(), None);
-        assert_eq!(NoIrr::of(&cfs), NoIrr::OutsideRange);
+        assert_eq!(NoIrr::of(&cfs), NoIrr::AboveRange);
+        // −100, then +10 and −200: at −99 % a year the late −200 weighs
+        // most, at 10,000 % the first −100; negative both ends, no root:
+        // the investment never breaks even at any rate.
+        let cfs = flows(&["-100", "10", "-200"]);
+        assert_eq!(irr(&cfs).unwrap(), None);
+        assert_eq!(NoIrr::of(&cfs), NoIrr::NeverBreaksEven);
+        assert_eq!(NoIrr::NeverBreaksEven.reason(), "no rate breaks even");
     }
 
     #[test]
