@@ -24,9 +24,7 @@ use super::number::{
 };
 use crate::finance::NoIrr;
 use crate::summary::{AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
-use comfy_table::{
-    CellAlignment, ContentArrangement, LineStyle, Table as Grid, TableStyle, presets,
-};
+use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use rust_decimal::Decimal;
 
 /// The width, in characters, every line keeps to: an 80-column terminal.
@@ -152,9 +150,9 @@ impl TableRenderer {
         }
         // A missing IRR says why on one line; when that makes the table too
         // wide (both futures without one), on two.
-        let mut table = site_grid(site, false);
+        let mut table = site_table(site, false);
         if widest(&table) > WIDTH {
-            table = site_grid(site, true);
+            table = site_table(site, true);
         }
         out.push_str(&table);
         out.push('\n');
@@ -325,14 +323,14 @@ impl TableRenderer {
         // Too wide: leave out the columns least needed to follow the cash,
         // in this order, until the rest fit.
         let mut left_out = Vec::new();
-        let mut table = monthly_grid(&columns);
+        let mut table = monthly_table(&columns);
         for drop in MONTHLY_LEFT_OUT_FIRST {
             if widest(&table) <= WIDTH {
                 break;
             }
             columns.retain(|(name, _)| *name != drop);
             left_out.push(drop);
-            table = monthly_grid(&columns);
+            table = monthly_table(&columns);
         }
         if !left_out.is_empty() {
             let note = format!(
@@ -371,22 +369,23 @@ const MONTHLY_COLUMNS: [&str; 9] = [
 const MONTHLY_LEFT_OUT_FIRST: [&str; 3] = ["$/PH/day", "BTC", "Opex"];
 
 /// The month-by-month table of `columns` (name, cells), as text.
-fn monthly_grid(columns: &[(&str, Vec<String>)]) -> String {
-    let mut grid = Grid::new();
-    grid.load_style(MONTHLY_STYLE)
+fn monthly_table(columns: &[(&str, Vec<String>)]) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(MONTHLY_STYLE)
         .set_content_arrangement(ContentArrangement::Disabled);
-    grid.set_header(columns.iter().map(|(name, _)| *name));
+    table.set_header(columns.iter().map(|(name, _)| *name));
     let months = columns.first().map_or(0, |(_, cells)| cells.len());
     for i in 0..months {
-        grid.add_row(columns.iter().map(|(_, cells)| cells[i].as_str()));
+        table.add_row(columns.iter().map(|(_, cells)| cells[i].as_str()));
     }
-    for (c, column) in grid.column_iter_mut().enumerate() {
+    for (c, column) in table.column_iter_mut().enumerate() {
         column.set_padding((if c == 0 { 0 } else { 1 }, 0));
         if c > 0 {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    grid.to_string()
+    table.to_string()
 }
 
 /// A rule above, under the header and below; no lines between months.
@@ -488,9 +487,10 @@ fn growth(annual: Decimal) -> String {
 /// A site's two futures side by side, as text: a missing IRR's reason on
 /// two lines when `split`. Figures wider than [`WIDTH`] even so wrap
 /// inside their cells.
-fn site_grid(site: &SiteSummary, split: bool) -> String {
-    let mut grid = Grid::new();
-    grid.load_style(presets::UTF8_FULL_CONDENSED)
+fn site_table(site: &SiteSummary, split: bool) -> String {
+    let mut table = Table::new();
+    table
+        .load_style(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(if split {
             ContentArrangement::Dynamic
         } else {
@@ -507,18 +507,18 @@ fn site_grid(site: &SiteSummary, split: bool) -> String {
         header.push("convert to AI".into());
         columns.push(ai_column(a, split));
     }
-    grid.set_header(header);
+    table.set_header(header);
     for (r, label) in LABELS.iter().enumerate() {
         let mut row = vec![label.to_string()];
         row.extend(columns.iter().map(|c| c[r].clone()));
-        grid.add_row(row);
+        table.add_row(row);
     }
     for c in 1..=columns.len() {
-        if let Some(column) = grid.column_mut(c) {
+        if let Some(column) = table.column_mut(c) {
             column.set_cell_alignment(CellAlignment::Right);
         }
     }
-    grid.to_string()
+    table.to_string()
 }
 
 const LABELS: [&str; 13] = [
