@@ -123,3 +123,26 @@ fn rows_name_their_file() {
         .collect();
     assert_eq!(files, ["scenarios/lake-mariner.toml", "<stdin>"]);
 }
+
+/// A folder reads `*.toml`; a `*.TOML` file in it is skipped with a note,
+/// never silently.
+#[test]
+fn other_case_toml_files_are_skipped_with_a_note() {
+    let dir = folder(
+        "batch-other-case",
+        &[
+            ("a.toml", &shipped("lake-mariner.toml")),
+            ("B.TOML", &shipped("gpu-cloud.toml")),
+        ],
+    );
+    let out = hashpivot(&["run", dir.to_str().unwrap(), "--format", "jsonl"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "note: skipping {}: only files ending in .toml (lower case) are read from a folder\n",
+            dir.join("B.TOML").display()
+        )
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+}

@@ -250,6 +250,9 @@ pub(crate) struct Failures {
     warnings: Vec<String>,
     /// `--deny-warnings`: a scenario with a warning fails.
     deny_warnings: bool,
+    /// Things done that the user may not expect (a file skipped), each a
+    /// full `note: …` line, printed first.
+    notes: Vec<String>,
 }
 
 impl Failures {
@@ -267,6 +270,13 @@ impl Failures {
     /// Whether any failure (not a warning) was pushed.
     pub(crate) fn is_empty(&self) -> bool {
         self.failures.is_empty()
+    }
+
+    /// Keeps a note for the end (once, however often it comes).
+    pub(crate) fn note(&mut self, note: String) {
+        if !self.notes.contains(&note) {
+            self.notes.push(note);
+        }
     }
 
     /// Keeps a computed scenario's warnings (each distinct one once) and
@@ -288,9 +298,10 @@ impl Failures {
         Ok(evaluated.summary)
     }
 
-    /// Prints every warning, then every failure, in order, and returns the
+    /// Prints every note, every warning, then every failure, in order, and returns the
     /// highest exit code.
     pub(crate) fn finish(self) -> u8 {
+        self.notes.iter().for_each(|n| eprintln!("note: {n}"));
         self.warnings.iter().for_each(|w| eprint!("{w}"));
         self.failures.iter().for_each(Failure::print);
         self.failures

@@ -1,7 +1,7 @@
 //! Reading scenarios: files, folders and standard input, evaluated on
 //! every core with their order kept.
 
-use super::failure::Failure;
+use super::failure::{Failure, Failures};
 use hashpivot::parallel::parallel_map;
 use hashpivot::{Override, Summary, evaluate_with_warnings};
 use std::io::{self, Read};
@@ -22,7 +22,11 @@ pub(crate) struct Input {
 /// The inputs the paths name, in order (a folder gives its `*.toml` files
 /// in name order), and whether any path was a folder. A path that cannot
 /// be read is an input with its failure, in its place.
-pub(crate) fn sources(paths: &[String]) -> (Vec<Input>, bool) {
+///
+/// Only `*.toml` in lower case is read from a folder (the name a scenario
+/// has everywhere in this project); a `*.TOML` or `*.Toml` file there is
+/// skipped with a note, never silently.
+pub(crate) fn sources(paths: &[String], failures: &mut Failures) -> (Vec<Input>, bool) {
     let mut out = Vec::new();
     let mut any_folder = false;
     for path in paths {
@@ -33,7 +37,7 @@ pub(crate) fn sources(paths: &[String]) -> (Vec<Input>, bool) {
                 path: path.clone(),
                 source: Err(failure),
             };
-            match folder_scenarios(p) {
+            match folder_scenarios(p, failures) {
                 Ok(files) if files.is_empty() => {
                     out.push(failed(Failure::EmptyFolder { path: path.clone() }))
                 }
@@ -57,11 +61,21 @@ pub(crate) fn sources(paths: &[String]) -> (Vec<Input>, bool) {
     (out, any_folder)
 }
 
-fn folder_scenarios(dir: &Path) -> io::Result<Vec<PathBuf>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
-        .collect();
+fn folder_scenarios(dir: &Path, failures: &mut Failures) -> io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for path in std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())) {
+        let Some(extension) = path.extension().filter(|_| path.is_file()) else {
+            continue;
+        };
+        if extension == "toml" {
+            files.push(path);
+        } else if extension.eq_ignore_ascii_case("toml") {
+            failures.note(format!(
+                "skipping {}: only files ending in .toml (lower case) are read from a folder",
+                path.display()
+            ));
+        }
+    }
     files.sort();
     Ok(files)
 }

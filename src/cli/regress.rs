@@ -65,7 +65,7 @@ fn refuse_duplicate_names<'a>(
 }
 
 pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Failure> {
-    let (inputs, _) = sources(&args.paths);
+    let (inputs, _) = sources(&args.paths, failures);
     // A golden sits beside its scenario file: standard input has none.
     let inputs = inputs.into_iter().map(|input| match input.path.as_str() {
         "-" if input.source.is_ok() => Input {

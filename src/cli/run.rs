@@ -14,7 +14,7 @@ use std::io::Write;
 /// Renders every scenario that computes; each one that does not is a
 /// failure, and then no output file is written at all.
 pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(), Failure> {
-    let (inputs, any_folder) = sources(&args.paths);
+    let (inputs, any_folder) = sources(&args.paths, failures);
     if let Some(output) = &args.output {
         refuse_overwriting_input(output, inputs.iter().map(|i| i.path.as_str()))?;
     }
@@ -64,7 +64,7 @@ pub(crate) fn validate(
     overrides: &[Override],
     failures: &mut Failures,
 ) -> Result<(), Failure> {
-    let (inputs, _) = sources(paths);
+    let (inputs, _) = sources(paths, failures);
     for (path, result) in evaluate_all(inputs, overrides) {
         let name = if path == "-" { "<stdin>" } else { &path };
         match result.and_then(|e| failures.admit(e)) {
