@@ -137,6 +137,16 @@ fn a_missing_irr_says_why() {
     // rate in the range, so no rate breaks even (net cash −$511M).
     let out = table(&["scenarios/lake-mariner.toml"]);
     assert_eq!(mining_irr(&out, "Lake Mariner"), "— no rate breaks even");
+    // At $200,000 the same mining pays back in 15 months, then loses
+    // again after the halvings: its NPV is positive at 12 % (+$152.4M)
+    // and negative at both ends, so two rates zero it. Neither is the
+    // return; the table must not say that no rate breaks even.
+    let out = table(&[
+        "scenarios/lake-mariner.toml",
+        "--set",
+        "bitcoin.price_usd=200000",
+    ]);
+    assert_eq!(mining_irr(&out, "Lake Mariner"), "— several IRRs");
 }
 
 /// A TOML value as the table states it: exact, trailing zeros dropped,

@@ -143,6 +143,10 @@ pub enum NoIrr {
     /// The NPV is positive at both ends: the return is above 10,000 % a
     /// year.
     AboveRange,
+    /// The NPV has one sign at both ends but the other somewhere between:
+    /// two (or more) rates zero it, and none is *the* return (an
+    /// investment that pays back, then loses again).
+    SeveralRoots,
 }
 
 impl NoIrr {
@@ -162,10 +166,14 @@ impl NoIrr {
     /// Why `cash_flows`, whose [`irr`] is `None`, have no IRR.
     pub fn of(cash_flows: &[Decimal]) -> NoIrr {
         NoIrr::before_search(cash_flows).unwrap_or_else(|| {
-            // No root: the NPV has one sign at both ends of the interval
-            // (irr() found no change), so its sign at one end tells which.
-            match npv_sign(cash_flows, irr_bounds().0) {
-                Ok(Ordering::Greater) => NoIrr::AboveRange,
+            // The NPV has one sign at both ends of the interval (irr()
+            // found no change between them): the sign at one end, and
+            // whether it differs anywhere inside, tell which case this is.
+            let above = matches!(npv_sign(cash_flows, irr_bounds().0), Ok(Ordering::Greater));
+            let flows: Option<Vec<f64>> = cash_flows.iter().map(|c| c.to_f64()).collect();
+            match flows {
+                Some(f) if sign_inside_differs(&f, above) => NoIrr::SeveralRoots,
+                _ if above => NoIrr::AboveRange,
                 _ => NoIrr::NeverBreaksEven,
             }
         })
@@ -180,6 +188,7 @@ impl NoIrr {
             NoIrr::NeverPaid => "never paid back",
             NoIrr::NeverBreaksEven => "no rate breaks even",
             NoIrr::AboveRange => "above 10,000 %",
+            NoIrr::SeveralRoots => "several IRRs",
         }
     }
 }
@@ -312,6 +321,19 @@ fn certain_sign(flows: &[f64], r: Decimal) -> Option<Ordering> {
         Ordering::Greater
     } else {
         Ordering::Less
+    })
+}
+
+/// Whether the NPV is, beyond doubt, of the other sign than `above` at
+/// some rate inside the IRR interval: 400 rates with 1 + r spaced evenly
+/// on a log scale from 0.01 to 101. A label only (why an IRR is null),
+/// never a figure, so `f64` locating is enough.
+fn sign_inside_differs(flows: &[f64], above: bool) -> bool {
+    let magnitude: f64 = flows.iter().map(|c| c.abs()).sum();
+    (1..400).any(|k| {
+        let base = 0.01 * 10_100_f64.powf(f64::from(k) / 400.0);
+        let s = scaled_npv_f64(flows, base - 1.0);
+        s.is_finite() && s.abs() > 1e-9 * magnitude && (s > 0.0) != above
     })
 }
 
@@ -452,6 +474,17 @@ mod tests {
         assert_eq!(irr(&cfs).unwrap(), None);
         assert_eq!(NoIrr::of(&cfs), NoIrr::NeverBreaksEven);
         assert_eq!(NoIrr::NeverBreaksEven.reason(), "no rate breaks even");
+        // −100 now, +230 after a year, −132 after two: with x = 1/(1+r),
+        // NPV ∝ −100 + 230x − 132x², zero at x = (230 ± 10)/264, i.e.
+        // r = 10 % and r = 20 %; negative at both ends (x = 100, x ≈
+        // 0.0099). Two IRRs, neither reported.
+        let mut cfs = vec![Decimal::ZERO; 25];
+        cfs[0] = d("-100");
+        cfs[12] = d("230");
+        cfs[24] = d("-132");
+        assert_eq!(irr(&cfs).unwrap(), None);
+        assert_eq!(NoIrr::of(&cfs), NoIrr::SeveralRoots);
+        assert!(npv_sign(&cfs, d("0.15")).unwrap() == Ordering::Greater);
     }
 
     #[test]
