@@ -172,6 +172,20 @@ impl TableRenderer {
                 out.push_str(&paint(&line, Colour::BoldGreen, self.color));
                 out.push('\n');
             }
+            // A winner that loses money is only the lesser loss: say so,
+            // or a reader takes "Winner" for "worth doing".
+            if let (Some(m), Some(a)) = (&site.mine, &site.ai)
+                && m.outcome.npv_usd.is_sign_negative()
+                && a.outcome.npv_usd.is_sign_negative()
+                && !m.outcome.npv_usd.is_zero()
+                && !a.outcome.npv_usd.is_zero()
+            {
+                let warning = format!(
+                    "Both NPVs are negative: neither future earns the {} cost of capital; the winner only loses less",
+                    stated_percent(s.inputs.discount_rate)
+                );
+                push_lines(out, wrap("", &[warning]));
+            }
             let flips = match c.crossover_btc_price_usd {
                 Some(p) => format!(
                     "The answer flips at a month-0 BTC price of {}",
@@ -531,7 +545,7 @@ const LABELS: [&str; 13] = [
     "IRR (a year)",
     "Payback",
     "BTC mined",
-    "Breakeven",
+    "Month-0 breakeven",
     "Cost per BTC",
     "All-in cost per BTC",
     "Go-live",
