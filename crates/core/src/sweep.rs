@@ -17,7 +17,7 @@ use crate::parallel::parallel_map;
 use crate::scenario::literal::parse_decimal;
 use crate::scenario::overrides::{Segment, layout, segments, selector};
 use crate::scenario::{Fleet, Override, Scenario, Site, parse_with_overrides};
-use crate::summary::{Cache, SiteSummary, Summary, Winner};
+use crate::summary::{Cache, PROJECTION_BYTES_PER_MONTH, SharedKey, SiteSummary, Summary, Winner};
 use crate::{Error, evaluate_cached};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -507,21 +507,33 @@ pub struct GridRun {
 /// each point's result to `each` in point order.
 ///
 /// Points are evaluated [`CHUNK_POINTS`] at a time on every core; they
-/// share network projections (a point's projection does not depend on the
-/// month-0 BTC price, so a price axis computes each one once). `each` can
-/// stop the run by returning an error (a write that failed), which is
-/// returned as is.
+/// share network projections by the grid's structure (see
+/// [`projection_cache`]): whichever axis order, each projection the grid
+/// reuses is computed once. `each` can stop the run by returning an error
+/// (a write that failed), which is returned as is.
 pub fn evaluate_grid<E>(
     source: &str,
     fixed: &[Override],
     grid: &Grid,
     shard: Shard,
+    each: impl FnMut(PointResult) -> Result<(), E>,
+) -> Result<GridRun, E> {
+    let cache = projection_cache(source, fixed, grid);
+    evaluate_grid_with(source, fixed, grid, shard, &cache, each)
+}
+
+/// As [`evaluate_grid`], sharing projections through `cache`.
+fn evaluate_grid_with<E>(
+    source: &str,
+    fixed: &[Override],
+    grid: &Grid,
+    shard: Shard,
+    cache: &Cache,
     mut each: impl FnMut(PointResult) -> Result<(), E>,
 ) -> Result<GridRun, E> {
     let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
-    let cache = Cache::new();
     let evaluate = |&i: &usize| {
-        let summary = evaluate_cached(source, &grid.overrides(fixed, i), Some(&cache));
+        let summary = evaluate_cached(source, &grid.overrides(fixed, i), Some(cache));
         PointResult::new(grid, i, summary)
     };
     let mut failures = 0;
@@ -537,6 +549,89 @@ pub fn evaluate_grid<E>(
         points: points.len(),
         failures,
     })
+}
+
+/// Memory the projections a sweep keeps may take: 64 MiB, about 700
+/// projections of 600 months (or 3,500 of 120).
+pub const PROJECTION_BUDGET_BYTES: usize = 64 << 20;
+
+/// How a grid's axes move the network projection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Structure {
+    /// The row (first) axis changes the projection.
+    rows: bool,
+    /// The column (second) axis changes the projection.
+    columns: bool,
+    /// The longest horizon seen, in months (a projection's size).
+    months: u32,
+}
+
+/// Reads how each axis moves the projection: a few of its values are
+/// read (not computed), with the other axis at its first value. An axis
+/// whose values give two different [`SharedKey`]s changes it; one whose
+/// first eight readable values agree is taken not to (a guess that only
+/// ever costs speed: the cache is keyed by the whole projection key).
+fn structure(source: &str, fixed: &[Override], grid: &Grid) -> Structure {
+    const AGREEING: usize = 8;
+    let mut months = 0;
+    let mut moves = |axis: usize| {
+        let count = grid.axes[axis].values.len();
+        let mut first: Option<SharedKey> = None;
+        let mut agreeing = 0;
+        for j in 0..count {
+            let point = if axis == 0 { j * grid.columns() } else { j };
+            let Ok(scenario) = parse_with_overrides(source, &grid.overrides(fixed, point)) else {
+                continue;
+            };
+            let key = SharedKey::of(&scenario);
+            months = months.max(key.months());
+            match &first {
+                None => first = Some(key),
+                Some(k) if *k != key => return true,
+                Some(_) => {}
+            }
+            agreeing += 1;
+            if agreeing >= AGREEING {
+                break;
+            }
+        }
+        false
+    };
+    let rows = moves(0);
+    let columns = grid.axes.len() > 1 && moves(1);
+    Structure {
+        rows,
+        columns,
+        months,
+    }
+}
+
+/// A projection cache sized to what `grid` reuses, so the axis order does
+/// not matter:
+/// - neither axis moves the projection (a site key, the month-0 price):
+///   one projection serves every point;
+/// - only the rows move it: a row's points share one, computed once (the
+///   rows of one chunk of points stay resident);
+/// - only the columns move it: every column's projection stays resident
+///   (capacity = columns), each computed once for the whole grid, within
+///   [`PROJECTION_BUDGET_BYTES`];
+/// - both move it: no point shares one, and nothing is kept.
+pub fn projection_cache(source: &str, fixed: &[Override], grid: &Grid) -> Cache {
+    let s = structure(source, fixed, grid);
+    let per_projection = (s.months as usize).max(1) * PROJECTION_BYTES_PER_MONTH + 1024;
+    let affordable = (PROJECTION_BUDGET_BYTES / per_projection).max(1);
+    let capacity = match (s.rows, s.columns) {
+        (true, true) => 0,
+        (true, false) if grid.columns() == 1 => 0,
+        // Every row a chunk spans, and the one it continues from the chunk
+        // before: a chunk's points are all evaluated before the next
+        // chunk's, so no row's projection is forgotten while a worker may
+        // still need it (the oldest is the one forgotten).
+        (true, false) => CHUNK_POINTS.div_ceil(grid.columns()) + 2,
+        (false, false) => 1,
+        (false, true) => grid.columns(),
+    };
+    Cache::with_capacity(capacity.min(affordable))
 }
 
 /// Where along an axis the winner flips, from the signed NPV advantage
@@ -715,6 +810,46 @@ lease_usd_per_kw_month = 150
             if r.point == 2 { Err(r.point) } else { Ok(()) }
         });
         assert_eq!(stopped, Err(2));
+    }
+
+    /// Projections computed by a sweep of `axes` over [`SCENARIO`].
+    fn projections(axes: &[&str]) -> usize {
+        let grid = Grid::new(axes.iter().map(|a| Axis::parse(a).unwrap()).collect()).unwrap();
+        let cache = projection_cache(SCENARIO, &[], &grid);
+        let mut results = Vec::new();
+        evaluate_grid_with(SCENARIO, &[], &grid, Shard::default(), &cache, |r| {
+            results.push(r);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        // The same figures as each point alone.
+        for r in &results {
+            let alone = crate::evaluate_with(SCENARIO, &grid.overrides(&[], r.point));
+            assert_eq!(r, &PointResult::new(&grid, r.point, alone));
+        }
+        cache.projections_computed()
+    }
+
+    #[test]
+    fn each_projection_is_computed_once_in_either_axis_order() {
+        // 300 points (more than a chunk), 20 hashrate growths: 20
+        // projections whichever axis comes first.
+        let growth = "bitcoin.hashrate_growth_annual=0..0.95:20";
+        let price = "bitcoin.price_usd=40000..200000:15";
+        assert_eq!(projections(&[growth, price]), 20);
+        assert_eq!(projections(&[price, growth]), 20);
+        // A site key and the price: one projection for the whole grid.
+        let lease = "site[0].ai.lease_usd_per_kw_month=100..200:20";
+        assert_eq!(projections(&[lease, price]), 1);
+        assert_eq!(projections(&[price, lease]), 1);
+        assert_eq!(projections(&[lease]), 1);
+        // Both axes move the projection: one per point, nothing to share.
+        let rate = "discount_rate=0..0.2:3";
+        assert_eq!(projections(&[growth, rate]), 60);
+        // An invalid value (a negative rate below -1 is refused) computes
+        // nothing; the other points still share.
+        let bad = "bitcoin.hashrate_growth_annual=-2,0.1,0.2";
+        assert_eq!(projections(&[price, bad]), 2);
     }
 
     #[test]

@@ -13,14 +13,15 @@ use crate::finance::Discount;
 use crate::network::Network;
 use crate::scenario::Scenario;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a scenario's network and discounting depend on: everything but
 /// the month-0 BTC price and the sites. Grid points of a sweep that agree
 /// on these share one projection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(super) struct SharedKey {
+pub struct SharedKey {
     price_growth_annual: Decimal,
     network_hashrate_ehs: Decimal,
     hashrate_growth_annual: Decimal,
@@ -33,7 +34,7 @@ pub(super) struct SharedKey {
 }
 
 impl SharedKey {
-    pub(super) fn of(s: &Scenario) -> SharedKey {
+    pub fn of(s: &Scenario) -> SharedKey {
         let b = &s.bitcoin;
         SharedKey {
             price_growth_annual: b.price_growth_annual,
@@ -47,6 +48,12 @@ impl SharedKey {
             discount_rate: s.discount_rate,
         }
     }
+
+    /// The horizon in months, which a projection's size is proportional
+    /// to.
+    pub fn months(&self) -> u32 {
+        self.months
+    }
 }
 
 /// The network projection and discount factors of a scenario.
@@ -56,42 +63,113 @@ pub(super) struct Shared {
     pub(super) discount: Discount,
 }
 
-/// Network projections kept for reuse across many evaluations of one
-/// scenario (a sweep's grid points), safe to share between threads. It
-/// holds a few dozen projections at most, so memory stays flat however
-/// large the grid.
-#[derive(Debug, Default)]
-pub struct Cache {
-    entries: Mutex<HashMap<SharedKey, Arc<Shared>>>,
+/// Which part of a projection left the decimal range (the network comes
+/// first, so a scenario where both would is reported for the network).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum SharedFailure {
+    Network,
+    Discount,
 }
 
-const CACHE_ENTRIES: usize = 64;
+type Slot = Arc<OnceLock<Result<Arc<Shared>, SharedFailure>>>;
+
+/// The kept projections and the order they came in (the oldest goes first
+/// when a new one would not fit).
+#[derive(Debug, Default)]
+struct Entries {
+    slots: HashMap<SharedKey, Slot>,
+    order: VecDeque<SharedKey>,
+}
+
+/// Network projections kept for reuse across many evaluations of one
+/// scenario (a sweep's grid points), safe to share between threads.
+///
+/// It holds at most `capacity` projections (forgetting the oldest when a
+/// new one would not fit), so memory stays flat however large the grid: a
+/// sweep sizes it to the distinct projections its points reuse (see
+/// `sweep::evaluate_grid`). Each projection is computed once even when
+/// several threads ask for it at the same time: the others wait for it.
+#[derive(Debug)]
+pub struct Cache {
+    entries: Mutex<Entries>,
+    capacity: usize,
+    computed: AtomicUsize,
+}
+
+/// Projections a [`Cache::new`] keeps.
+pub const CACHE_ENTRIES: usize = 64;
+
+/// A projection's approximate size in bytes, per month of the horizon
+/// (the month's network figures, two growth powers and a discount factor).
+pub const PROJECTION_BYTES_PER_MONTH: usize = std::mem::size_of::<crate::network::NetworkMonth>()
+    + 2 * std::mem::size_of::<Option<Decimal>>()
+    + std::mem::size_of::<Decimal>();
+
+impl Default for Cache {
+    fn default() -> Cache {
+        Cache::with_capacity(CACHE_ENTRIES)
+    }
+}
 
 impl Cache {
     pub fn new() -> Cache {
         Cache::default()
     }
 
+    /// A cache of at most `capacity` projections; 0 keeps none (every
+    /// evaluation computes its own, as without a cache).
+    pub fn with_capacity(capacity: usize) -> Cache {
+        Cache {
+            entries: Mutex::new(Entries::default()),
+            capacity,
+            computed: AtomicUsize::new(0),
+        }
+    }
+
     /// How many projections are kept.
     pub fn len(&self) -> usize {
-        self.entries.lock().map_or(0, |e| e.len())
+        self.entries.lock().map_or(0, |e| e.slots.len())
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    pub(super) fn get(&self, key: &SharedKey) -> Option<Arc<Shared>> {
-        self.entries.lock().ok()?.get(key).cloned()
+    /// How many projections the evaluations using this cache computed.
+    pub fn projections_computed(&self) -> usize {
+        self.computed.load(Ordering::Relaxed)
     }
 
-    pub(super) fn put(&self, key: SharedKey, value: Arc<Shared>) {
-        if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= CACHE_ENTRIES {
-                entries.clear();
-            }
-            entries.insert(key, value);
+    /// The projection for `key`, from the cache or computed by `compute`
+    /// (once, however many threads ask for it at a time).
+    pub(super) fn get_or_compute(
+        &self,
+        key: SharedKey,
+        compute: impl FnOnce() -> Result<Shared, SharedFailure>,
+    ) -> Result<Arc<Shared>, SharedFailure> {
+        let counted = || {
+            self.computed.fetch_add(1, Ordering::Relaxed);
+            compute().map(Arc::new)
+        };
+        if self.capacity == 0 {
+            return counted();
         }
+        let slot = match self.entries.lock() {
+            Ok(mut entries) => match entries.slots.get(&key) {
+                Some(slot) => Arc::clone(slot),
+                None => {
+                    if entries.order.len() >= self.capacity
+                        && let Some(oldest) = entries.order.pop_front()
+                    {
+                        entries.slots.remove(&oldest);
+                    }
+                    entries.order.push_back(key.clone());
+                    Arc::clone(entries.slots.entry(key).or_default())
+                }
+            },
+            Err(_) => return counted(),
+        };
+        slot.get_or_init(counted).clone()
     }
 }
 

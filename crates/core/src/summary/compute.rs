@@ -5,7 +5,7 @@
 //! "Finance"), and a site with both strategies gets its winner and
 //! crossover price.
 
-use super::cache::{Cache, Shared, SharedKey};
+use super::cache::{Cache, Shared, SharedFailure, SharedKey};
 use super::output::{
     AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary, Winner,
 };
@@ -53,21 +53,25 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
         }
     };
     let months = scenario.months as usize;
-    let key = SharedKey::of(scenario);
-    let shared = match cache.and_then(|c| c.get(&key)) {
-        Some(shared) => shared,
-        None => {
-            let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
-                .map_err(fail("the Bitcoin network projection".into()))?;
-            let discount = Discount::new(scenario.discount_rate, months)
-                .map_err(fail("the discount factors".into()))?;
-            let shared = Arc::new(Shared { network, discount });
-            if let Some(c) = cache {
-                c.put(key, Arc::clone(&shared));
-            }
-            shared
-        }
+    let project = || {
+        let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
+            .map_err(|_| SharedFailure::Network)?;
+        let discount =
+            Discount::new(scenario.discount_rate, months).map_err(|_| SharedFailure::Discount)?;
+        Ok(Shared { network, discount })
     };
+    let shared = match cache {
+        Some(c) => c.get_or_compute(SharedKey::of(scenario), project),
+        None => project().map(Arc::new),
+    }
+    .map_err(|failure| ComputeError {
+        scenario: scenario.name.clone(),
+        during: match failure {
+            SharedFailure::Network => "the Bitcoin network projection",
+            SharedFailure::Discount => "the discount factors",
+        }
+        .into(),
+    })?;
     let (network, discount) = (&shared.network, &shared.discount);
     let price_usd = scenario.bitcoin.price_usd;
     let hashprice_usd_per_ph_day = (0..months)

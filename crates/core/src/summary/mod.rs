@@ -17,7 +17,7 @@ mod cache;
 mod compute;
 mod output;
 
-pub use cache::Cache;
+pub use cache::{CACHE_ENTRIES, Cache, PROJECTION_BYTES_PER_MONTH, SharedKey};
 pub use compute::{ComputeError, summarize, summarize_with};
 pub use output::{
     AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary, Winner,
