@@ -127,6 +127,64 @@ fn unknown_key_with_a_suggestion() {
 }
 
 #[test]
+fn unknown_keys_get_the_nearest_known_ones() {
+    // The start of a key: the one key it starts.
+    check(
+        &with("lease_usd_per_kw_month", "lease_usd_per_kw_mo"),
+        "error: unknown key site[1].ai.lease_usd_per_kw_mo: did you mean lease_usd_per_kw_month?
+  --> <stdin>:29:1
+   |
+29 | lease_usd_per_kw_mo = 150
+   | ^^^^^^^^^^^^^^^^^^^
+",
+    );
+    // The start of several: each of them.
+    check(
+        &with("price_usd", "price"),
+        "error: unknown key bitcoin.price: did you mean price_usd or price_growth_annual?
+ --> <stdin>:7:1
+  |
+7 | price = 100000
+  | ^^^^^
+",
+    );
+    // Another case: a table as well as a key.
+    check(
+        &with("[site.ai]", "[site.AI]"),
+        "error: unknown key site[1].AI: did you mean ai?
+  --> <stdin>:25:7
+   |
+25 | [site.AI]
+   |       ^^
+",
+    );
+    check(
+        &with(
+            "efficiency_j_per_th = 20\n",
+            "efficiency_j_per_th = 20\nPUE = 1.1\n",
+        ),
+        "error: unknown key site[0].mining.PUE: did you mean pue?
+  --> <stdin>:19:1
+   |
+19 | PUE = 1.1
+   | ^^^
+",
+    );
+    check(
+        &with(
+            "hashrate_ths = 1000000\nefficiency_j_per_th = 20\n",
+            "[[site.mining.fleet]]\nmodel = \"S21\"\ncount = 5000\nths = 200\nj_per_TH = 17.5\n",
+        ),
+        "error: unknown key site[0].mining.fleet[0].j_per_TH: did you mean j_per_th?
+  --> <stdin>:21:1
+   |
+21 | j_per_TH = 17.5
+   | ^^^^^^^^
+",
+    );
+}
+
+#[test]
 fn key_of_the_other_ai_kind() {
     check(
         &with("pue = 1.3", "gpu_count = 3"),

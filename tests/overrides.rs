@@ -129,7 +129,7 @@ fn bad_overrides_name_the_override_key_and_rule() {
     );
     bad(
         "site[Nowhere].ai.it_mw=10",
-        "error: --set site[Nowhere].ai.it_mw: no [[site]] has name = \"Nowhere\"
+        "error: --set site[Nowhere].ai.it_mw: no [[site]] has name = \"Nowhere\": the names are \"Lake Mariner\"
  --> override of scenarios/lake-mariner.toml
   |
   | --set site[Nowhere].ai.it_mw=10
@@ -154,4 +154,68 @@ fn validate_takes_overrides_too() {
     assert!(text(&out.stderr).starts_with(
         "error: site[0].ai.it_mw = 250 needs it_mw × pue (312.5 MW) ≤ grid_mw (250 MW)\n"
     ));
+}
+
+#[test]
+fn unknown_keys_and_names_get_the_nearest_known_ones() {
+    bad(
+        "bitcoin.price=120000",
+        "error: unknown key bitcoin.price: did you mean price_usd or price_growth_annual?
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set bitcoin.price=120000
+  |       ^^^^^^^^^^^^^
+",
+    );
+    bad(
+        "site[0].ai.lease_usd_per_kw_mo=140",
+        "error: unknown key site[0].ai.lease_usd_per_kw_mo: did you mean lease_usd_per_kw_month?
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set site[0].ai.lease_usd_per_kw_mo=140
+  |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+",
+    );
+    bad(
+        "site[lake mariner].ai.pue=1.3",
+        "error: --set site[lake mariner].ai.pue: no [[site]] has name = \"lake mariner\": did you mean site[Lake Mariner]?
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set site[lake mariner].ai.pue=1.3
+  |       ^^^^^^^^^^^^^^^^^^^^^^^^^
+",
+    );
+    bad(
+        "site.Lake.ai.pue=1.3",
+        "error: --set site.Lake.ai.pue: no [[site]] has name = \"Lake\": did you mean site[Lake Mariner]?
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set site.Lake.ai.pue=1.3
+  |       ^^^^^^^^^^^^^^^^
+",
+    );
+    // A name two edits away, among several sites.
+    let two_sites = std::fs::read_to_string(format!("{}/{SHIPPED}", env!("CARGO_MANIFEST_DIR")))
+        .unwrap()
+        .replace("name = \"Lake Mariner\"", "name = \"Texas\"")
+        .replace("[[site]]", "[[site]]\nname = \"Ohio\"\ngrid_mw = 10\npower_price_usd_per_mwh = 40\n[site.ai]\nkind = \"colocation\"\nit_mw = 5\nlease_usd_per_kw_month = 100\n\n[[site]]");
+    let out = common::hashpivot_stdin(&["run", "-", "--set", "site[Texsa].ai.pue=1.3"], &two_sites);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: --set site[Texsa].ai.pue: no [[site]] has name = \"Texsa\": did you mean site[Texas]?
+ --> override of <stdin>
+  |
+  | --set site[Texsa].ai.pue=1.3
+  |       ^^^^^^^^^^^^^^^^^^
+"
+    );
+    let out = common::hashpivot_stdin(&["run", "-", "--set", "site[Utah].ai.pue=1.3"], &two_sites);
+    assert!(
+        text(&out.stderr).starts_with(
+            "error: --set site[Utah].ai.pue: no [[site]] has name = \"Utah\": the names are \"Ohio\", \"Texas\"\n"
+        ),
+        "{}",
+        text(&out.stderr)
+    );
 }

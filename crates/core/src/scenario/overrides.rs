@@ -14,6 +14,7 @@
 //! one *combined text*, one `--set KEY=VALUE` line each (see
 //! [`combined_text`]); spans into that tail render as the override line.
 
+use super::spelling::{did_you_mean, suggest};
 use crate::diagnostic::Diagnostic;
 use std::borrow::Cow;
 use std::ops::Range;
@@ -207,10 +208,13 @@ fn set<'i>(
                 Segment::Index(i) => items.get_mut(*i).ok_or_else(|| {
                     format!("{key}[{i}] does not exist: the scenario has {count} [[{key}]] table(s), from {key}[0]")
                 })?,
-                Segment::Name(name) | Segment::Key(name) => items
-                    .iter_mut()
-                    .find(|t| has_name(t, name))
-                    .ok_or_else(|| format!("no [[{key}]] has name = \"{name}\""))?,
+                Segment::Name(name) | Segment::Key(name) => {
+                    let unknown = no_such_name(key, name, items);
+                    items
+                        .iter_mut()
+                        .find(|t| has_name(t, name))
+                        .ok_or(unknown)?
+                }
             };
             match item.get_mut() {
                 DeValue::Table(inner) if !after.is_empty() => set(inner, after, key_span, value),
@@ -223,13 +227,36 @@ fn set<'i>(
 
 /// A site is named by `name`, a fleet row by `model`.
 fn has_name(item: &Spanned<DeValue>, wanted: &str) -> bool {
-    let DeValue::Table(t) = item.get_ref() else {
-        return false;
+    names(item).any(|n| n == wanted)
+}
+
+/// The names an item of an array of tables answers to.
+fn names<'a>(item: &'a Spanned<DeValue>) -> impl Iterator<Item = &'a str> {
+    let table = match item.get_ref() {
+        DeValue::Table(t) => Some(t),
+        _ => None,
     };
     ["name", "model"]
-        .iter()
-        .filter_map(|k| t.get(*k))
-        .any(|v| v.get_ref().as_str() == Some(wanted))
+        .into_iter()
+        .filter_map(move |k| table?.get(k))
+        .filter_map(|v| v.get_ref().as_str())
+}
+
+/// `no [[site]] has name = "Texsa"`, with the nearest names as a hint
+/// (`did you mean site[Texas]?`), as an unknown key gets the nearest keys;
+/// with none near, the names there are.
+fn no_such_name(key: &str, wanted: &str, items: &[Spanned<DeValue>]) -> String {
+    let known: Vec<&str> = items.iter().flat_map(names).collect();
+    let unknown = format!("no [[{key}]] has name = \"{wanted}\"");
+    if known.is_empty() {
+        return unknown;
+    }
+    let hint =
+        did_you_mean(&suggest(wanted, &known), |n| format!("{key}[{n}]")).unwrap_or_else(|| {
+            let quoted: Vec<String> = known.iter().map(|n| format!("\"{n}\"")).collect();
+            format!("the names are {}", quoted.join(", "))
+        });
+    format!("{unknown}: {hint}")
 }
 
 #[cfg(test)]

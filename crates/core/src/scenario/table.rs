@@ -19,7 +19,7 @@
 use super::literal::{LiteralError, parse_decimal};
 use super::ranges::Rule;
 use super::schema::{Flag, Need, Nested, Number, Special, Whole};
-use super::spelling::closest;
+use super::spelling::{did_you_mean, suggest};
 use crate::calendar::YearMonth;
 use crate::diagnostic::Diagnostic;
 use rust_decimal::Decimal;
@@ -181,10 +181,8 @@ impl<'a, 'i> Table<'a, 'i> {
             }
             // Never suggest the key itself (one listed but not read).
             let others: Vec<&str> = self.keys.iter().copied().filter(|&k| k != name).collect();
-            let hint = match closest(name, &others) {
-                Some(near) => format!("did you mean {near}?"),
-                None => format!("{owner} takes {}", self.keys.join(", ")),
-            };
+            let hint = did_you_mean(&suggest(name, &others), str::to_string)
+                .unwrap_or_else(|| format!("{owner} takes {}", self.keys.join(", ")));
             return Err(Diagnostic::new(
                 format!("unknown key {}: {hint}", self.key_path(name)),
                 Some(key.span()),
