@@ -66,11 +66,18 @@ pub struct Finding {
 }
 
 /// Every figure that differs between `old` and `new` (two summaries).
+///
+/// A summary's top-level `file` key (JSON Lines writes one) says where it
+/// came from, not what it computes: it is never a difference.
 pub fn differences(old: &Json, new: &Json, tolerance: &Tolerance) -> Vec<Finding> {
     let mut out = Vec::new();
     walk("", old, new, tolerance, &mut out);
+    out.retain(|f| f.path != PROVENANCE);
     out
 }
+
+/// The key that names a summary's file (`--format jsonl`).
+const PROVENANCE: &str = "file";
 
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -242,6 +249,19 @@ mod tests {
     const OLD: &str = r#"{"scenario": "S", "network": {"halvings": [{"height": 1050000, "month": "2028-04"}]},
         "sites": [{"name": "A", "mine": {"npv_usd": 100.00, "irr": null}, "winner": "mine"},
                   {"name": "B", "ai": {"npv_usd": 0.00}}]}"#;
+
+    #[test]
+    fn the_file_a_summary_came_from_is_not_a_figure() {
+        let old = j(r#"{"scenario": "x", "npv_usd": 1.00}"#);
+        let new = j(r#"{"scenario": "x", "npv_usd": 1.00, "file": "a.toml"}"#);
+        assert!(differences(&old, &new, &Tolerance::default()).is_empty());
+        let moved = j(r#"{"scenario": "x", "npv_usd": 2.00, "file": "b.toml"}"#);
+        let found = differences(&new, &moved, &Tolerance::default());
+        assert_eq!(
+            found.iter().map(|f| f.path.as_str()).collect::<Vec<_>>(),
+            ["npv_usd"]
+        );
+    }
 
     #[test]
     fn identical_summaries_have_no_findings() {

@@ -51,6 +51,15 @@ fn a_failed_run_creates_no_file() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(entries(&dir).is_empty());
+    // stderr says so, before the error that caused it.
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "note: {} not written: a scenario failed (the others are not written alone)\n\
+             error: cannot read missing.toml: No such file or directory (os error 2)\n",
+            target.display()
+        )
+    );
 }
 
 #[test]

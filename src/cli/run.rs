@@ -52,7 +52,13 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
     match &args.output {
         // A file is written only when every scenario succeeded.
         Some(path) if failures.is_empty() => write_atomically(path, |w| w.write_all(&bytes)),
-        Some(_) => Ok(()),
+        Some(path) => {
+            failures.note(format!(
+                "{} not written: a scenario failed (the others are not written alone)",
+                path.display()
+            ));
+            Ok(())
+        }
         None if !summaries.is_empty() => write_stdout(&bytes),
         None => Ok(()),
     }

@@ -46,11 +46,15 @@ pub fn signed(value: Decimal, places: u32) -> String {
     plus_if_positive(fixed(value, places), value)
 }
 
-/// `+` in front of `text`, the digits of `value`, unless they carry a minus
-/// or `value` is zero.
+/// The direction of a change in front of `text`, the digits of `value`:
+/// `+` when it rose, `-` when it fell, even where the fall rounds to zero
+/// (a report's `-0.00 %` says which way a tiny move went; `+0.00 %` said
+/// the opposite), nothing when it did not move.
 fn plus_if_positive(text: String, value: Decimal) -> String {
     if text.starts_with('-') || value.is_zero() {
         text
+    } else if value.is_sign_negative() {
+        format!("-{text}")
     } else {
         format!("+{text}")
     }
@@ -316,6 +320,10 @@ mod tests {
         assert_eq!(signed(d("5"), 2), "+5.00");
         assert_eq!(signed(d("-12.5"), 2), "-12.50");
         assert_eq!(signed(d("0"), 2), "0.00");
+        // A fall that rounds to nothing still shows its direction.
+        assert_eq!(signed(d("-0.001"), 2), "-0.00");
+        assert_eq!(percent(d("-0.00001"), Percent::CHANGE), "-0.00 %");
+        assert_eq!(percent(d("0.00001"), Percent::CHANGE), "+0.00 %");
         // Tie at 6: 0.1234565 → +0.123456 (6 even).
         assert_eq!(signed(d("0.1234565"), 6), "+0.123456");
     }
