@@ -254,11 +254,71 @@ fn out_of_range_values() {
     );
     check(
         &with("months = 24\n", "months = 24\ndiscount_rate = 10\n"),
-        "error: discount_rate = 10 needs 0 ≤ discount_rate < 10
+        "error: discount_rate = 10 needs 0 ≤ discount_rate < 10: rates are fractions (0.10 means 10 %): was 0.1 meant?
  --> <stdin>:5:17
   |
 5 | discount_rate = 10
   |                 ^^
+",
+    );
+}
+
+#[test]
+fn a_fraction_written_as_a_percentage() {
+    check(
+        &with("months = 24\n", "months = 24\ndiscount_rate = 12\n"),
+        "error: discount_rate = 12 needs 0 ≤ discount_rate < 10: rates are fractions (0.10 means 10 %): was 0.12 meant?
+ --> <stdin>:5:17
+  |
+5 | discount_rate = 12
+  |                 ^^
+",
+    );
+    check(
+        &with("[site.mining]\n", "[site.mining]\nuptime = 95\n"),
+        "error: site[0].mining.uptime = 95 needs 0 < uptime ≤ 1: uptime is a fraction (0.10 means 10 %): was 0.95 meant?
+  --> <stdin>:17:10
+   |
+17 | uptime = 95
+   |          ^^
+",
+    );
+    check(
+        &with("[site.mining]\n", "[site.mining]\npool_fee = 2.5\n"),
+        "error: site[0].mining.pool_fee = 2.5 needs 0 ≤ pool_fee < 1: pool_fee is a fraction (0.10 means 10 %): was 0.025 meant?
+  --> <stdin>:17:12
+   |
+17 | pool_fee = 2.5
+   |            ^^^
+",
+    );
+    check(
+        &with("block_height = 930000\n", "block_height = 930000\nhashrate_growth_annual = -20\n"),
+        "error: bitcoin.hashrate_growth_annual = -20 needs hashrate_growth_annual > -1: rates are fractions (0.10 means 10 %): was -0.2 meant?
+  --> <stdin>:10:26
+   |
+10 | hashrate_growth_annual = -20
+   |                          ^^^
+",
+    );
+    // Not a percentage either: the rule alone.
+    check(
+        &with("[site.mining]\n", "[site.mining]\nuptime = 101\n"),
+        "error: site[0].mining.uptime = 101 needs 0 < uptime ≤ 1
+  --> <stdin>:17:10
+   |
+17 | uptime = 101
+   |          ^^^
+",
+    );
+    // A ratio, not a fraction: pue = 110 is not 1.1.
+    check(
+        &with("pue = 1.3", "pue = 0.9"),
+        "error: site[1].ai.pue = 0.9 needs pue ≥ 1
+  --> <stdin>:28:7
+   |
+28 | pue = 0.9
+   |       ^^^
 ",
     );
 }

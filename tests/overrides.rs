@@ -119,8 +119,17 @@ fn bad_overrides_name_the_override_key_and_rule() {
 ",
     );
     bad(
+        "discount_rate=12",
+        "error: discount_rate = 12 needs 0 ≤ discount_rate < 10: rates are fractions (0.10 means 10 %): was 0.12 meant?
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set discount_rate=12
+  |                     ^^
+",
+    );
+    bad(
         "site[0].mining.uptime=1.5",
-        "error: site[0].mining.uptime = 1.5 needs 0 < uptime ≤ 1
+        "error: site[0].mining.uptime = 1.5 needs 0 < uptime ≤ 1: uptime is a fraction (0.10 means 10 %): was 0.015 meant?
  --> override of scenarios/lake-mariner.toml
   |
   | --set site[0].mining.uptime=1.5

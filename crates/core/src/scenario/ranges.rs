@@ -79,6 +79,18 @@ impl Rule {
         lo_ok && hi_ok
     }
 
+    /// For a value the rule refuses, the value as a percentage (`12` as
+    /// `0.12`, exactly: the decimal point moved two places), when the rule
+    /// admits that.
+    pub(super) fn as_percentage(&self, v: Decimal) -> Option<Decimal> {
+        if self.admits(v) {
+            return None;
+        }
+        let mut hundredth = v;
+        hundredth.set_scale(v.scale().checked_add(2)?).ok()?;
+        self.admits(hundredth).then_some(hundredth)
+    }
+
     /// The rule as the error message words it, e.g. `0 < uptime ≤ 1`.
     pub(super) fn describe(&self, name: &str) -> String {
         let op = |b: &Bound| if b.inclusive { "≤" } else { "<" };
@@ -110,5 +122,29 @@ mod tests {
         assert_eq!(Rule::gt(-1).describe("g"), "g > -1");
         assert_eq!(Rule::ge(0).describe("fee"), "fee ≥ 0");
         assert_eq!(Rule::between(1, 600).describe("months"), "1 ≤ months ≤ 600");
+    }
+
+    #[test]
+    fn a_refused_value_read_as_a_percentage() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let uptime = Rule::new(Bound::excl(0), Bound::incl(1));
+        assert_eq!(uptime.as_percentage(d("95")), Some(d("0.95")));
+        assert_eq!(uptime.as_percentage(d("100")), Some(d("1")));
+        assert_eq!(uptime.as_percentage(d("100.5")), None);
+        assert_eq!(uptime.as_percentage(d("0")), None);
+        // Admitted already: nothing to hint.
+        assert_eq!(uptime.as_percentage(d("0.5")), None);
+        let growth = Rule::gt(-1);
+        assert_eq!(growth.as_percentage(d("-5")), Some(d("-0.05")));
+        assert_eq!(growth.as_percentage(d("-100")), None);
+        // Exact, or not at all.
+        assert_eq!(
+            uptime.as_percentage(d("1.00000000000000000000000001")),
+            Some(d("0.0100000000000000000000000001"))
+        );
+        assert_eq!(
+            uptime.as_percentage(d("1.000000000000000000000000001")),
+            None
+        );
     }
 }

@@ -30,6 +30,22 @@ pub(super) struct Number {
     pub name: &'static str,
     pub rule: Rule,
     pub need: Need<Decimal>,
+    /// Whether the number is a fraction of one, which a value that breaks
+    /// the rule may be written as a percentage of.
+    pub fraction: Fraction,
+}
+
+/// What kind of fraction a [`Number`] is, for the hint of a range error
+/// whose value, read as a percentage, would keep the rule (docs/model.md,
+/// "How values are read").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Fraction {
+    /// Not a fraction: an amount, a price, a ratio such as `pue`.
+    No,
+    /// A rate (`discount_rate`, the `_annual` keys).
+    Rate,
+    /// A share of one (`uptime`, `pool_fee`, `utilization`).
+    Share,
 }
 
 /// A whole number (a TOML integer).
@@ -79,6 +95,7 @@ const fn required(name: &'static str, rule: Rule, what: &'static str) -> Number 
         name,
         rule,
         need: Need::Required(what),
+        fraction: Fraction::No,
     }
 }
 
@@ -87,6 +104,23 @@ const fn optional(name: &'static str, default: Decimal, rule: Rule) -> Number {
         name,
         rule,
         need: Need::Default(default),
+        fraction: Fraction::No,
+    }
+}
+
+/// An optional rate, a fraction a year.
+const fn rate(name: &'static str, default: Decimal, rule: Rule) -> Number {
+    Number {
+        fraction: Fraction::Rate,
+        ..optional(name, default, rule)
+    }
+}
+
+/// An optional share of one.
+const fn share(name: &'static str, default: Decimal, rule: Rule) -> Number {
+    Number {
+        fraction: Fraction::Share,
+        ..optional(name, default, rule)
     }
 }
 
@@ -118,7 +152,7 @@ pub(super) mod root {
         need: Need::Required("the horizon in months, 1 … 600"),
     };
     /// 0.10, written with its scale as `Decimal::new(10, 2)` would be.
-    pub const DISCOUNT_RATE: Number = optional(
+    pub const DISCOUNT_RATE: Number = rate(
         "discount_rate",
         Decimal::from_parts(10, 0, 0, false, 2),
         Rule::new(Bound::incl(0), Bound::excl(10)),
@@ -153,13 +187,13 @@ pub(super) mod bitcoin {
 
     pub const PRICE_USD: Number =
         required("price_usd", Rule::gt(0), "the BTC price in month 0, USD");
-    pub const PRICE_GROWTH_ANNUAL: Number = optional("price_growth_annual", ZERO, GROWTH);
+    pub const PRICE_GROWTH_ANNUAL: Number = rate("price_growth_annual", ZERO, GROWTH);
     pub const NETWORK_HASHRATE_EHS: Number = required(
         "network_hashrate_ehs",
         Rule::gt(0),
         "the network hashrate in month 0, EH/s",
     );
-    pub const HASHRATE_GROWTH_ANNUAL: Number = optional("hashrate_growth_annual", ZERO, GROWTH);
+    pub const HASHRATE_GROWTH_ANNUAL: Number = rate("hashrate_growth_annual", ZERO, GROWTH);
     pub const FEES_BTC_PER_BLOCK: Number = optional("fees_btc_per_block", ZERO, Rule::ge(0));
     pub const BLOCK_HEIGHT: Whole = Whole {
         name: "block_height",
@@ -232,8 +266,8 @@ pub(super) mod mining {
         what: Some("one or more [[site.mining.fleet]] rows"),
     };
     pub const PUE: Number = optional("pue", ONE, Rule::ge(1));
-    pub const UPTIME: Number = optional("uptime", ONE, Rule::new(Bound::excl(0), Bound::incl(1)));
-    pub const POOL_FEE: Number = optional("pool_fee", ZERO, FRACTION);
+    pub const UPTIME: Number = share("uptime", ONE, Rule::new(Bound::excl(0), Bound::incl(1)));
+    pub const POOL_FEE: Number = share("pool_fee", ZERO, FRACTION);
     pub const OPEX_USD_PER_MONTH: Number = optional("opex_usd_per_month", ZERO, AMOUNT);
     pub const CAPEX_USD: Number = optional("capex_usd", ZERO, AMOUNT);
 
@@ -314,7 +348,7 @@ pub(super) mod colocation {
         AMOUNT,
         "the lease rate, USD per kW of critical IT per month",
     );
-    pub const LEASE_ESCALATOR_ANNUAL: Number = optional("lease_escalator_annual", ZERO, GROWTH);
+    pub const LEASE_ESCALATOR_ANNUAL: Number = rate("lease_escalator_annual", ZERO, GROWTH);
     pub const POWER_PASS_THROUGH: Flag = Flag {
         name: "power_pass_through",
         default: true,
@@ -345,12 +379,12 @@ pub(super) mod gpu_cloud {
     );
     pub const GPU_HOUR_USD: Number =
         required("gpu_hour_usd", AMOUNT, "the rental price, USD per GPU-hour");
-    pub const UTILIZATION: Number = optional(
+    pub const UTILIZATION: Number = share(
         "utilization",
         ONE,
         Rule::new(Bound::incl(0), Bound::incl(1)),
     );
-    pub const GPU_HOUR_DECLINE_ANNUAL: Number = optional("gpu_hour_decline_annual", ZERO, FRACTION);
+    pub const GPU_HOUR_DECLINE_ANNUAL: Number = rate("gpu_hour_decline_annual", ZERO, FRACTION);
     pub const GPU_CAPEX_USD: Number = optional("gpu_capex_usd", ZERO, AMOUNT);
 
     pub const KEYS: &[&str] = &[

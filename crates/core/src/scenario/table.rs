@@ -18,7 +18,7 @@
 
 use super::literal::{LiteralError, parse_decimal};
 use super::ranges::Rule;
-use super::schema::{Flag, Need, Nested, Number, Special, Whole};
+use super::schema::{Flag, Fraction, Need, Nested, Number, Special, Whole};
 use super::spelling::{did_you_mean, suggest};
 use crate::calendar::YearMonth;
 use crate::diagnostic::Diagnostic;
@@ -209,15 +209,38 @@ impl<'a, 'i> Table<'a, 'i> {
     }
 
     fn range_error(&self, key: &str, span: Span, rule: &Rule) -> Diagnostic {
+        self.range_error_with(key, span, rule, String::new())
+    }
+
+    /// As [`range_error`](Self::range_error), followed by `hint`.
+    fn range_error_with(&self, key: &str, span: Span, rule: &Rule, hint: String) -> Diagnostic {
         Diagnostic::new(
             format!(
-                "{} = {} needs {}",
+                "{} = {} needs {}{hint}",
                 self.key_path(key),
                 self.text(&span),
                 rule.describe(key)
             ),
             Some(span),
         )
+    }
+
+    /// For a fraction whose value breaks its rule but would keep it as a
+    /// percentage: `: rates are fractions (0.10 means 10 %): was 0.12
+    /// meant?`, worded as the warning for a rate over 1 is.
+    fn percentage_hint(key: &Number, value: Decimal) -> String {
+        let subject = match key.fraction {
+            Fraction::No => return String::new(),
+            Fraction::Rate => "rates are fractions".to_string(),
+            Fraction::Share => format!("{} is a fraction", key.name),
+        };
+        match key.rule.as_percentage(value) {
+            Some(meant) => format!(
+                ": {subject} (0.10 means 10 %): was {} meant?",
+                meant.normalize()
+            ),
+            None => String::new(),
+        }
     }
 
     /// A decimal key: a TOML integer, a TOML float, or a quoted decimal,
@@ -255,7 +278,8 @@ impl<'a, 'i> Table<'a, 'i> {
         };
         let number = parsed.map_err(|e| self.literal_error(name, value, e))?;
         if !key.rule.admits(number) {
-            return Err(self.range_error(name, value.span(), &key.rule));
+            let hint = Self::percentage_hint(key, number);
+            return Err(self.range_error_with(name, value.span(), &key.rule, hint));
         }
         Ok(Some(number))
     }
