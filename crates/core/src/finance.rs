@@ -94,21 +94,35 @@ impl Line {
 /// every `C_k ≥ 0` for `k ≥ n`; 0 when no `C` is negative; `None` when the
 /// horizon ends below zero.
 pub fn payback_months(cash_flows: &[Decimal]) -> Result<Option<u32>, Overflow> {
-    let mut cumulative = Vec::with_capacity(cash_flows.len() + 1);
+    let mut cumulative = Vec::with_capacity(cash_flows.len());
     let mut c = Decimal::ZERO;
-    cumulative.push(c);
     for cf in cash_flows {
         c = c.plus(*cf)?;
         cumulative.push(c);
     }
-    if c < Decimal::ZERO {
-        return Ok(None);
+    Ok(payback_from_cumulative(&cumulative))
+}
+
+/// [`payback_months`] from the cumulative cash `C_1 … C_n` (`C_k` the sum
+/// of the first `k` flows), where the caller already has it.
+pub fn payback_from_cumulative(cumulative: &[Decimal]) -> Option<u32> {
+    // C_0 = 0 is never negative.
+    let at = |k: usize| {
+        if k == 0 {
+            Decimal::ZERO
+        } else {
+            cumulative[k - 1]
+        }
+    };
+    let total = at(cumulative.len());
+    if total < Decimal::ZERO {
+        return None;
     }
-    let mut n = cash_flows.len();
-    while n > 0 && cumulative[n - 1] >= Decimal::ZERO {
+    let mut n = cumulative.len();
+    while n > 0 && at(n - 1) >= Decimal::ZERO {
         n -= 1;
     }
-    Ok(Some(n as u32))
+    Some(n as u32)
 }
 
 /// The IRR search interval (docs/model.md, "Finance"): annual rates −0.99 … 100.
@@ -232,8 +246,14 @@ pub fn irr(cash_flows: &[Decimal]) -> Result<Option<Decimal>, Overflow> {
         let half = irr_tolerance() / Decimal::TWO;
         let a = (candidate - half).max(lo);
         let b = (candidate + half).min(hi);
-        let sa = npv_sign(cash_flows, a)?;
-        let sb = npv_sign(cash_flows, b)?;
+        // The signs on either side, from f64 where its rounding cannot
+        // have flipped them (almost always), else exactly.
+        let confirm = |r: Decimal| match flows.as_deref().and_then(|f| sign_beyond_rounding(f, r)) {
+            Some(sign) => Ok(sign),
+            None => npv_sign(cash_flows, r),
+        };
+        let sa = confirm(a)?;
+        let sb = confirm(b)?;
         if sa == Ordering::Equal {
             return Ok(Some(a));
         }
@@ -334,6 +354,30 @@ fn sign_inside_differs(flows: &[f64], above: bool) -> bool {
         let base = 0.01 * 10_100_f64.powf(f64::from(k) / 400.0);
         let s = scaled_npv_f64(flows, base - 1.0);
         s.is_finite() && s.abs() > 1e-9 * magnitude && (s > 0.0) != above
+    })
+}
+
+/// As [`certain_sign`], with the margin at the rounding bound itself
+/// rather than far above it, for the points either side of an IRR (where
+/// the NPV is small by construction). The `f64` scaled NPV differs from
+/// the exact one by less than about `4·n·2^−53·Σ|CF|`: Horner's rule with
+/// factors ≤ 1 (`2·n·2^−53·Σ|CF|`), the factor's own error compounded
+/// over `n` months (`n·2^−53·Σ|CF|`), the flows and the rate read into
+/// `f64` (`2^−53·Σ|CF|` and, through the NPV's slope in the rate, far less
+/// again). A value beyond 256 times that bound has the sign of the exact
+/// NPV, and so of [`npv_sign`]'s, whose own rounding is near 1e-27
+/// relative.
+fn sign_beyond_rounding(flows: &[f64], r: Decimal) -> Option<Ordering> {
+    let s = scaled_npv_f64(flows, r.to_f64()?);
+    let magnitude: f64 = flows.iter().map(|c| c.abs()).sum();
+    let bound = 256.0 * (flows.len() as f64 + 1.0) * f64::EPSILON / 2.0 * magnitude;
+    if !s.is_finite() || !bound.is_finite() || s.abs() <= bound {
+        return None;
+    }
+    Some(if s > 0.0 {
+        Ordering::Greater
+    } else {
+        Ordering::Less
     })
 }
 

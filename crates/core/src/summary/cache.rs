@@ -8,10 +8,11 @@
 //! depend on ([`SharedKey`]) share one projection instead of each
 //! computing its own; the figures are the same either way.
 
+use super::compute::SiteTemplate;
 use crate::calendar::YearMonth;
 use crate::finance::Discount;
 use crate::network::Network;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, Site};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -56,11 +57,56 @@ impl SharedKey {
     }
 }
 
-/// The network projection and discount factors of a scenario.
+/// The network projection and discount factors of a scenario, and the
+/// price-free figures of the sites evaluated with them.
 #[derive(Debug)]
 pub(super) struct Shared {
     pub(super) network: Network,
     pub(super) discount: Discount,
+    /// Sites' [`SiteTemplate`]s, by the site's every input (written out
+    /// with each decimal's scale, so `150` and `150.0` are two sites),
+    /// the newest last; at most `keep`.
+    templates: Mutex<VecDeque<(String, Arc<SiteTemplate>)>>,
+    keep: usize,
+}
+
+impl Shared {
+    /// A projection that keeps the templates of up to `keep` sites.
+    pub(super) fn new(network: Network, discount: Discount, keep: usize) -> Shared {
+        Shared {
+            network,
+            discount,
+            templates: Mutex::new(VecDeque::new()),
+            keep,
+        }
+    }
+
+    /// The price-free figures of `site` over this projection: kept from an
+    /// evaluation of the same site (at another month-0 price), or computed.
+    pub(super) fn template(&self, site: &Site) -> Arc<SiteTemplate> {
+        let compute = || Arc::new(SiteTemplate::new(site, &self.network, &self.discount));
+        if self.keep == 0 {
+            return compute();
+        }
+        let key = format!("{site:?}");
+        let found = self.templates.lock().ok().and_then(|t| {
+            t.iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| Arc::clone(v))
+        });
+        if let Some(template) = found {
+            return template;
+        }
+        let template = compute();
+        if let Ok(mut kept) = self.templates.lock() {
+            if kept.len() >= self.keep {
+                kept.pop_front();
+            }
+            kept.push_back((key, Arc::clone(&template)));
+        }
+        template
+    }
 }
 
 /// Which part of a projection left the decimal range (the network comes
@@ -93,6 +139,8 @@ struct Entries {
 pub struct Cache {
     entries: Mutex<Entries>,
     capacity: usize,
+    /// Sites' templates each projection keeps.
+    templates: usize,
     computed: AtomicUsize,
 }
 
@@ -117,13 +165,28 @@ impl Cache {
     }
 
     /// A cache of at most `capacity` projections; 0 keeps none (every
-    /// evaluation computes its own, as without a cache).
+    /// evaluation computes its own, as without a cache). Each keeps the
+    /// price-free figures of one site.
     pub fn with_capacity(capacity: usize) -> Cache {
+        Cache::with_capacities(capacity, 1)
+    }
+
+    /// As [`with_capacity`](Self::with_capacity), each projection keeping
+    /// the price-free figures of up to `templates` sites (a sweep whose
+    /// other axis varies a site key over `templates` values at each
+    /// month-0 price).
+    pub fn with_capacities(capacity: usize, templates: usize) -> Cache {
         Cache {
             entries: Mutex::new(Entries::default()),
             capacity,
+            templates,
             computed: AtomicUsize::new(0),
         }
+    }
+
+    /// Sites' templates each projection keeps.
+    pub(super) fn templates_per_projection(&self) -> usize {
+        self.templates
     }
 
     /// How many projections are kept.

@@ -10,7 +10,7 @@ use super::output::{
     AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary, Winner,
 };
 use crate::exact::{Checked, Overflow, sum};
-use crate::finance::{Discount, Line, irr, payback_months};
+use crate::finance::{Discount, Line, irr, payback_from_cumulative};
 use crate::network::Network;
 use crate::scenario::{Ai, AiKind, Scenario, Site};
 use crate::strategy::{MonthRow, ai, mine};
@@ -58,7 +58,8 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
             .map_err(|_| SharedFailure::Network)?;
         let discount =
             Discount::new(scenario.discount_rate, months).map_err(|_| SharedFailure::Discount)?;
-        Ok(Shared { network, discount })
+        let keep = cache.map_or(0, Cache::templates_per_projection);
+        Ok(Shared::new(network, discount, keep))
     };
     let shared = match cache {
         Some(c) => c.get_or_compute(SharedKey::of(scenario), project),
@@ -72,7 +73,7 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
         }
         .into(),
     })?;
-    let (network, discount) = (&shared.network, &shared.discount);
+    let network = &shared.network;
     let price_usd = scenario.bitcoin.price_usd;
     let hashprice_usd_per_ph_day = (0..months)
         .map(|i| network.hashprice(price_usd, i))
@@ -83,21 +84,24 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
     for (index, site) in scenario.sites.iter().enumerate() {
         let label =
             |strategy: &str| format!("site[{index}] (\"{}\") strategy {strategy}", site.name);
-        let mine = site
-            .mining
+        let template = shared.template(site);
+        let mine = template
+            .mine
             .as_ref()
-            .map(|m| {
-                mine::project(site, m, network, price_usd)
-                    .and_then(|rows| mine_summary(rows, discount, price_usd))
-            })
+            .map(|t| mine_summary(t.as_ref().map_err(|e| *e)?, price_usd))
             .transpose()
             .map_err(fail(label("mine")))?;
-        let ai = site
-            .ai
-            .as_ref()
-            .map(|a| ai_summary(site, a, network, discount, price_usd))
-            .transpose()
-            .map_err(fail(label("ai")))?;
+        let ai = match (&site.ai, &template.ai) {
+            (Some(a), Some(t)) => Some(ai_summary(
+                a,
+                t.as_ref().map_err(|e| *e),
+                network,
+                price_usd,
+            )),
+            _ => None,
+        }
+        .transpose()
+        .map_err(fail(label("ai")))?;
         let comparison = match (&mine, &ai) {
             (Some(m), Some(a)) => Some(decide_winner(&m.outcome, &a.outcome).map_err(fail(
                 format!("site[{index}] (\"{}\") comparison", site.name),
@@ -132,15 +136,105 @@ struct Prices {
     ai_rate: Decimal,
 }
 
-fn outcome(rows: Vec<MonthRow>, discount: &Discount, prices: Prices) -> Result<Outcome, Overflow> {
-    let mut monthly = Vec::with_capacity(rows.len());
+/// A strategy's figures that do not depend on the month-0 BTC price: its
+/// months (with no mining revenue: that is `price · price_coef`, added
+/// per price), the three discounted sums behind its NPV lines, and its
+/// price-free totals. Points of a sweep that differ only in the price
+/// share one (see [`Shared::template`]).
+#[derive(Debug)]
+pub(super) struct StrategyTemplate {
+    rows: Vec<MonthRow>,
+    /// `Σ price_coef_i / (1 + r)^((i+1)/12)`.
+    price_slope: Decimal,
+    /// `Σ rate_coef_i / (1 + r)^((i+1)/12)`.
+    rate_slope: Decimal,
+    /// Discounted power, opex and capex.
+    costs: Decimal,
+    power_cost_usd: Decimal,
+    opex_usd: Decimal,
+    capex_usd: Decimal,
+    btc_mined: Decimal,
+}
+
+impl StrategyTemplate {
+    /// From the strategy's months at a month-0 price of 0.
+    fn new(rows: Vec<MonthRow>, discount: &Discount) -> Result<StrategyTemplate, Overflow> {
+        // NPV = x · slope + intercept, for x the month-0 BTC price (mining
+        // revenue is price_usd · price_coef) and for x the AI rate (AI
+        // revenue is rate · rate_coef). Three discounted sums give both
+        // lines and the NPV: the revenue slopes and the costs. Each
+        // intercept is the other revenue less the costs, so a site with no
+        // costs has an intercept of exactly 0 (and a crossover of exactly
+        // 0, which is null), never a rounding residue.
+        let price_slope = discount.npv(rows.iter().map(|r| r.price_coef))?;
+        let rate_slope = discount.npv(rows.iter().map(|r| r.rate_coef))?;
+        let costs = discount.npv(
+            rows.iter()
+                .map(|r| r.power_cost_usd.plus(r.opex_usd)?.plus(r.capex_usd))
+                .collect::<Result<Vec<_>, _>>()?,
+        )?;
+        Ok(StrategyTemplate {
+            price_slope,
+            rate_slope,
+            costs,
+            power_cost_usd: sum(rows.iter().map(|r| r.power_cost_usd))?,
+            opex_usd: sum(rows.iter().map(|r| r.opex_usd))?,
+            capex_usd: sum(rows.iter().map(|r| r.capex_usd))?,
+            btc_mined: sum(rows.iter().map(|r| r.btc_mined))?,
+            rows,
+        })
+    }
+}
+
+/// Both strategies' [`StrategyTemplate`]s of a site (an overflow in one
+/// is that strategy's error, reported when its turn comes).
+#[derive(Debug)]
+pub(super) struct SiteTemplate {
+    pub(super) mine: Option<Result<StrategyTemplate, Overflow>>,
+    pub(super) ai: Option<Result<StrategyTemplate, Overflow>>,
+}
+
+impl SiteTemplate {
+    pub(super) fn new(site: &Site, network: &Network, discount: &Discount) -> SiteTemplate {
+        // At a month-0 price of 0 every month's mining revenue is exactly
+        // Decimal::ZERO (as in a month that does not mine), and nothing
+        // else in the months depends on the price.
+        let free = Decimal::ZERO;
+        SiteTemplate {
+            mine: site.mining.as_ref().map(|m| {
+                mine::project(site, m, network, free)
+                    .and_then(|rows| StrategyTemplate::new(rows, discount))
+            }),
+            ai: site.ai.as_ref().map(|a| {
+                ai::project(site, a, network, free)
+                    .and_then(|rows| StrategyTemplate::new(rows, discount))
+            }),
+        }
+    }
+}
+
+fn outcome(t: &StrategyTemplate, prices: Prices) -> Result<Outcome, Overflow> {
+    let mut monthly = Vec::with_capacity(t.rows.len());
+    let mut cash_flows = Vec::with_capacity(t.rows.len());
+    let mut cumulative_cash = Vec::with_capacity(t.rows.len());
     let mut cumulative = Decimal::ZERO;
-    for r in &rows {
-        let cash_flow_usd = r.cash_flow_usd()?;
+    for r in &t.rows {
+        // The month as the strategy computes it at this price: mining
+        // revenue price_usd · price_coef (exactly Decimal::ZERO where the
+        // month does not mine, price_coef being 0), then revenue and cash
+        // flow in MonthRow's order of operations.
+        let row = MonthRow {
+            mining_revenue_usd: prices.btc_usd.times(r.price_coef)?,
+            ..*r
+        };
+        let revenue_usd = row.revenue_usd()?;
+        let cash_flow_usd = row.cash_flow_usd()?;
         cumulative = cumulative.plus(cash_flow_usd)?;
+        cash_flows.push(cash_flow_usd);
+        cumulative_cash.push(cumulative);
         monthly.push(MonthFigures {
             btc_mined: r.btc_mined,
-            revenue_usd: r.revenue_usd()?,
+            revenue_usd,
             power_cost_usd: r.power_cost_usd,
             opex_usd: r.opex_usd,
             capex_usd: r.capex_usd,
@@ -148,56 +242,37 @@ fn outcome(rows: Vec<MonthRow>, discount: &Discount, prices: Prices) -> Result<O
             cumulative_cash_usd: cumulative,
         });
     }
-    let cash_flows: Vec<Decimal> = monthly.iter().map(|m| m.cash_flow_usd).collect();
-    // NPV = x · slope + intercept, for x the month-0 BTC price (mining
-    // revenue is price_usd · price_coef) and for x the AI rate (AI revenue
-    // is rate · rate_coef). Three discounted sums give both lines and the
-    // NPV: the revenue slopes and the costs. Each intercept is the other
-    // revenue less the costs, so a site with no costs has an intercept of
-    // exactly 0 (and a crossover of exactly 0, which is null), never a
-    // rounding residue.
-    let price_slope = discount.npv(rows.iter().map(|r| r.price_coef))?;
-    let rate_slope = discount.npv(rows.iter().map(|r| r.rate_coef))?;
-    let costs = discount.npv(
-        rows.iter()
-            .map(|r| r.power_cost_usd.plus(r.opex_usd)?.plus(r.capex_usd))
-            .collect::<Result<Vec<_>, _>>()?,
-    )?;
-    let mining = prices.btc_usd.times(price_slope)?;
-    let ai = prices.ai_rate.times(rate_slope)?;
-    let npv_usd = mining.plus(ai)?.minus(costs)?;
+    let mining = prices.btc_usd.times(t.price_slope)?;
+    let ai = prices.ai_rate.times(t.rate_slope)?;
+    let npv_usd = mining.plus(ai)?.minus(t.costs)?;
     Ok(Outcome {
         revenue_usd: sum(monthly.iter().map(|m| m.revenue_usd))?,
-        power_cost_usd: sum(monthly.iter().map(|m| m.power_cost_usd))?,
-        opex_usd: sum(monthly.iter().map(|m| m.opex_usd))?,
-        capex_usd: sum(monthly.iter().map(|m| m.capex_usd))?,
+        power_cost_usd: t.power_cost_usd,
+        opex_usd: t.opex_usd,
+        capex_usd: t.capex_usd,
         net_cash_usd: cumulative,
         npv_usd,
         irr: irr(&cash_flows)?,
-        payback_months: payback_months(&cash_flows)?,
-        btc_mined: sum(monthly.iter().map(|m| m.btc_mined))?,
+        payback_months: payback_from_cumulative(&cumulative_cash),
+        btc_mined: t.btc_mined,
         price_line: Line {
-            slope: price_slope,
-            intercept: ai.minus(costs)?,
+            slope: t.price_slope,
+            intercept: ai.minus(t.costs)?,
         },
         rate_line: Line {
-            slope: rate_slope,
-            intercept: mining.minus(costs)?,
+            slope: t.rate_slope,
+            intercept: mining.minus(t.costs)?,
         },
         monthly,
     })
 }
 
-fn mine_summary(
-    rows: Vec<MonthRow>,
-    discount: &Discount,
-    btc_usd: Decimal,
-) -> Result<MineSummary, Overflow> {
+fn mine_summary(template: &StrategyTemplate, btc_usd: Decimal) -> Result<MineSummary, Overflow> {
     let prices = Prices {
         btc_usd,
         ai_rate: Decimal::ZERO,
     };
-    let outcome = outcome(rows, discount, prices)?;
+    let outcome = outcome(template, prices)?;
     let btc = outcome.btc_mined;
     // Breakeven price and costs per BTC are null when nothing is mined
     // (docs/model.md, "Finance").
@@ -225,13 +300,12 @@ fn mine_summary(
 }
 
 fn ai_summary(
-    site: &Site,
     ai_spec: &Ai,
+    template: Result<&StrategyTemplate, Overflow>,
     network: &Network,
-    discount: &Discount,
     price_usd: Decimal,
 ) -> Result<AiSummary, Overflow> {
-    let rows = ai::project(site, ai_spec, network, price_usd)?;
+    let template = template?;
     let ai_rate = match ai_spec.kind {
         AiKind::Colocation {
             lease_usd_per_kw_month,
@@ -243,7 +317,7 @@ fn ai_summary(
         btc_usd: price_usd,
         ai_rate,
     };
-    let outcome = outcome(rows, discount, prices)?;
+    let outcome = outcome(template, prices)?;
     Ok(AiSummary {
         offer: match ai_spec.kind {
             AiKind::Colocation { .. } => Offer::Colocation,
