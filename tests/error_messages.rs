@@ -342,6 +342,43 @@ fn bad_start_months() {
 }
 
 #[test]
+fn a_fleet_larger_than_the_network() {
+    // The report: a 5 EH/s fleet on a 1 EH/s network.
+    check(
+        &with("network_hashrate_ehs = 1000", "network_hashrate_ehs = 1")
+            .replace("hashrate_ths = 1000000", "hashrate_ths = 5000000")
+            .replace("efficiency_j_per_th = 20", "efficiency_j_per_th = 9"),
+        "error: site[0].mining.hashrate_ths = 5000000 needs hashrate_ths / 10^6 (5 EH/s) ≤ bitcoin.network_hashrate_ehs (1 EH/s): a fleet cannot be larger than the network it is part of: was the network meant in EH/s, or the fleet in TH/s?
+  --> <stdin>:17:16
+   |
+17 | hashrate_ths = 5000000
+   |                ^^^^^^^
+",
+    );
+    check(
+        &with("network_hashrate_ehs = 1000", "network_hashrate_ehs = 0.5").replace(
+            "hashrate_ths = 1000000\nefficiency_j_per_th = 20\n",
+            "[[site.mining.fleet]]\nmodel = \"S21\"\ncount = 5000\nths = 200\nj_per_th = 17.5\n",
+        ),
+        "error: site[0].mining.fleet needs Σ count × ths / 10^6 (1 EH/s) ≤ bitcoin.network_hashrate_ehs (0.5 EH/s): a fleet cannot be larger than the network it is part of: was the network meant in EH/s, or each machine's ths in TH/s?
+  --> <stdin>:17:1
+   |
+17 | [[site.mining.fleet]]
+   | ^^^^^^^^^^^^^^^^^^^^^
+",
+    );
+    // Exactly the network: allowed (and warned about).
+    let out = hashpivot_stdin(
+        &["validate", "-"],
+        &with("network_hashrate_ehs = 1000", "network_hashrate_ehs = 1"),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).starts_with(
+        "warning: site[0].mining.hashrate_ths = 1000000 is 100 % of the network's hashrate in month 0"
+    ));
+}
+
+#[test]
 fn mining_with_both_forms() {
     check(
         &with(
@@ -464,8 +501,11 @@ fn literals_a_decimal_cannot_hold() {
 
 #[test]
 fn arithmetic_overflow_names_the_scenario() {
-    let text = with("price_usd = 100000", "price_usd = 7e25")
-        .replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 1e-9");
+    // A fleet may be no larger than the network: 10,000 TH/s is a tenth of
+    // 0.1 EH/s.
+    let text = with("price_usd = 100000", "price_usd = 7e28")
+        .replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 0.1")
+        .replace("hashrate_ths = 1000000", "hashrate_ths = 10000");
     check(
         &text,
         "error: arithmetic overflow in scenario \"Errors\" while computing the Bitcoin network projection: a value exceeds the decimal range (about ±7.9e28)

@@ -101,10 +101,10 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
     let start = doc.month(&root::START)?;
     let months = doc.whole(&root::MONTHS)?;
     let discount_rate = doc.number(&root::DISCOUNT_RATE)?;
-    let bitcoin = match doc.table(&root::BITCOIN)? {
-        Some(table) => read_bitcoin(&table)?,
-        None => return Err(missing(doc, &root::BITCOIN)),
-    };
+    let bitcoin_table = doc
+        .table(&root::BITCOIN)?
+        .ok_or_else(|| missing(doc, &root::BITCOIN))?;
+    let bitcoin = read_bitcoin(&bitcoin_table)?;
 
     let site_tables = doc
         .tables(&root::SITE)?
@@ -112,7 +112,7 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
         .ok_or_else(|| missing(doc, &root::SITE))?;
     let mut sites: Vec<Site> = Vec::with_capacity(site_tables.len());
     for table in &site_tables {
-        let site = read_site(table)?;
+        let site = read_site(table, bitcoin.network_hashrate_ehs)?;
         if let Some(first) = sites.iter().position(|s| s.name == site.name) {
             return Err(Diagnostic::new(
                 format!(
@@ -125,6 +125,7 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
         }
         sites.push(site);
     }
+    check_fleets_in_network(&bitcoin_table, &sites, bitcoin.network_hashrate_ehs)?;
     doc.finish(OWNER)?;
 
     Ok(Scenario {
@@ -159,13 +160,13 @@ fn read_bitcoin(t: &Table) -> Result<Bitcoin> {
     Ok(b)
 }
 
-fn read_site(t: &Table) -> Result<Site> {
+fn read_site(t: &Table, network_ehs: Decimal) -> Result<Site> {
     t.check_keys(&t.path)?;
     let name = t.name(&site::NAME)?;
     let grid_mw = t.number(&site::GRID_MW)?;
     let power_price_usd_per_mwh = t.number(&site::POWER_PRICE_USD_PER_MWH)?;
     let mining = match t.table(&site::MINING)? {
-        Some(m) => Some(read_mining(&m, grid_mw)?),
+        Some(m) => Some(read_mining(&m, grid_mw, network_ehs)?),
         None => None,
     };
     let ai = match t.table(&site::AI)? {
@@ -191,7 +192,7 @@ fn read_site(t: &Table) -> Result<Site> {
     })
 }
 
-fn read_mining(t: &Table, grid_mw: Decimal) -> Result<Mining> {
+fn read_mining(t: &Table, grid_mw: Decimal, network_ehs: Decimal) -> Result<Mining> {
     t.check_keys(&t.path)?;
     // Which keys are present decides the form; the other form's keys are
     // thereby read (and refused below if present).
@@ -248,6 +249,7 @@ fn read_mining(t: &Table, grid_mw: Decimal) -> Result<Mining> {
     // refused here, so both methods succeed on a loaded scenario.
     let it_mw = fleet.hashrate_ths().and_then(|_| fleet.it_mw());
     check_grid(t, load_key, it_mw, pue, grid_mw, single, rows)?;
+    check_fleet_in_network(t, &fleet, network_ehs)?;
     let m = Mining {
         fleet,
         pue,
@@ -309,6 +311,97 @@ fn check_grid(
     Err(Diagnostic::new(
         format!("{subject} ({shown}) ≤ grid_mw ({} MW)", grid_mw.normalize()),
         value,
+    ))
+}
+
+/// TH/s in an EH/s.
+const THS_PER_EHS: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
+/// Whether fleets of `fleet_ths` TH/s together are more than the network's
+/// `network_ehs` EH/s, decided exactly (and, where a total leaves the
+/// decimal range, by which side does).
+fn larger_than_network(fleet_ths: &[Decimal], network_ehs: Decimal) -> bool {
+    let total = fleet_ths
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, &f| sum.checked_add(f));
+    match (total, network_ehs.checked_mul(THS_PER_EHS)) {
+        (Some(total), Some(network)) => total > network,
+        (Some(_), None) => false,
+        (None, Some(_)) => true,
+        // Both beyond the range in TH/s: compare in EH/s.
+        (None, None) => fleet_ths
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, &f| sum.checked_add(f / THS_PER_EHS))
+            .is_none_or(|total| total > network_ehs),
+    }
+}
+
+/// `5 EH/s`: TH/s shown in EH/s, for a message.
+fn in_ehs(ths: Option<Decimal>) -> String {
+    match ths {
+        Some(ths) => format!("{} EH/s", (ths / THS_PER_EHS).normalize()),
+        None => "beyond the decimal range".to_string(),
+    }
+}
+
+/// docs/model.md, "`[site.mining]`": a site's fleet is part of the
+/// network, so its hashrate cannot exceed the month-0 network hashrate.
+fn check_fleet_in_network(t: &Table, fleet: &Fleet, network_ehs: Decimal) -> Result<()> {
+    // A loaded fleet's hashrate is in range (check_grid saw to it).
+    let Ok(ths) = fleet.hashrate_ths() else {
+        return Ok(());
+    };
+    if !larger_than_network(&[ths], network_ehs) {
+        return Ok(());
+    }
+    let (subject, key, unit) = match fleet {
+        Fleet::Single { .. } => (
+            format!(
+                "{}.hashrate_ths = {} needs hashrate_ths / 10^6",
+                t.path,
+                t.text_of(mining::HASHRATE_THS.name)
+            ),
+            mining::HASHRATE_THS.name,
+            "the fleet in TH/s",
+        ),
+        Fleet::Rows(_) => (
+            format!("{}.fleet needs Σ count × ths / 10^6", t.path),
+            mining::FLEET.name,
+            "each machine's ths in TH/s",
+        ),
+    };
+    Err(Diagnostic::new(
+        format!(
+            "{subject} ({}) ≤ bitcoin.network_hashrate_ehs ({} EH/s): a fleet cannot be larger than the network it is part of: was the network meant in EH/s, or {unit}?",
+            in_ehs(Some(ths)),
+            network_ehs.normalize()
+        ),
+        t.get(key).map(|v| v.span()),
+    ))
+}
+
+/// As [`check_fleet_in_network`], for all sites' fleets together.
+fn check_fleets_in_network(bitcoin: &Table, sites: &[Site], network_ehs: Decimal) -> Result<()> {
+    let fleets: Vec<Decimal> = sites
+        .iter()
+        .filter_map(|s| s.mining.as_ref()?.hashrate_ths().ok())
+        .collect();
+    if !larger_than_network(&fleets, network_ehs) {
+        return Ok(());
+    }
+    let total = fleets
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, &f| sum.checked_add(f));
+    let key = bitcoin::NETWORK_HASHRATE_EHS.name;
+    Err(Diagnostic::new(
+        format!(
+            "{} = {} needs Σ of the sites' fleets / 10^6 ({}) ≤ network_hashrate_ehs ({} EH/s): fleets cannot be larger than the network they are part of: was the network meant in EH/s, or a fleet in TH/s?",
+            bitcoin.key_path(key),
+            bitcoin.text_of(key),
+            in_ehs(total),
+            network_ehs.normalize()
+        ),
+        bitcoin.get(key).map(|v| v.span()),
     ))
 }
 
@@ -487,14 +580,14 @@ gpu_capex_usd = 25000
             read_scenario(&top).unwrap();
             assert_all_read(&top);
             let btc = top.table(&root::BITCOIN).unwrap().unwrap();
-            read_bitcoin(&btc).unwrap();
+            let network_ehs = read_bitcoin(&btc).unwrap().network_hashrate_ehs;
             assert_all_read(&btc);
             for s in top.tables(&root::SITE).unwrap().unwrap() {
-                read_site(&s).unwrap();
+                read_site(&s, network_ehs).unwrap();
                 assert_all_read(&s);
                 let grid_mw = s.number(&site::GRID_MW).unwrap();
                 let m = s.table(&site::MINING).unwrap().unwrap();
-                read_mining(&m, grid_mw).unwrap();
+                read_mining(&m, grid_mw, network_ehs).unwrap();
                 assert_all_read(&m);
                 for row in m.tables(&mining::FLEET).unwrap().unwrap_or_default() {
                     read_fleet_row(&row).unwrap();
@@ -507,6 +600,24 @@ gpu_capex_usd = 25000
             }
         }
         assert!(fleet_rows > 0, "the fixtures cover fleet rows");
+    }
+
+    #[test]
+    fn fleets_against_the_network_exactly() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert!(!larger_than_network(&[d("1000000")], d("1")));
+        assert!(larger_than_network(
+            &[d("1000000.0000000000000000001")],
+            d("1")
+        ));
+        assert!(larger_than_network(&[d("600000"), d("400001")], d("1")));
+        assert!(!larger_than_network(&[], d("1")));
+        // Beyond the decimal range in TH/s, on either side or both.
+        let max = Decimal::MAX;
+        assert!(!larger_than_network(&[max], max));
+        assert!(larger_than_network(&[max, max], d("1000")));
+        assert!(!larger_than_network(&[max, max], max));
+        assert!(larger_than_network(&[max, max], d("1e22")));
     }
 
     /// The check behind the test above: a key listed for a table that the

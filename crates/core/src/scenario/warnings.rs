@@ -17,7 +17,7 @@
 use super::overrides::{Override, combined_text};
 use super::{AiKind, Fleet, Scenario};
 use crate::diagnostic::render_labelled;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt;
 use std::ops::Range;
 use toml::de::{DeTable, DeValue};
@@ -39,6 +39,9 @@ pub enum Slip {
     GpuHourPrice,
     /// `build_months ≥ months`: the AI site never goes live in the horizon.
     GoLiveAfterHorizon,
+    /// A site's fleet over 10 % of the month-0 network hashrate: the
+    /// network in the wrong unit, or the fleet?
+    FleetShareOfNetwork,
 }
 
 /// A valid value that is probably a unit mistake.
@@ -119,6 +122,31 @@ pub fn gpu_hour_slip(usd: Decimal) -> bool {
     usd > Decimal::ONE_HUNDRED
 }
 
+/// A site's fleet is a slip when over 10 % of the month-0 network
+/// hashrate (`network_ehs` EH/s, 10^6 TH/s each). Decided exactly; a
+/// network beyond the decimal range in TH/s is over every fleet.
+pub fn fleet_share_slip(fleet_ths: Decimal, network_ehs: Decimal) -> bool {
+    network_ehs
+        .checked_mul(Decimal::from(100_000))
+        .is_some_and(|tenth| fleet_ths > tenth)
+}
+
+/// The fleet's share of the network, in percent, for a message: to one
+/// decimal, and never shown as 10 or less when it is over 10.
+fn share_percent(fleet_ths: Decimal, network_ehs: Decimal) -> String {
+    let share = network_ehs
+        .checked_mul(Decimal::from(10_000))
+        .and_then(|per_percent| fleet_ths.checked_div(per_percent));
+    let Some(share) = share else {
+        return "over 10".to_string();
+    };
+    let mut shown = share.round_dp(1);
+    if shown <= Decimal::TEN {
+        shown = share.round_dp_with_strategy(1, RoundingStrategy::ToPositiveInfinity);
+    }
+    grouped(shown)
+}
+
 /// An AI site goes live in month `build_months`, which is outside the
 /// horizon when it is not less than `months`.
 pub fn go_live_slip(build_months: u64, months: u32) -> bool {
@@ -191,6 +219,45 @@ pub(super) fn check(scenario: &Scenario, doc: &DeTable, text: &str) -> Vec<Warni
                                 grouped(ths)
                             ),
                             hint: "ths is each machine's TH/s: was PH/s meant? (an Antminer S21 is 200 TH/s, or 0.2 PH/s)".to_string(),
+                            key: fleet,
+                            span: mining_place.span("fleet"),
+                        }
+                    }
+                });
+            }
+        }
+        if let Some(mining) = &site.mining
+            && let Ok(ths) = mining.hashrate_ths()
+        {
+            let ehs = b.network_hashrate_ehs;
+            if fleet_share_slip(ths, ehs) {
+                let mining_place = place.table("mining");
+                let share = format!(
+                    "{} % of the network's hashrate in month 0 (bitcoin.network_hashrate_ehs = {} EH/s), over 10 %",
+                    share_percent(ths, ehs),
+                    grouped(ehs)
+                );
+                let hint = |fleet: &str| {
+                    format!(
+                        "was the network meant in EH/s, or {fleet} in TH/s? (1 EH/s = 1,000,000 TH/s)"
+                    )
+                };
+                out.push(match &mining.fleet {
+                    Fleet::Single { .. } => mining_place.warn(
+                        Slip::FleetShareOfNetwork,
+                        "hashrate_ths",
+                        format!("is {share}"),
+                        hint("the fleet"),
+                    ),
+                    Fleet::Rows(_) => {
+                        let fleet = mining_place.key("fleet");
+                        Warning {
+                            slip: Slip::FleetShareOfNetwork,
+                            message: format!(
+                                "{fleet} totals {} TH/s (Σ count × ths), {share}",
+                                grouped(ths)
+                            ),
+                            hint: hint("each machine's ths"),
                             key: fleet,
                             span: mining_place.span("fleet"),
                         }
@@ -429,6 +496,13 @@ mod tests {
         // GPU-hour: > 100.
         assert!(!gpu_hour_slip(d("100")));
         assert!(gpu_hour_slip(d("100.01")));
+        // Fleet: over 10 % of the network, 10^6 TH/s per EH/s.
+        assert!(!fleet_share_slip(d("100000"), d("1")));
+        assert!(fleet_share_slip(d("100000.01"), d("1")));
+        assert!(!fleet_share_slip(
+            d("1"),
+            d("79228162514264337593543950335")
+        ));
         // Go-live: build_months ≥ months.
         assert!(!go_live_slip(23, 24));
         assert!(go_live_slip(24, 24));
@@ -584,6 +658,45 @@ lease_usd_per_kw_month = 150
         );
         // 5,000 machines of 0.2 TH/s make 1,000 TH/s: no warning.
         assert_eq!(warnings(&text.replace("count = 4000", "count = 5000")), []);
+    }
+
+    #[test]
+    fn a_fleet_over_a_tenth_of_the_network() {
+        let text = BASE.replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 3");
+        let found = warnings(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].slip, found[0].key.as_str()),
+            (Slip::FleetShareOfNetwork, "site[0].mining.hashrate_ths")
+        );
+        assert_eq!(&text[found[0].span.clone().unwrap()], "1000000");
+        assert_eq!(
+            found[0].to_string(),
+            "site[0].mining.hashrate_ths = 1000000 is 33.3 % of the network's hashrate in month 0 (bitcoin.network_hashrate_ehs = 3 EH/s), over 10 %: was the network meant in EH/s, or the fleet in TH/s? (1 EH/s = 1,000,000 TH/s)"
+        );
+        // Exactly a tenth: none; just over: shown as over 10 %.
+        let tenth = BASE.replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 10");
+        assert_eq!(warnings(&tenth), []);
+        let over = BASE.replace(
+            "network_hashrate_ehs = 1000",
+            "network_hashrate_ehs = 9.999",
+        );
+        assert!(
+            warnings(&over)[0]
+                .message
+                .contains(" is 10.1 % of the network's"),
+            "{:?}",
+            warnings(&over)
+        );
+        // Fleet rows: their total.
+        let rows = text.replace(
+            "[site.mining]\nhashrate_ths = 1000000\nefficiency_j_per_th = 20",
+            "[[site.mining.fleet]]\nmodel = \"S21\"\ncount = 2500\nths = 200\nj_per_th = 17.5",
+        );
+        assert_eq!(
+            warnings(&rows)[0].to_string(),
+            "site[0].mining.fleet totals 500,000 TH/s (Σ count × ths), 16.7 % of the network's hashrate in month 0 (bitcoin.network_hashrate_ehs = 3 EH/s), over 10 %: was the network meant in EH/s, or each machine's ths in TH/s? (1 EH/s = 1,000,000 TH/s)"
+        );
     }
 
     #[test]
