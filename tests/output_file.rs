@@ -55,7 +55,7 @@ fn a_failed_run_creates_no_file() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "note: {} not written: a scenario failed (the others are not written alone)\n\
+            "note: {} not written: 1 of 2 scenarios failed (a file holds all or none)\n\
              error: cannot read missing.toml: No such file or directory (os error 2)\n",
             target.display()
         )

@@ -18,7 +18,8 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
     if let Some(output) = &args.output {
         refuse_overwriting_input(output, inputs.iter().map(|i| i.path.as_str()))?;
     }
-    let mut summaries = Vec::with_capacity(inputs.len());
+    let total = inputs.len();
+    let mut summaries = Vec::with_capacity(total);
     let mut files = Vec::with_capacity(inputs.len());
     for (path, result) in evaluate_all(inputs, &args.overrides.set) {
         match result.and_then(|e| failures.admit(e)) {
@@ -52,13 +53,19 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
     match &args.output {
         // A file is written only when every scenario succeeded.
         Some(path) if failures.is_empty() => write_atomically(path, |w| w.write_all(&bytes)),
-        Some(path) => {
+        // Some computed, yet nothing is written: say so, or the good
+        // ones' absence is a surprise. (With none computed the errors
+        // say it all.)
+        Some(path) if !summaries.is_empty() => {
             failures.note(format!(
-                "{} not written: a scenario failed (the others are not written alone)",
-                path.display()
+                "{} not written: {} of {} scenarios failed (a file holds all or none)",
+                path.display(),
+                total - summaries.len(),
+                total
             ));
             Ok(())
         }
+        Some(_) => Ok(()),
         None if !summaries.is_empty() => write_stdout(&bytes),
         None => Ok(()),
     }

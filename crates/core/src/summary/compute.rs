@@ -523,11 +523,13 @@ capex_usd = 3000000
 
     #[test]
     fn overflow_names_the_scenario() {
-        // Every value is in range, but hashprice = R/days · P / (H · 1000)
-        // = 450 · 7e25 / 1e-6 is far beyond it.
+        // Every value is in range (the 0.01 EH/s fleet fits the 0.1 EH/s
+        // network), but hashprice = R/days · P / (H · 1000)
+        // = 450 · 7e28 / 100 ≈ 3.2e29 is beyond it.
         let text = one_month("kind = \"colocation\"\nit_mw = 10\nlease_usd_per_kw_month = 150")
-            .replace("price_usd = 100000", "price_usd = 7e25")
-            .replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 1e-9");
+            .replace("price_usd = 100000", "price_usd = 7e28")
+            .replace("network_hashrate_ehs = 1000", "network_hashrate_ehs = 0.1")
+            .replace("hashrate_ths = 1000000", "hashrate_ths = 10000");
         let err = evaluate(&text).unwrap_err();
         assert_eq!(
             err.to_string(),
