@@ -17,6 +17,7 @@ use crate::parallel::parallel_map;
 use crate::scenario::literal::parse_decimal;
 use crate::scenario::overrides::{Segment, layout, segments, selector};
 use crate::scenario::{Fleet, Override, Scenario, Site, parse_with_overrides};
+use crate::strategy::MonthRow;
 use crate::summary::{Cache, PROJECTION_BYTES_PER_MONTH, SharedKey, SiteSummary, Summary, Winner};
 use crate::{Error, evaluate_cached};
 use rust_decimal::Decimal;
@@ -564,6 +565,8 @@ struct Structure {
     columns: bool,
     /// The longest horizon seen, in months (a projection's size).
     months: u32,
+    /// The most sites seen.
+    sites: usize,
 }
 
 /// Reads how each axis moves the projection: a few of its values are
@@ -574,6 +577,7 @@ struct Structure {
 fn structure(source: &str, fixed: &[Override], grid: &Grid) -> Structure {
     const AGREEING: usize = 8;
     let mut months = 0;
+    let mut sites = 0;
     let mut moves = |axis: usize| {
         let count = grid.axes[axis].values.len();
         let mut first: Option<SharedKey> = None;
@@ -585,6 +589,7 @@ fn structure(source: &str, fixed: &[Override], grid: &Grid) -> Structure {
             };
             let key = SharedKey::of(&scenario);
             months = months.max(key.months());
+            sites = sites.max(scenario.sites.len());
             match &first {
                 None => first = Some(key),
                 Some(k) if *k != key => return true,
@@ -603,6 +608,7 @@ fn structure(source: &str, fixed: &[Override], grid: &Grid) -> Structure {
         rows,
         columns,
         months,
+        sites,
     }
 }
 
@@ -616,6 +622,10 @@ fn structure(source: &str, fixed: &[Override], grid: &Grid) -> Structure {
 ///   (capacity = columns), each computed once for the whole grid, within
 ///   [`PROJECTION_BUDGET_BYTES`];
 /// - both move it: no point shares one, and nothing is kept.
+///
+/// Each projection also keeps the price-free figures of its sites, so
+/// points that differ only in the month-0 price share them (every
+/// column's when the columns vary a site key), within the same budget.
 pub fn projection_cache(source: &str, fixed: &[Override], grid: &Grid) -> Cache {
     let s = structure(source, fixed, grid);
     let per_projection = (s.months as usize).max(1) * PROJECTION_BYTES_PER_MONTH + 1024;
@@ -631,7 +641,15 @@ pub fn projection_cache(source: &str, fixed: &[Override], grid: &Grid) -> Cache 
         (false, false) => 1,
         (false, true) => grid.columns(),
     };
-    Cache::with_capacity(capacity.min(affordable))
+    // Each projection also keeps its sites' price-free figures: every
+    // column's, when the columns vary a site key at each row's price.
+    let per_template = (s.months as usize).max(1) * 2 * std::mem::size_of::<MonthRow>() + 1024;
+    let templates = match (s.rows, s.columns) {
+        (false, false) => s.sites.max(1) * grid.columns(),
+        _ => s.sites.max(1),
+    };
+    let templates = templates.min((PROJECTION_BUDGET_BYTES / per_template).max(1));
+    Cache::with_capacities(capacity.min(affordable), templates)
 }
 
 /// Where along an axis the winner flips, from the signed NPV advantage
