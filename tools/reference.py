@@ -338,6 +338,7 @@ class Evaluation:
         self.cashflows = {}
         self.irr_null = {}
         self.largest = D(0)
+        self.omitted = []  # format 2: output paths the reference does not compute
 
     def see(self, *values):
         for v in values:
@@ -367,6 +368,8 @@ def find_too_large(v, path):
 
 
 def fill(ev, s):
+    if s.get("format") == 2:
+        return fill2(ev, s)
     net, halvings = project_network(s)
     for nm in net:
         ev.see(nm["price"], nm["hashrate"], nm["reward"], nm["hashprice"])
@@ -437,12 +440,634 @@ def dump(v):
     return json.dumps(v)
 
 
+# ============================================================================
+# Scenario format 2 (MODEL.md, "Scenario format 2 — the operator's real
+# choices": New keys, Prices that move, Mining row by row, Strategy `ai` in
+# format 2, Terminal value, Cash flow and finance in format 2, Summary JSON in
+# format 2).
+#
+# Not implemented here (a scenario using them stops with NotInReference):
+# `site.ai.start` later than `start`, `fleet_sale_usd > 0`, `keep_mining =
+# true`; the `conversion` and `portfolio` output blocks are not computed
+# (Evaluation.omitted lists their paths, and crosscheck.py drops them from
+# hashpivot's output before comparing). `[risk]` is range-checked, not used.
+#
+# Readings chosen where MODEL.md is ambiguous (what a mining CFO would
+# expect; the Rust side needs the same ones):
+#  A1 Revenue includes demand response (MODEL.md says so); the terminal value
+#     is NOT revenue: `revenue_usd` excludes it, `net_cash_usd`, NPV, IRR,
+#     MIRR and payback include it (added to the last month's cash flow).
+#  A2 `cost_per_btc_usd` / `all_in_cost_per_btc_usd` divide the strategy's
+#     whole power cost (mining and, under `ai`, AI power too) and whole
+#     opex + capex by its BTC, exactly as format 1 does for `mine`; under `ai`
+#     they are not printed (format 1 prints them only under `mine`).
+#  A3 Uptime: a running row pays power for `uptime` of the hours in its
+#     blocks (MODEL.md's power formula), but demand response
+#     (`dr · Σ M_r · x_r,i`) and `run_share` (`M_r · hours_i · x_r,i`) carry
+#     no uptime factor, exactly as written.
+#  A4 The shutdown test ignores uptime and opex (both sides of the MODEL.md
+#     inequality scale with uptime; opex is paid running or not), and uses the
+#     escalated block price of that month.
+#  A5 Breakeven BTC price and crossover vary only the month-0 BTC price P
+#     (P_i = P · (1 + g)^(i/12)); network hashrate, fees, subsidy, power
+#     prices, AI rates stay as given. Run decisions, DR and terminal values
+#     are re-evaluated at every P; a row/block runs for P ≥ its threshold
+#     (a tie runs), so NPV(P) is right-continuous at a threshold.
+#  A6 Terminal value as a function of P or of the rate: x · max(0, EBITDA)
+#     puts a kink where EBITDA = 0; the root search treats that point as a
+#     breakpoint too (MODEL.md lists only the run thresholds).
+#  A7 Breakeven rate (ai) varies the rate with the AI strategy's own mining
+#     (during the build) held at the scenario's BTC price. The terminal value
+#     (when x > 0 and the window is all live) is re-evaluated at each rate.
+#  A8 A root (breakeven price, breakeven rate, crossover) with |root| > 10^12
+#     is null; so is a breakeven price that no P ≥ 0 reaches.
+#  A9 `winner` and `npv_advantage_usd` in format 2 come from the month-by-
+#     month ΔCF NPV (Σ d_i · (CF_ai,i − CF_mine,i)), like D(P) (MODEL.md:
+#     "every difference of the two strategies is built month by month").
+#  A10 MIRR: discount factors (1 + r)^(−(i+1)/12) that a 28-decimal-place
+#     decimal cannot hold (they round to 0 at 28 places) count as 0 for PV−
+#     and PV+ ("PV− underflows to 0"); n = months; null when
+#     PV+ = 0 or PV− = 0 or the result exceeds 10^6. A result ≤ −1 cannot
+#     happen (PV+ > 0).
+#  A11 In `ai`, opex escalates with market time i (floor(i/12)), like
+#     mining opex and the power escalator; the lease escalator alone counts
+#     from go-live (format 1's anniversaries).
+#  A12 `run_share` weights each row by its meter load M_r (pue included) and
+#     the month's hours; under `ai` it covers the months the AI strategy mines
+#     (build months with mine_during_build); null when it mines none.
+#  A13 `shutdown = "never"` makes negative-price blocks cost negative power
+#     (the operator is paid to consume); `"economic"` always runs in a block
+#     whose price is ≤ 0 (v ≥ 0 ≥ price), so the same holds there.
+#  A14 The discount_rate is printed as the decimal used with trailing zeros
+#     removed and no exponent (0.10 → 0.1, 0 → 0, 2 → 2).
+#  A15 `kept_hashrate_ths` is null (keep_mining is false here); `start` under
+#     `ai` is the scenario's start; `fleet_sale_usd` prints 0.00.
+#  A16 A format-2 key in a format-1 file is an error (reference: ScenarioError),
+#     and `[risk]` keys are range-checked and otherwise ignored.
+# ============================================================================
+
+ROOT_LIMIT = D(10) ** 12
+MIRR_LIMIT = D(10) ** 6
+
+
+class ScenarioError(Exception):
+    """A scenario the contract rejects (format-2 key rules)."""
+
+
+class NotInReference(Exception):
+    """A format-2 feature this reference does not implement."""
+
+
+F2_TOP = ("inflation_annual", "risk")
+F2_SITE = ("power_block", "power_escalator_annual")
+F2_MINING = ("shutdown", "demand_response_usd_per_mw_month", "exit_multiple")
+F2_AI = ("start", "fleet_sale_usd", "keep_mining", "exit_multiple")
+RISK_KEYS = ("price_vol_annual", "hashrate_vol_annual", "price_hashrate_corr",
+             "gpu_hour_vol_annual", "lease_default_annual", "paths", "seed")
+
+
+def _num(v, key):
+    if isinstance(v, bool) or not isinstance(v, (int, D)):
+        raise ScenarioError(f"{key} must be a number")
+    return dec(v)
+
+
+def validate2(s):
+    """The format-2 key rules ("New keys", "Uncertainty"); raises ScenarioError
+    or NotInReference. The format-1 rules are not re-checked here."""
+    fmt = s.get("format")
+    if fmt not in (1, 2):
+        raise ScenarioError(f"format must be 1 or 2, got {fmt!r}")
+    if fmt == 1:
+        found = [k for k in F2_TOP if k in s]
+        for site in s.get("site", []):
+            found += [f"site.{k}" for k in F2_SITE if k in site]
+            found += [f"site.mining.{k}" for k in F2_MINING if k in site.get("mining", {})]
+            found += [f"site.ai.{k}" for k in F2_AI if k in site.get("ai", {})]
+        if found:
+            raise ScenarioError(f"key {found[0]} needs format = 2")
+        return
+    if "inflation_annual" in s and not _num(s["inflation_annual"], "inflation_annual") > -1:
+        raise ScenarioError("inflation_annual must be > -1")
+    risk = s.get("risk", {})
+    for k in risk:
+        if k not in RISK_KEYS:
+            raise ScenarioError(f"unknown key risk.{k}")
+    for k in ("price_vol_annual", "hashrate_vol_annual", "gpu_hour_vol_annual"):
+        if k in risk and not _num(risk[k], f"risk.{k}") >= 0:
+            raise ScenarioError(f"risk.{k} must be >= 0")
+    if "price_hashrate_corr" in risk and not -1 <= _num(risk["price_hashrate_corr"], "risk.price_hashrate_corr") <= 1:
+        raise ScenarioError("risk.price_hashrate_corr must be within -1 ... 1")
+    if "lease_default_annual" in risk and not 0 <= _num(risk["lease_default_annual"], "risk.lease_default_annual") < 1:
+        raise ScenarioError("risk.lease_default_annual must be 0 <= q < 1")
+    if "paths" in risk and (not isinstance(risk["paths"], int) or isinstance(risk["paths"], bool)
+                            or not 1 <= risk["paths"] <= 10_000_000):
+        raise ScenarioError("risk.paths must be an integer 1 ... 10,000,000")
+    if "seed" in risk and (not isinstance(risk["seed"], int) or isinstance(risk["seed"], bool)
+                           or risk["seed"] < 0):
+        raise ScenarioError("risk.seed must be an integer >= 0")
+    for site in s.get("site", []):
+        name = site.get("name", "?")
+        flat, blocks = "power_price_usd_per_mwh" in site, "power_block" in site
+        if flat == blocks:
+            raise ScenarioError(f"site {name!r}: give power_price_usd_per_mwh or [[site.power_block]], "
+                                "exactly one of the two")
+        if blocks:
+            total = D(0)
+            for b in site["power_block"]:
+                for k in b:
+                    if k not in ("share", "price_usd_per_mwh"):
+                        raise ScenarioError(f"site {name!r}: unknown key power_block.{k}")
+                sh = _num(b["share"], "power_block.share")
+                _num(b["price_usd_per_mwh"], "power_block.price_usd_per_mwh")
+                if not 0 < sh <= 1:
+                    raise ScenarioError(f"site {name!r}: power_block.share must be 0 < s <= 1")
+                total += sh
+            if total != 1:
+                raise ScenarioError(f"site {name!r}: the power_block shares sum to {total}, not exactly 1")
+        if "power_escalator_annual" in site and not _num(site["power_escalator_annual"],
+                                                         "power_escalator_annual") > -1:
+            raise ScenarioError(f"site {name!r}: power_escalator_annual must be > -1")
+        mg, ai = site.get("mining"), site.get("ai")
+        if mg is not None:
+            if mg.get("shutdown", "economic") not in ("economic", "never"):
+                raise ScenarioError(f"site {name!r}: mining.shutdown must be \"economic\" or \"never\"")
+            for k in ("demand_response_usd_per_mw_month", "exit_multiple"):
+                if k in mg and not _num(mg[k], f"mining.{k}") >= 0:
+                    raise ScenarioError(f"site {name!r}: mining.{k} must be >= 0")
+        if ai is not None:
+            if "exit_multiple" in ai and not _num(ai["exit_multiple"], "ai.exit_multiple") >= 0:
+                raise ScenarioError(f"site {name!r}: ai.exit_multiple must be >= 0")
+            if "fleet_sale_usd" in ai and not _num(ai["fleet_sale_usd"], "ai.fleet_sale_usd") >= 0:
+                raise ScenarioError(f"site {name!r}: ai.fleet_sale_usd must be >= 0")
+            needs = []
+            if ai.get("start", s["start"]) != s["start"]:
+                needs.append("site.ai.start later than start")
+            if dec(ai.get("fleet_sale_usd", 0)) > 0:
+                needs.append("fleet_sale_usd > 0")
+            if ai.get("keep_mining", False):
+                needs.append("keep_mining = true")
+            if needs and mg is None:
+                raise ScenarioError(f"site {name!r}: {needs[0]} needs [site.mining]")
+            if needs:
+                raise NotInReference(f"site {name!r}: {', '.join(needs)} is not implemented "
+                                     "in tools/reference.py")
+
+
+def blocks_of(site):
+    """[(share, price_usd_per_mwh)] ("New keys": a flat price is one block)."""
+    if "power_block" in site:
+        return [(dec(b["share"]), dec(b["price_usd_per_mwh"])) for b in site["power_block"]]
+    return [(D(1), dec(site["power_price_usd_per_mwh"]))]
+
+
+def yearly(rate, n):
+    """(1 + rate)^floor(i/12) for i in 0 .. n-1 (exact integer powers)."""
+    base = 1 + dec(rate)
+    out, f = [], D(1)
+    for i in range(n):
+        if i and i % 12 == 0:
+            f *= base
+        out.append(f)
+    return out
+
+
+def mining_params2(site):
+    mg = site["mining"]
+    pue = dec(mg.get("pue", 1))
+    if "fleet" in mg:
+        rows = [(D(r["count"]) * dec(r["ths"]), dec(r["j_per_th"])) for r in mg["fleet"]]
+    else:
+        rows = [(dec(mg["hashrate_ths"]), dec(mg["efficiency_j_per_th"]))]
+    return dict(rows=[dict(T=t, E=e, M=t * e / D(10) ** 6 * pue) for t, e in rows],
+                pue=pue, uptime=dec(mg.get("uptime", 1)), fee=dec(mg.get("pool_fee", 0)),
+                opex=dec(mg.get("opex_usd_per_month", 0)), capex=dec(mg.get("capex_usd", 0)),
+                economic=mg.get("shutdown", "economic") == "economic",
+                dr=dec(mg.get("demand_response_usd_per_mw_month", 0)),
+                exit=dec(mg.get("exit_multiple", 0)))
+
+
+def empty_row2():
+    # mrev: BTC sold; dr: demand-response credit; arev: AI revenue (rate · rcoef);
+    # terms: [(key, threshold, slope, intercept)], this month's mining as a
+    # function of the month-0 BTC price P: while P >= threshold (None:
+    # always) the row/block adds slope · P + intercept to the cash flow.
+    return dict(btc=D(0), mrev=D(0), dr=D(0), arev=D(0), rcoef=D(0), power=D(0),
+                opex=D(0), capex=D(0), mined=False, run_num=D(0), run_den=D(0), terms=[],
+                power_ai=D(0))
+
+
+def mining_month2(mp, nm, blocks_i, opex_i, i):
+    """"Mining, row by row", month i: BTC, revenue, DR, power, opex, run share,
+    and the same month as a function of the month-0 price (terms)."""
+    row = empty_row2()
+    row.update(mined=True, opex=opex_i)
+    hours, h, reward, p_i, pfac = nm["hours"], nm["hashrate"], nm["reward"], nm["price"], nm["pfac"]
+    net_reward = reward * (1 - mp["fee"])
+    lhs = net_reward * p_i          # R_i · (1 − pool_fee) · P_i
+    kcoef = net_reward * pfac        # the same per unit of month-0 price
+    for r, rw in enumerate(mp["rows"]):
+        beta = rw["T"] * mp["uptime"] / (h * D(10) ** 6) * net_reward
+        row["run_den"] += rw["M"] * hours
+        for b, (share, price) in enumerate(blocks_i):
+            cost = price * h * rw["E"] * mp["pue"] * hours
+            runs = (lhs >= cost) if mp["economic"] else True
+            power = rw["M"] * hours * mp["uptime"] * share * price
+            dr = mp["dr"] * rw["M"] * share if mp["economic"] else D(0)
+            if runs:
+                row["btc"] += beta * share
+                row["mrev"] += beta * share * p_i
+                row["power"] += power
+                row["dr"] += dr
+                row["run_num"] += rw["M"] * hours * share
+            if not mp["economic"]:
+                thr = None
+            elif kcoef > 0:
+                thr = cost / kcoef
+            elif cost <= 0:   # nothing earned: runs iff 0 >= cost, whatever P
+                thr = None
+            else:
+                continue      # never runs
+            row["terms"].append(((i, r, b), thr, beta * share * pfac, dr - power))
+    return row
+
+
+def mine_rows2(site, net, ctx):
+    mp = mining_params2(site)
+    rows = [mining_month2(mp, nm, ctx["blocks"][i], mp["opex"] * ctx["infl"][i], i)
+            for i, nm in enumerate(net)]
+    rows[0]["capex"] += mp["capex"]
+    return rows
+
+
+def ai_rows2(site, net, ctx):
+    """"Strategy `ai` in format 2" with s = 0 (start = the scenario's start)."""
+    a = site["ai"]
+    n = len(net)
+    g = a.get("build_months", 0)
+    conv = dec(a.get("conversion_capex_usd", 0))
+    ramp = a.get("ramp_months", 0)
+    pue = dec(a.get("pue", 1))
+    opex = dec(a.get("opex_usd_per_month", 0))
+    mdb = a.get("mine_during_build", False)
+    mp = mining_params2(site) if mdb else None
+    decline = None
+    if a["kind"] != "colocation":
+        decline = month_powers(1 - dec(a.get("gpu_hour_decline_annual", 0)), n)
+    rows = []
+    for i in range(n):
+        nm = net[i]
+        pbar = ctx["pbar"][i]
+        if i < g:
+            if mdb:
+                row = mining_month2(mp, nm, ctx["blocks"][i], mp["opex"] * ctx["infl"][i], i)
+            else:
+                row = empty_row2()
+            row["capex"] += conv / g
+        else:
+            row = empty_row2()
+            k = i - g
+            f = D(1) if ramp == 0 else min(D(1), D(k + 1) / D(ramp))
+            row["opex"] = opex * ctx["infl"][i]
+            if a["kind"] == "colocation":
+                it = dec(a["it_mw"])
+                esc = dec(a.get("lease_escalator_annual", 0))
+                row["rcoef"] = it * 1000 * f * (1 + esc) ** (k // 12)
+                row["arev"] = dec(a["lease_usd_per_kw_month"]) * row["rcoef"]
+                if not a.get("power_pass_through", True):
+                    row["power"] = row["power_ai"] = it * f * pue * nm["hours"] * pbar
+            else:
+                cnt = D(a["gpu_count"])
+                it = cnt * dec(a["gpu_kw"]) / 1000
+                row["rcoef"] = cnt * f * nm["hours"] * dec(a.get("utilization", 1)) * decline[i]
+                row["arev"] = dec(a["gpu_hour_usd"]) * row["rcoef"]
+                row["power"] = row["power_ai"] = it * f * pue * nm["hours"] * pbar
+                if i == g:
+                    row["capex"] += cnt * dec(a.get("gpu_capex_usd", 0))
+        if i == 0 and g == 0:
+            row["capex"] += conv
+        rows.append(row)
+    return rows
+
+
+def ebitda(r):
+    return r["mrev"] + r["dr"] + r["arev"] - r["power"] - r["opex"]
+
+
+def cf2(r):
+    return ebitda(r) - r["capex"]
+
+
+def tv_params(rows, x, enabled):
+    """"Terminal value": (x, window months w, EBITDA at the given inputs,
+    terminal value). enabled False: strategy ai not live for the whole window."""
+    n = len(rows)
+    w = min(12, n)
+    e = sum(ebitda(r) for r in rows[n - w:]) * 12 / w
+    tv = x * max(D(0), e) if enabled else D(0)
+    return dict(x=x if enabled else D(0), w=w, ebitda=e, tv=tv)
+
+
+def mirr(cfs, rate, disc):
+    """"MIRR (format 2)", reading A10."""
+    n = len(cfs)
+    tiny = D(1).scaleb(-28)
+    pv_neg = pv_pos = D(0)
+    for c, d in zip(cfs, disc):
+        if d.quantize(tiny, rounding=ROUND_HALF_EVEN) == 0:
+            d = D(0)
+        if c < 0:
+            pv_neg += c * d
+        elif c > 0:
+            pv_pos += c * d
+    if pv_neg == 0 or pv_pos == 0:
+        return None
+    with localcontext() as cx:
+        cx.prec = 80
+        m = (1 + dec(rate)) * (pv_pos / -pv_neg) ** (D(12) / D(n)) - 1
+    if m > MIRR_LIMIT:
+        return None
+    return +m
+
+
+def limit_root(v):
+    return None if v is None or abs(v) > ROOT_LIMIT else v
+
+
+# ---- NPV as a function of the month-0 BTC price: piecewise linear
+
+class PriceLine:
+    """Σ_k weight_k · NPV_k(P) for strategy rows; identical row/block terms
+    of two strategies cancel before any sum (ΔCF month by month)."""
+
+    def __init__(self, parts, disc):
+        # parts: [(weight, rows, tv)] ; tv from tv_params
+        n = len(disc)
+        self.const = D(0)
+        fixed = [D(0)] * n
+        merged = {}
+        for weight, rows, _ in parts:
+            for i, r in enumerate(rows):
+                fixed[i] += weight * (r["arev"] - r["capex"] - r["opex"] - self._ai_power(r))
+                for key, thr, s, c in r["terms"]:
+                    old = merged.get(key)
+                    merged[key] = (thr, s, c, weight + (old[3] if old else 0))
+        self.const = sum(f * d for f, d in zip(fixed, disc))
+        # discounted terms: (threshold, slope, intercept)
+        self.terms = [(thr, w * s * disc[key[0]], w * c * disc[key[0]])
+                      for key, (thr, s, c, w) in merged.items() if w != 0]
+        # terminal values: [coef, e0, [(threshold, slope, intercept)]] on EBITDA·12/w
+        self.tvs = []
+        for weight, rows, tv in parts:
+            if tv is None or tv["x"] == 0:
+                continue
+            w = tv["w"]
+            e0 = sum(r["arev"] - r["opex"] - self._ai_power(r) for r in rows[n - w:]) * 12 / w
+            terms = [(thr, s * 12 / w, c * 12 / w)
+                     for r in rows[n - w:] for _, thr, s, c in r["terms"]]
+            self.tvs.append((weight * tv["x"] * disc[n - 1], e0, terms))
+
+    @staticmethod
+    def _ai_power(r):
+        return r["power_ai"]
+
+    def pieces(self):
+        """Yield (lo, hi, a, b): NPV(P) = a + b·P on lo <= P < hi (hi None: no end),
+        covering P >= 0."""
+        events = {}
+        a, b = self.const, D(0)
+        tv_state = [[e0, D(0)] for _, e0, _ in self.tvs]
+
+        def add(thr, key, s, c):
+            if thr is None or thr <= 0:
+                return True
+            events.setdefault(thr, []).append((key, s, c))
+            return False
+
+        for thr, s, c in self.terms:
+            if add(thr, -1, s, c):
+                a += c
+                b += s
+        for j, (_, _, terms) in enumerate(self.tvs):
+            for thr, s, c in terms:
+                if add(thr, j, s, c):
+                    tv_state[j][0] += c
+                    tv_state[j][1] += s
+        points = sorted(events)
+        lo = D(0)
+        for idx in range(len(points) + 1):
+            hi = points[idx] if idx < len(points) else None
+            # split [lo, hi) where a terminal value's EBITDA crosses 0
+            cuts = []
+            for e0, e1 in tv_state:
+                if e1 != 0:
+                    z = -e0 / e1
+                    if z > lo and (hi is None or z < hi):
+                        cuts.append(z)
+            bounds = [lo] + sorted(set(cuts)) + [hi]
+            for l, h in zip(bounds, bounds[1:]):
+                m = l + 1 if h is None else (l + h) / 2
+                pa, pb = a, b
+                for (coef, _, _), (e0, e1) in zip(self.tvs, tv_state):
+                    if e0 + e1 * m > 0:
+                        pa += coef * e0
+                        pb += coef * e1
+                yield l, h, pa, pb
+            if hi is None:
+                break
+            for key, s, c in events[hi]:
+                if key == -1:
+                    a += c
+                    b += s
+                else:
+                    tv_state[key][0] += c
+                    tv_state[key][1] += s
+            lo = hi
+
+
+def sign(v):
+    return (v > 0) - (v < 0)
+
+
+def breakeven_price(line):
+    """Smallest P >= 0 with NPV(P) >= 0 (non-decreasing), or None."""
+    for lo, hi, a, b in line.pieces():
+        if a + b * lo >= 0:
+            return lo
+        if b > 0:
+            z = -a / b
+            if hi is None or z < hi:
+                return z
+    return None
+
+
+def crossover_price(line):
+    """inf{P > 0 : sign D(P) = −σ0} ("Cash flow and finance in format 2"):
+    σ0 is the sign D takes just right of the first point where it is not
+    identically 0; a zero stretch before the change ends at its right end."""
+    s0 = None
+    for lo, hi, a, b in line.pieces():
+        v = a + b * lo
+        if s0 is None:
+            first = sign(v) if v != 0 else sign(b)
+            if first == 0:
+                continue              # D is 0 on this whole piece
+            s0 = first
+            if v != 0 and sign(b) == -s0:   # crosses 0 at z > lo
+                z = -a / b
+                if hi is None or z < hi:
+                    return z
+            continue
+        if sign(v) == -s0:
+            return lo
+        if b != 0 and sign(b) == -s0:
+            z = -a / b
+            if z >= lo and (hi is None or z < hi):
+                return z
+    return None
+
+
+def breakeven_rate2(rows, disc, tv):
+    """Unique root of NPV(rate) = A + B·rate + c·max(0, e0 + e1·rate) (A7)."""
+    n = len(rows)
+    B = sum(r["rcoef"] * d for r, d in zip(rows, disc))
+    if B == 0:
+        return None
+    A = sum((cf2(r) - r["arev"]) * d for r, d in zip(rows, disc))
+    c = tv["x"] * disc[n - 1]
+    w = tv["w"]
+    e0 = sum(ebitda(r) - r["arev"] for r in rows[n - w:]) * 12 / w
+    e1 = sum(r["rcoef"] for r in rows[n - w:]) * 12 / w
+    if c == 0 or e1 == 0:
+        if c != 0 and e0 > 0:
+            A += c * e0
+        return -A / B
+    k = -e0 / e1          # TV on for rate > k
+    if A + B * k >= 0:
+        return -A / B
+    return -(A + c * e0) / (B + c * e1)
+
+
+def outcome2(rows, disc, tv):
+    cfs = [cf2(r) for r in rows]
+    cfs[-1] += tv["tv"]
+    rate, why = irr_with_reason(cfs)
+    den = sum(r["run_den"] for r in rows if r["mined"])
+    o = dict(
+        revenue_usd=sum(r["mrev"] + r["dr"] + r["arev"] for r in rows),
+        power_cost_usd=sum(r["power"] for r in rows),
+        opex_usd=sum(r["opex"] for r in rows),
+        capex_usd=sum(r["capex"] for r in rows),
+        net_cash_usd=sum(cfs),
+        npv_usd=npv_with(cfs, disc),
+        irr=rate,
+        payback_months=payback(cfs),
+        btc_mined=sum(r["btc"] for r in rows),
+        dr=sum(r["dr"] for r in rows),
+        run_share=None if den == 0 else sum(r["run_num"] for r in rows if r["mined"]) / den,
+    )
+    return o, cfs, why
+
+
+def normalized(v):
+    v = dec(v).normalize()
+    t = f"{v:f}"
+    return RawNum("0" if v == 0 else t)
+
+
+def fill2(ev, s):
+    validate2(s)
+    net, halvings = project_network(s)
+    n = len(net)
+    for nm in net:
+        ev.see(nm["price"], nm["hashrate"], nm["reward"], nm["hashprice"])
+    rate = dec(s.get("discount_rate", D("0.10")))
+    disc = discount_factors(rate, n)
+    infl = yearly(s.get("inflation_annual", 0), n)
+    ev.omitted = ["$.portfolio"]
+    sites = []
+    for si, site in enumerate(s["site"]):
+        esc = yearly(site.get("power_escalator_annual", 0), n)
+        blocks = [[(sh, p * esc[i]) for sh, p in blocks_of(site)] for i in range(n)]
+        ctx = dict(infl=infl, blocks=blocks, pbar=[sum(sh * p for sh, p in bl) for bl in blocks])
+        out = {"name": site["name"]}
+        lines = {}
+        for strategy, make in (("mine", mine_rows2), ("ai", ai_rows2)):
+            key = "mining" if strategy == "mine" else "ai"
+            if key not in site:
+                continue
+            rows = make(site, net, ctx)
+            if strategy == "mine":
+                x = dec(site["mining"].get("exit_multiple", 0))
+                tv = tv_params(rows, x, True)
+            else:
+                a = site["ai"]
+                g = a.get("build_months", 0)
+                x = dec(a.get("exit_multiple", 0))
+                w = min(12, n)
+                tv = tv_params(rows, x, g <= n - w)
+            o, cfs, why = outcome2(rows, disc, tv)
+            for r, c in zip(rows, cfs):
+                ev.see(r["btc"], r["mrev"], r["arev"], r["power"], r["opex"], r["capex"], c)
+            ev.see(*(v for v in o.values() if isinstance(v, D)))
+            ev.cashflows[(si, strategy)] = cfs
+            if why:
+                ev.irr_null[(si, strategy)] = why
+            x_out = {k: q(o[k], 2) for k in ["revenue_usd", "power_cost_usd", "opex_usd", "capex_usd",
+                                             "net_cash_usd", "npv_usd"]}
+            x_out["irr"] = q(o["irr"], 6)
+            x_out["payback_months"] = o["payback_months"]
+            btc = o["btc_mined"]
+            x_out["btc_mined"] = q(btc, 8)
+            if strategy == "mine":
+                be = limit_root(breakeven_price(PriceLine([(1, rows, tv)], disc)))
+                x_out["breakeven_btc_price_usd"] = q(be, 2)
+                x_out["cost_per_btc_usd"] = None if btc == 0 else q(o["power_cost_usd"] / btc, 2)
+                x_out["all_in_cost_per_btc_usd"] = None if btc == 0 else q(
+                    (o["power_cost_usd"] + o["opex_usd"] + o["capex_usd"]) / btc, 2)
+                x_out["mirr"] = q(mirr(cfs, rate, disc), 6)
+                x_out["demand_response_usd"] = q(o["dr"], 2)
+                x_out["terminal_value_usd"] = q(tv["tv"], 2)
+                x_out["run_share"] = q(o["run_share"], 4)
+            else:
+                x_out["breakeven_rate"] = q(limit_root(breakeven_rate2(rows, disc, tv)), 4)
+                g = site["ai"].get("build_months", 0)
+                x_out["go_live"] = net[g]["label"] if g < n else None
+                x_out["mirr"] = q(mirr(cfs, rate, disc), 6)
+                x_out["start"] = net[0]["label"]
+                x_out["fleet_sale_usd"] = q(D(0), 2)
+                x_out["demand_response_usd"] = q(o["dr"], 2)
+                x_out["terminal_value_usd"] = q(tv["tv"], 2)
+                x_out["run_share"] = q(o["run_share"], 4)
+                x_out["kept_hashrate_ths"] = None
+            out[strategy] = x_out
+            lines[strategy] = (rows, tv, cfs)
+        if "mine" in lines and "ai" in lines:
+            rm, tm, cm = lines["mine"]
+            ra, ta, ca = lines["ai"]
+            adv = sum((x - y) * d for x, y, d in zip(ca, cm, disc))   # A9
+            out["winner"] = "ai" if adv > 0 else "mine" if adv < 0 else "tie"
+            out["npv_advantage_usd"] = q(abs(adv), 2)
+            line = PriceLine([(1, ra, ta), (-1, rm, tm)], disc)
+            out["crossover_btc_price_usd"] = q(limit_root(crossover_price(line)), 2)
+            ev.omitted.append(f"$.sites[{si}].conversion")
+        sites.append(out)
+    ev.summary = {"scenario": s["name"], "months": s["months"],
+                  "network": {"hashprice_usd_per_ph_day": q(net[0]["hashprice"], 4),
+                              "halvings": halvings},
+                  "sites": sites,
+                  "format": 2, "start": s["start"], "discount_rate": normalized(rate)}
+
+
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         print(__doc__.strip().splitlines()[-1], file=sys.stderr)
         sys.exit(2)
     try:
         print(dump(summary(load(sys.argv[1]))))
+    except (ScenarioError, NotInReference) as e:
+        print(f"reference.py: {sys.argv[1]}: {e}", file=sys.stderr)
+        sys.exit(2)
     except OutOfRange as e:
         print(f"reference.py: {sys.argv[1]}: {e}", file=sys.stderr)
         sys.exit(1)
