@@ -146,3 +146,19 @@ fn other_case_toml_files_are_skipped_with_a_note() {
     );
     assert_eq!(text(&out.stdout).lines().count(), 1);
 }
+
+/// Standard input is read once: a second `-` is an error of its own, not
+/// "the file is empty".
+#[test]
+fn stdin_given_twice_is_refused() {
+    let out = common::hashpivot_stdin(
+        &["run", "-", "-", "--format", "jsonl"],
+        &shipped("lake-mariner.toml"),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: - is given twice: standard input can be read only once\n"
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+}

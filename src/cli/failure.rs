@@ -46,6 +46,8 @@ pub(crate) enum Failure {
     EmptyFolder { path: String },
     /// `sweep` takes exactly one scenario file.
     FolderForSweep { path: String },
+    /// `-` given twice: standard input can be read once.
+    StdinTwice,
     /// `check` needs a file path to find the golden beside it.
     StdinForCheck,
     /// Bytes that are not UTF-8 text.
@@ -165,6 +167,10 @@ impl fmt::Display for Failure {
                     "error: {path} is a folder: sweep takes one scenario file"
                 )
             }
+            Failure::StdinTwice => writeln!(
+                f,
+                "error: - is given twice: standard input can be read only once"
+            ),
             Failure::StdinForCheck => writeln!(
                 f,
                 "error: check compares files with their golden files: give a path, not -"

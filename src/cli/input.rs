@@ -51,6 +51,13 @@ pub(crate) fn sources(paths: &[String], failures: &mut Failures) -> (Vec<Input>,
                     source,
                 })),
             }
+        } else if path == "-" && out.iter().any(|i: &Input| i.path == "-") {
+            // Standard input is read to its end once; a second `-` would
+            // read nothing and report an empty file.
+            out.push(Input {
+                path: path.clone(),
+                source: Err(Failure::StdinTwice),
+            });
         } else {
             out.push(Input {
                 path: path.clone(),
