@@ -17,6 +17,18 @@ some of them ordinary, some built to earn first and lose later (no capex,
 falling hashprice) so that the IRR rule for a positive first cash flow is
 exercised (docs/model.md, "Finance").
 
+--format2 (with --random) generates format-2 scenarios instead (MODEL.md,
+"Scenario format 2"): a price duration curve of several power blocks with
+a high-price block (and sometimes a negative one), fleet rows of different
+efficiencies, a month-0 revenue per MWh between the block prices and a
+falling hashprice, so that economic shutdown binds in some months and not
+in others; demand response, terminal values, inflation and escalators.
+They use only what tools/reference.py implements (no site.ai.start,
+fleet_sale_usd or keep_mining); the `portfolio` and `conversion` blocks,
+which the reference does not compute, are dropped from hashpivot's output
+before comparing. A binary that does not read format 2 yet is reported as
+"REFUSED" (counted as failed; nothing was checked).
+
 A figure passes when it differs by at most one unit in its last printed
 decimal (IRR: 1e-6, as any root within 1e-9 of the true rate is correct and
 then rounded; where the cash flows change sign more than once, a different
@@ -166,7 +178,7 @@ def first_line(text):
 def check(path, binary):
     """Check one scenario. Returns a dict: path, ok, lines, kinds, seconds, irr (reasons)."""
     t0 = time.monotonic()
-    res = dict(path=path, ok=False, lines=[], kinds=set(), irr=[], note="")
+    res = dict(path=path, ok=False, lines=[], kinds=set(), irr=[], note="", refused=False)
     try:
         run = subprocess.run([binary, "run", path, "--format", "json"],
                              capture_output=True, text=True, timeout=TIMEOUT_S)
@@ -221,11 +233,40 @@ def reference_overflow(ev):
     return None
 
 
+def is_format2(path):
+    try:
+        return reference.load(path).get("format") == 2
+    except Exception:
+        return False
+
+
+def drop_paths(obj, paths):
+    """Remove "$.a.b[0].c"-style paths (those the reference does not compute)."""
+    for p in paths:
+        parts = re.findall(r"\.([^.\[]+)|\[(\d+)\]", p[1:])
+        cur = obj
+        try:
+            for key, idx in parts[:-1]:
+                cur = cur[int(idx)] if idx else cur[key]
+            key, idx = parts[-1]
+            if idx:
+                del cur[int(idx)]
+            else:
+                cur.pop(key, None)
+        except (KeyError, IndexError, TypeError):
+            pass
+
+
 def check_success(path, run, res):
     ev = reference.evaluate(reference.load(path))
     why = reference_overflow(ev)
     if run.returncode != 0:
         got = first_line(run.stderr)
+        if run.returncode == 2 and is_format2(path) and "format" in got:
+            res["refused"] = True
+            res["kinds"] = {"refused"}
+            res["lines"].append(f"hashpivot does not read format 2 yet: {got}")
+            return
         if run.returncode == 2 and "arithmetic overflow" in got and why:
             res["note"] = f"overflow error, as expected: reference: {why}"
             res["ok"] = True
@@ -242,12 +283,15 @@ def check_success(path, run, res):
         return
     res["irr"] = [ev.irr_null.get(k, "root") for k in ev.cashflows]
     mine = json.loads(run.stdout, parse_float=D, parse_int=D)
+    if ev.omitted:
+        drop_paths(mine, ev.omitted)
+        res["note"] = "not compared: " + ", ".join(ev.omitted)
     # Round trip through text, so both sides are parsed the same way.
     theirs = json.loads(reference.dump(ev.summary), parse_float=D, parse_int=D)
     diffs = []
     compare(mine, theirs, "$", diffs)
     res["lines"], res["kinds"], roots = explain(diffs, ev, mine)
-    res["note"] = "; ".join(roots)
+    res["note"] = "; ".join(([res["note"]] if res["note"] else []) + roots)
     res["ok"] = not res["lines"]
 
 
@@ -413,6 +457,93 @@ def generate(rng, n):
     return generate_ordinary(rng, n)
 
 
+# Format 2: power blocks (shares summing to exactly 1) with a high-price block
+BLOCK_SETS = (
+    (("0.5", 30), ("0.3", 55), ("0.15", 95), ("0.05", 400)),
+    (("0.6", 35), ("0.3", 70), ("0.1", 250)),
+    (("0.1", "-12.5"), ("0.55", 32), ("0.3", 60), ("0.05", 900)),
+    (("0.25", 20), ("0.25", 45), ("0.25", 80), ("0.25", 150)),
+    (("0.7", "40.5"), ("0.3", 120)),
+)
+ROWS2 = (("S9", 14, 95), ("S17", 56, 45), ("S19j Pro", 104, "29.5"), ("S19 XP", 140, "21.5"),
+         ("S21", 200, "17.5"), ("S21 XP", 270, "13.5"))
+
+
+def generate_format2(rng, n):
+    """A valid format-2 scenario in which economic shutdown binds in some
+    months: the month-0 revenue per MWh of a mid-efficiency machine sits
+    between the block prices, hashprice falls (hashrate growth, flat or
+    falling price, often a halving), and the rows differ in efficiency."""
+    months = rng.choice(MONTHS)
+    h0 = rng.randint(500, 1500)
+    fees = D(pick(rng, 0, "0.02", "0.1"))
+    pool_fee = D(pick(rng, 0, "0.02"))
+    height = pick(rng, 1050000 - rng.randint(1, 60) * 4400, rng.randint(860000, 1040000),
+                  1050000 + rng.randint(0, 100000))
+    subsidy = D("3.125") if height < 1050000 else D("1.5625")
+    v0 = D(rng.randint(40, 140))          # USD per MWh earned at month 0 by a 21.5 J/TH row
+    price = int(v0 * h0 * D("21.5") / (6 * (subsidy + fees) * (1 - pool_fee))) + 1
+    lines = ["format = 2", f'name = "format-2 random {n}"',
+             f'start = "{rng.randint(2025, 2030)}-{rng.randint(1, 12):02d}"',
+             f"months = {months}",
+             f"discount_rate = {pick(rng, 0, '0.08', '0.10', '0.15', '0.35')}",
+             f"inflation_annual = {pick(rng, 0, '0.03', '0.1', '-0.02')}"]
+    if rng.random() < 0.3:
+        lines += ["[risk]", f"price_vol_annual = {pick(rng, 0, '0.6')}",
+                  f"hashrate_vol_annual = {pick(rng, 0, '0.2')}",
+                  f"price_hashrate_corr = {pick(rng, 0, '0.5', '-1')}", "paths = 1000", "seed = 7"]
+    lines += ["[bitcoin]",
+              f"price_usd = {price}",
+              f"price_growth_annual = {pick(rng, 0, '-0.1', '-0.3', '0.05')}",
+              f"network_hashrate_ehs = {h0}",
+              f"hashrate_growth_annual = {pick(rng, '0.25', '0.5', '1', 0)}",
+              f"fees_btc_per_block = {fees}",
+              f"block_height = {height}",
+              f"block_time_s = {pick(rng, 600, 600, '599.5')}"]
+    for s in range(rng.randint(1, 2)):
+        pue = D(pick(rng, 1, "1.05", "1.1"))
+        body = ["", "[site.mining]", f"pue = {pue}", f"uptime = {pick(rng, 1, '0.95')}",
+                f"pool_fee = {pool_fee}",
+                f"opex_usd_per_month = {pick(rng, 0, 50000, 300000)}",
+                f"capex_usd = {pick(rng, 0, 0, 2000000, 30000000)}",
+                f'shutdown = "{pick(rng, "economic", "economic", "economic", "never")}"',
+                f"demand_response_usd_per_mw_month = {pick(rng, 0, 0, 1500, '4000.5')}",
+                f"exit_multiple = {pick(rng, 0, 0, 3, '5.5')}"]
+        load = D(0)
+        rows = rng.sample(ROWS2, rng.randint(1, 4))
+        if len(rows) == 1 and rng.random() < 0.4:
+            model, th, j = rows[0]
+            ths = rng.randint(50000, 3000000)
+            body += [f"hashrate_ths = {ths}", f"efficiency_j_per_th = {j}"]
+            load = D(ths) * D(j) / D(10**6) * pue
+        else:
+            for model, th, j in rows:
+                c = rng.randint(100, 15000)
+                body += ["[[site.mining.fleet]]", f'model = "{model}"', f"count = {c}",
+                         f"ths = {th}", f"j_per_th = {j}"]
+                load += D(c) * D(th) * D(j) / D(10**6) * pue
+        loads = [load]
+        if rng.random() < 0.6:
+            a, aload = ai_block(rng, True, (0, 1, 6, 12, months // 2, months),
+                                (0, 20000000, 300000000), 0.6)
+            a.insert(2, f"exit_multiple = {pick(rng, 0, 0, 8, '12.5')}")
+            body = a + body if rng.random() < 0.5 else body + a
+            if body[0] != "":
+                body.insert(0, "")
+            loads.append(aload)
+        # ([site.ai] after [[site.mining.fleet]] rows is a new table: fine in TOML)
+        grid = max(loads) * D(pick(rng, 1, "1.25"))
+        site = ["", "[[site]]", f'name = "site {s}"', f"grid_mw = {grid}",
+                f"power_escalator_annual = {pick(rng, 0, '0.02', '0.05', '-0.03')}"]
+        if rng.random() < 0.15:
+            site.append(f"power_price_usd_per_mwh = {pick(rng, 35, '-5', 60)}")
+        else:
+            for share, p in rng.choice(BLOCK_SETS):
+                site += ["[[site.power_block]]", f"share = {share}", f"price_usd_per_mwh = {p}"]
+        lines += site + body
+    return "\n".join(lines) + "\n"
+
+
 # ---------------------------------------------------------------- main
 
 def parse(argv):
@@ -426,6 +557,8 @@ def parse(argv):
     ap.add_argument("--seed", type=int, default=1, help="seed of --random (default 1)")
     ap.add_argument("--keep", metavar="DIR", help="write the generated scenarios to DIR and keep them")
     ap.add_argument("--months", help="horizons --random picks from, e.g. 240,600")
+    ap.add_argument("--format2", action="store_true",
+                    help="--random generates format-2 scenarios (shutdown, power blocks, ...)")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                     help="scenarios checked in parallel (default: CPU count)")
     args = ap.parse_args(argv)
@@ -443,8 +576,8 @@ def parse(argv):
         if not months or any(not 1 <= m <= 600 for m in months):
             ap.error("--months: each horizon must be 1 … 600")
         args.months = months
-    if (args.keep or args.months or args.seed != 1) and args.random is None:
-        ap.error("--seed, --keep and --months go with --random")
+    if (args.keep or args.months or args.seed != 1 or args.format2) and args.random is None:
+        ap.error("--seed, --keep, --months and --format2 go with --random")
     return args
 
 
@@ -471,11 +604,11 @@ def main(argv):
         for i in range(args.random):
             p = os.path.join(folder, f"random-{i}.toml")
             with open(p, "w") as f:
-                f.write(generate(rng, i))
+                f.write(generate_format2(rng, i) if args.format2 else generate(rng, i))
             paths.append(p)
 
     t0 = time.monotonic()
-    failed, kinds_failed, irr_kinds = 0, [], {}
+    failed, kinds_failed, irr_kinds, refused = 0, [], {}, 0
     with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
         for res in pool.map(check, paths, [binary] * len(paths)):
             note = f", {res['note']}" if res["note"] else ""
@@ -485,8 +618,9 @@ def main(argv):
                 print(f"ok   {res['path']} ({res['seconds']:.2f} s{note})", flush=True)
                 continue
             failed += 1
+            refused += res["refused"]
             kinds_failed.append(res["kinds"])
-            print(f"DIFF {res['path']} ({res['seconds']:.2f} s{note})")
+            print(f"{'REFUSED' if res['refused'] else 'DIFF'} {res['path']} ({res['seconds']:.2f} s{note})")
             for line in res["lines"][:20]:
                 print(f"  {line}")
             if len(res["lines"]) > 20:
@@ -495,7 +629,8 @@ def main(argv):
     elapsed = time.monotonic() - t0
     if args.random is not None:
         print("IRR of the strategy lines checked: " +
-              ", ".join(f"{n} {why}" for why, n in sorted(irr_kinds.items(), key=lambda kv: -kv[1])))
+              (", ".join(f"{n} {why}" for why, n in sorted(irr_kinds.items(), key=lambda kv: -kv[1]))
+               or "none"))
         if failed and not args.keep:
             print(f"generated scenarios kept in {folder}")
         elif not args.keep:
@@ -504,6 +639,9 @@ def main(argv):
     if only_rule:
         print(f"{only_rule} of the failures differ only where hashpivot prints an IRR although "
               f"the first non-zero cash flow is positive (docs/model.md, \"Finance\": null)")
+    if refused:
+        print(f"{refused} of the failures: hashpivot refused the format-2 scenario (it does not "
+              f"read format 2 yet), so nothing was compared; the reference computed each one")
     print(f"{len(paths)} scenarios in {elapsed:.1f} s with {args.jobs} jobs, {binary}")
     print(f"crosscheck: {len(paths) - failed} passed, {failed} failed")
     return 1 if failed else 0

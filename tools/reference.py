@@ -339,6 +339,7 @@ class Evaluation:
         self.irr_null = {}
         self.largest = D(0)
         self.omitted = []  # format 2: output paths the reference does not compute
+        self.detail = {}   # format 2: unrounded figures, for tools/test_reference_format2.py
 
     def see(self, *values):
         for v in values:
@@ -370,6 +371,7 @@ def find_too_large(v, path):
 def fill(ev, s):
     if s.get("format") == 2:
         return fill2(ev, s)
+    validate2(s)  # format 1: only "a format-2 key needs format = 2"
     net, halvings = project_network(s)
     for nm in net:
         ev.see(nm["price"], nm["hashrate"], nm["reward"], nm["hashprice"])
@@ -885,6 +887,14 @@ class PriceLine:
             lo = hi
 
 
+def line_value(line, p):
+    """The piecewise-linear function at P >= 0 (for checks)."""
+    for lo, hi, a, b in line.pieces():
+        if hi is None or p < hi:
+            return a + b * p
+    raise AssertionError("unreachable")
+
+
 def sign(v):
     return (v > 0) - (v < 0)
 
@@ -1019,8 +1029,12 @@ def fill2(ev, s):
             x_out["payback_months"] = o["payback_months"]
             btc = o["btc_mined"]
             x_out["btc_mined"] = q(btc, 8)
+            ev.detail[(si, strategy, "npv")] = o["npv_usd"]
             if strategy == "mine":
-                be = limit_root(breakeven_price(PriceLine([(1, rows, tv)], disc)))
+                pline = PriceLine([(1, rows, tv)], disc)
+                ev.detail[(si, "mine", "line")] = pline
+                ev.detail[(si, "mine", "breakeven")] = breakeven_price(pline)
+                be = limit_root(ev.detail[(si, "mine", "breakeven")])
                 x_out["breakeven_btc_price_usd"] = q(be, 2)
                 x_out["cost_per_btc_usd"] = None if btc == 0 else q(o["power_cost_usd"] / btc, 2)
                 x_out["all_in_cost_per_btc_usd"] = None if btc == 0 else q(
@@ -1030,7 +1044,8 @@ def fill2(ev, s):
                 x_out["terminal_value_usd"] = q(tv["tv"], 2)
                 x_out["run_share"] = q(o["run_share"], 4)
             else:
-                x_out["breakeven_rate"] = q(limit_root(breakeven_rate2(rows, disc, tv)), 4)
+                ev.detail[(si, "ai", "breakeven_rate")] = breakeven_rate2(rows, disc, tv)
+                x_out["breakeven_rate"] = q(limit_root(ev.detail[(si, "ai", "breakeven_rate")]), 4)
                 g = site["ai"].get("build_months", 0)
                 x_out["go_live"] = net[g]["label"] if g < n else None
                 x_out["mirr"] = q(mirr(cfs, rate, disc), 6)
@@ -1049,7 +1064,10 @@ def fill2(ev, s):
             out["winner"] = "ai" if adv > 0 else "mine" if adv < 0 else "tie"
             out["npv_advantage_usd"] = q(abs(adv), 2)
             line = PriceLine([(1, ra, ta), (-1, rm, tm)], disc)
-            out["crossover_btc_price_usd"] = q(limit_root(crossover_price(line)), 2)
+            ev.detail[(si, "diff", "npv")] = adv
+            ev.detail[(si, "diff", "line")] = line
+            ev.detail[(si, "diff", "crossover")] = crossover_price(line)
+            out["crossover_btc_price_usd"] = q(limit_root(ev.detail[(si, "diff", "crossover")]), 2)
             ev.omitted.append(f"$.sites[{si}].conversion")
         sites.append(out)
     ev.summary = {"scenario": s["name"], "months": s["months"],
