@@ -7,7 +7,14 @@ format 1: sections "Time grid", "Scenario file (TOML)", "Bitcoin network",
 "Summary JSON"), not from the Rust code, with Python's decimal module at 60
 significant digits. It prints the Summary JSON of one scenario;
 `tools/crosscheck.py` compares it with `hashpivot run --format json`.
-It does not validate input: feed it scenarios hashpivot accepts.
+It does not validate format-1 input: feed it scenarios hashpivot accepts.
+
+Scenario format 2 (/work/shared/MODEL.md, "Scenario format 2 — the
+operator's real choices") is computed too, except `site.ai.start` later
+than `start`, `fleet_sale_usd`, `keep_mining` (NotInReference) and the
+`conversion` and `portfolio` blocks (not printed); see the block comment
+"Scenario format 2" below for the readings chosen where MODEL.md is
+ambiguous. Exit 2 on a scenario error or an unimplemented feature.
 Standard library only (Python 3.11+).
 
 Usage: python3 tools/reference.py SCENARIO.toml
@@ -459,10 +466,10 @@ def dump(v):
 #  A1 Revenue includes demand response (MODEL.md says so); the terminal value
 #     is NOT revenue: `revenue_usd` excludes it, `net_cash_usd`, NPV, IRR,
 #     MIRR and payback include it (added to the last month's cash flow).
-#  A2 `cost_per_btc_usd` / `all_in_cost_per_btc_usd` divide the strategy's
-#     whole power cost (mining and, under `ai`, AI power too) and whole
-#     opex + capex by its BTC, exactly as format 1 does for `mine`; under `ai`
-#     they are not printed (format 1 prints them only under `mine`).
+#  A2 `cost_per_btc_usd` / `all_in_cost_per_btc_usd` (mine only, as in
+#     format 1) divide the whole power cost (negative-price blocks included,
+#     so it can be negative) and power + opex + capex by the BTC mined; the
+#     terminal value and demand response do not reduce them.
 #  A3 Uptime: a running row pays power for `uptime` of the hours in its
 #     blocks (MODEL.md's power formula), but demand response
 #     (`dr · Σ M_r · x_r,i`) and `run_share` (`M_r · hours_i · x_r,i`) carry
@@ -482,15 +489,22 @@ def dump(v):
 #     (during the build) held at the scenario's BTC price. The terminal value
 #     (when x > 0 and the window is all live) is re-evaluated at each rate.
 #  A8 A root (breakeven price, breakeven rate, crossover) with |root| > 10^12
-#     is null; so is a breakeven price that no P ≥ 0 reaches.
+#     is null; so is a breakeven price that no P ≥ 0 reaches. NPV(0) ≥ 0
+#     (no capex or opex, or paid-to-consume blocks) gives a breakeven of 0.00.
+#     Roots are computed at 60 significant digits and rounded half-even once.
+#  A8b Crossover: σ0 is the sign of D just right of P = 0 (sign of D(0) if it
+#     is not 0, else of its slope there), or, if D is 0 on a first stretch, the
+#     sign just right of where it stops being 0. A jump of D (demand response
+#     at a threshold) from σ0 to −σ0 makes the crossover that threshold.
 #  A9 `winner` and `npv_advantage_usd` in format 2 come from the month-by-
 #     month ΔCF NPV (Σ d_i · (CF_ai,i − CF_mine,i)), like D(P) (MODEL.md:
 #     "every difference of the two strategies is built month by month").
 #  A10 MIRR: discount factors (1 + r)^(−(i+1)/12) that a 28-decimal-place
 #     decimal cannot hold (they round to 0 at 28 places) count as 0 for PV−
-#     and PV+ ("PV− underflows to 0"); n = months; null when
-#     PV+ = 0 or PV− = 0 or the result exceeds 10^6. A result ≤ −1 cannot
-#     happen (PV+ > 0).
+#     and PV+ ("PV− underflows to 0"); n = months. Null when no flow is
+#     negative, none is positive, PV− is 0 or the result exceeds 10^6.
+#     Literal reading: positive flows whose PV+ underflows to 0 give
+#     (1 + r) · 0 − 1 = −1.000000 (MODEL.md nulls only an underflowing PV−).
 #  A11 In `ai`, opex escalates with market time i (floor(i/12)), like
 #     mining opex and the power escalator; the lease escalator alone counts
 #     from go-live (format 1's anniversaries).
@@ -775,6 +789,8 @@ def mirr(cfs, rate, disc):
     n = len(cfs)
     tiny = D(1).scaleb(-28)
     pv_neg = pv_pos = D(0)
+    if not any(c < 0 for c in cfs) or not any(c > 0 for c in cfs):
+        return None
     for c, d in zip(cfs, disc):
         if d.quantize(tiny, rounding=ROUND_HALF_EVEN) == 0:
             d = D(0)
@@ -782,7 +798,7 @@ def mirr(cfs, rate, disc):
             pv_neg += c * d
         elif c > 0:
             pv_pos += c * d
-    if pv_neg == 0 or pv_pos == 0:
+    if pv_neg == 0:
         return None
     with localcontext() as cx:
         cx.prec = 80
