@@ -204,7 +204,8 @@ pub fn evaluate_with_warnings(
     Ok(Evaluation { summary, warnings })
 }
 
-fn summarize_loaded(
+/// A checked scenario's summary, listing the overrides it was read with.
+pub(crate) fn summarize_loaded(
     scenario: &Scenario,
     overrides: &[Override],
     cache: Option<&summary::Cache>,

@@ -16,10 +16,11 @@ use crate::exact::Checked;
 use crate::parallel::parallel_map;
 use crate::scenario::literal::parse_decimal;
 use crate::scenario::overrides::{Segment, layout, segments, selector};
+use crate::scenario::patch::Patch;
 use crate::scenario::{Fleet, Override, Scenario, Site, parse_with_overrides};
 use crate::strategy::MonthRow;
 use crate::summary::{Cache, PROJECTION_BYTES_PER_MONTH, SharedKey, SiteSummary, Summary, Winner};
-use crate::{Error, evaluate_cached};
+use crate::{Error, evaluate_cached, summarize_loaded};
 use rust_decimal::Decimal;
 use std::fmt;
 use std::str::FromStr;
@@ -507,8 +508,11 @@ pub struct GridRun {
 /// with the `fixed` overrides before each point's axis values, and hands
 /// each point's result to `each` in point order.
 ///
-/// Points are evaluated [`CHUNK_POINTS`] at a time on every core; they
-/// share network projections by the grid's structure (see
+/// The scenario is read and checked once, and each point set from it
+/// where its axis values allow (see [`PointReader`]; any other point is
+/// read from the text, exactly as `run --set` reads it). Points are
+/// evaluated [`CHUNK_POINTS`] at a time on every core; they share network
+/// projections by the grid's structure (see
 /// [`projection_cache`]): whichever axis order, each projection the grid
 /// reuses is computed once. `each` can stop the run by returning an error
 /// (a write that failed), which is returned as is.
@@ -533,8 +537,9 @@ fn evaluate_grid_with<E>(
     mut each: impl FnMut(PointResult) -> Result<(), E>,
 ) -> Result<GridRun, E> {
     let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
+    let reader = PointReader::new(source, fixed, grid);
     let evaluate = |&i: &usize| {
-        let summary = evaluate_cached(source, &grid.overrides(fixed, i), Some(cache));
+        let summary = reader.evaluate(source, fixed, grid, i, Some(cache));
         PointResult::new(grid, i, summary)
     };
     let mut failures = 0;
@@ -550,6 +555,82 @@ fn evaluate_grid_with<E>(
         points: points.len(),
         failures,
     })
+}
+
+/// Parse once: a grid's points read against its scenario, checked once.
+///
+/// The scenario with the fixed overrides is read and checked once, and
+/// each axis value once against it (a [`Patch`]). A point whose axis
+/// values all read as patches, and pass the rules their keys take part
+/// in, is that scenario with the patches applied; any other point (a key
+/// a patch does not read, a value that breaks a rule) is read from the
+/// text with all its overrides, as `run --set` reads it, so its error is
+/// worded exactly as there.
+pub struct PointReader {
+    /// The scenario with the fixed overrides, if it reads.
+    base: Option<Scenario>,
+    /// Per axis, per value: its patch, if it reads as one.
+    patches: Vec<Vec<Option<Patch>>>,
+    columns: usize,
+}
+
+impl PointReader {
+    pub fn new(source: &str, fixed: &[Override], grid: &Grid) -> PointReader {
+        let base = parse_with_overrides(source, fixed).ok();
+        let patches = grid
+            .axes
+            .iter()
+            .map(|axis| {
+                axis.values
+                    .iter()
+                    .map(|value| {
+                        let o = Override {
+                            key: axis.key.clone(),
+                            value: value.clone(),
+                        };
+                        Patch::of(base.as_ref()?, &o)
+                    })
+                    .collect()
+            })
+            .collect();
+        PointReader {
+            base,
+            patches,
+            columns: grid.columns(),
+        }
+    }
+
+    /// Point `i`'s checked scenario from the patches, or `None` when it
+    /// must be read from the text ([`parse_with_overrides`] with
+    /// [`Grid::overrides`]).
+    pub fn scenario(&self, i: usize) -> Option<Scenario> {
+        let base = self.base.as_ref()?;
+        let at = [i / self.columns, i % self.columns];
+        let patches = self
+            .patches
+            .iter()
+            .zip(at)
+            .map(|(values, j)| values.get(j)?.as_ref())
+            .collect::<Option<Vec<&Patch>>>()?;
+        Patch::apply_all(base, &patches)
+    }
+
+    /// Point `i` of `grid` evaluated: exactly
+    /// [`evaluate_cached`]`(source, &grid.overrides(fixed, i), cache)`.
+    pub fn evaluate(
+        &self,
+        source: &str,
+        fixed: &[Override],
+        grid: &Grid,
+        i: usize,
+        cache: Option<&Cache>,
+    ) -> Result<Summary, Error> {
+        let overrides = grid.overrides(fixed, i);
+        match self.scenario(i) {
+            Some(scenario) => summarize_loaded(&scenario, &overrides, cache),
+            None => evaluate_cached(source, &overrides, cache),
+        }
+    }
 }
 
 /// Memory the projections a sweep keeps may take: 64 MiB, about 700

@@ -245,10 +245,7 @@ fn read_mining(t: &Table, grid_mw: Decimal, network_ehs: Decimal) -> Result<Mini
         ),
         Fleet::Rows(_) => (mining::FLEET.name, "", "Σ count × ths × j_per_th / 10^6"),
     };
-    // A fleet whose hashrate or IT load leaves the decimal range is
-    // refused here, so both methods succeed on a loaded scenario.
-    let it_mw = fleet.hashrate_ths().and_then(|_| fleet.it_mw());
-    check_grid(t, load_key, it_mw, pue, grid_mw, single, rows)?;
+    check_grid(t, load_key, fleet_it_mw(&fleet), pue, grid_mw, single, rows)?;
     check_fleet_in_network(t, &fleet, network_ehs)?;
     let m = Mining {
         fleet,
@@ -287,11 +284,8 @@ fn check_grid(
     single: &str,
     rows: &str,
 ) -> Result<()> {
-    use crate::exact::Checked;
-    let meter = it_mw.and_then(|it| it.times(pue));
-    if let Ok(meter) = meter
-        && meter <= grid_mw
-    {
+    let meter = meter_mw(it_mw, pue);
+    if fits_grid(&meter, grid_mw) {
         return Ok(());
     }
     let value = t.get(load_key).map(|v| v.span());
@@ -347,13 +341,13 @@ fn in_ehs(ths: Option<Decimal>) -> String {
 /// docs/model.md, "`[site.mining]`": a site's fleet is part of the
 /// network, so its hashrate cannot exceed the month-0 network hashrate.
 fn check_fleet_in_network(t: &Table, fleet: &Fleet, network_ehs: Decimal) -> Result<()> {
+    if fleet_in_network(fleet, network_ehs) {
+        return Ok(());
+    }
     // A loaded fleet's hashrate is in range (check_grid saw to it).
     let Ok(ths) = fleet.hashrate_ths() else {
         return Ok(());
     };
-    if !larger_than_network(&[ths], network_ehs) {
-        return Ok(());
-    }
     let (subject, key, unit) = match fleet {
         Fleet::Single { .. } => (
             format!(
@@ -382,13 +376,10 @@ fn check_fleet_in_network(t: &Table, fleet: &Fleet, network_ehs: Decimal) -> Res
 
 /// As [`check_fleet_in_network`], for all sites' fleets together.
 fn check_fleets_in_network(bitcoin: &Table, sites: &[Site], network_ehs: Decimal) -> Result<()> {
-    let fleets: Vec<Decimal> = sites
-        .iter()
-        .filter_map(|s| s.mining.as_ref()?.hashrate_ths().ok())
-        .collect();
-    if !larger_than_network(&fleets, network_ehs) {
+    if fleets_in_network(sites, network_ehs) {
         return Ok(());
     }
+    let fleets = fleet_hashrates(sites);
     let total = fleets
         .iter()
         .try_fold(Decimal::ZERO, |sum, &f| sum.checked_add(f));
@@ -403,6 +394,85 @@ fn check_fleets_in_network(bitcoin: &Table, sites: &[Site], network_ehs: Decimal
         ),
         bitcoin.get(key).map(|v| v.span()),
     ))
+}
+
+// The rules that join keys, over typed values. The loader words each
+// failure (the checks above); a scenario changed after it was loaded (a
+// sweep's grid point, see `patch`) is re-checked with the same
+// predicates, so a rule lives in one place.
+
+/// A fleet's IT load, MW, for the grid rule: a fleet whose hashrate or IT
+/// load leaves the decimal range is refused, so both methods succeed on a
+/// loaded scenario.
+fn fleet_it_mw(fleet: &Fleet) -> std::result::Result<Decimal, Overflow> {
+    fleet.hashrate_ths().and_then(|_| fleet.it_mw())
+}
+
+/// An AI site's IT load, MW, for the grid rule.
+fn ai_it_mw(kind: &AiKind) -> std::result::Result<Decimal, Overflow> {
+    kind.it_mw()
+}
+
+/// The meter load `IT · pue`, MW.
+fn meter_mw(
+    it_mw: std::result::Result<Decimal, Overflow>,
+    pue: Decimal,
+) -> std::result::Result<Decimal, Overflow> {
+    use crate::exact::Checked;
+    it_mw.and_then(|it| it.times(pue))
+}
+
+/// docs/model.md, "Strategy `mine`" and "Strategy `ai`": the meter load
+/// fits the grid (and is in the decimal range).
+fn fits_grid(meter: &std::result::Result<Decimal, Overflow>, grid_mw: Decimal) -> bool {
+    matches!(meter, Ok(m) if *m <= grid_mw)
+}
+
+/// A site's fleet is no larger than the network (a fleet whose hashrate
+/// leaves the range is the grid rule's to refuse).
+fn fleet_in_network(fleet: &Fleet, network_ehs: Decimal) -> bool {
+    fleet
+        .hashrate_ths()
+        .map_or(true, |ths| !larger_than_network(&[ths], network_ehs))
+}
+
+/// The hashrates of the sites' fleets, TH/s.
+fn fleet_hashrates(sites: &[Site]) -> Vec<Decimal> {
+    sites
+        .iter()
+        .filter_map(|s| s.mining.as_ref()?.hashrate_ths().ok())
+        .collect()
+}
+
+/// All sites' fleets together are no larger than the network.
+fn fleets_in_network(sites: &[Site], network_ehs: Decimal) -> bool {
+    !larger_than_network(&fleet_hashrates(sites), network_ehs)
+}
+
+/// A mining site's load fits its grid ([`check_grid`]'s rule, typed).
+pub(super) fn mining_fits_grid(m: &Mining, grid_mw: Decimal) -> bool {
+    fits_grid(&meter_mw(fleet_it_mw(&m.fleet), m.pue), grid_mw)
+}
+
+/// An AI site's load fits its grid ([`check_grid`]'s rule, typed).
+pub(super) fn ai_fits_grid(a: &Ai, grid_mw: Decimal) -> bool {
+    fits_grid(&meter_mw(ai_it_mw(&a.kind), a.pue), grid_mw)
+}
+
+/// Every site's fleet, alone and all together, is no larger than the
+/// network ([`check_fleet_in_network`] and [`check_fleets_in_network`],
+/// typed).
+pub(super) fn fleets_fit_network(sites: &[Site], network_ehs: Decimal) -> bool {
+    sites
+        .iter()
+        .filter_map(|s| s.mining.as_ref())
+        .all(|m| fleet_in_network(&m.fleet, network_ehs))
+        && fleets_in_network(sites, network_ehs)
+}
+
+/// `mine_during_build = true` needs a `[site.mining]` in the same site.
+pub(super) fn mine_during_build_allowed(mine_during_build: bool, has_mining: bool) -> bool {
+    !mine_during_build || has_mining
 }
 
 fn read_ai(t: &mut Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
@@ -432,7 +502,7 @@ fn read_ai(t: &mut Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
 
     let pue = t.number(&ai::PUE)?;
     let mine_during_build = t.flag(&ai::MINE_DURING_BUILD)?;
-    if mine_during_build && !has_mining {
+    if !mine_during_build_allowed(mine_during_build, has_mining) {
         return Err(Diagnostic::new(
             format!(
                 "{}.mine_during_build = true needs a [site.mining] table in the same site",
@@ -461,7 +531,7 @@ fn read_ai(t: &mut Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
         };
         (kind, gpu_cloud::GPU_COUNT.name, "gpu_count × gpu_kw / 1000")
     };
-    check_grid(t, load_key, kind.it_mw(), pue, grid_mw, single, "")?;
+    check_grid(t, load_key, ai_it_mw(&kind), pue, grid_mw, single, "")?;
     let a = Ai {
         pue,
         build_months: t.whole(&ai::BUILD_MONTHS)?,

@@ -17,12 +17,16 @@
 //! - `spelling`: "did you mean …?" for a mistyped key;
 //! - [`literal`]: the text of a number to an exact decimal;
 //! - [`overrides`]: `--set`, applied before the checks;
+//! - [`patch`]: an override applied to a scenario already checked (a
+//!   sweep's grid points: parse once), re-checking the rules its key
+//!   takes part in;
 //! - [`warnings`]: values the rules admit that are probably unit slips
 //!   (a power price of 0.045 USD/MWh), reported as [`Warning`]s.
 
 pub mod literal;
 pub mod load;
 pub mod overrides;
+pub mod patch;
 mod ranges;
 mod schema;
 mod spelling;

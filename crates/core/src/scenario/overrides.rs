@@ -159,7 +159,10 @@ pub(crate) fn apply<'i>(
 }
 
 /// A TOML scalar, or the text itself as a string.
-fn parse_value<'i>(text: &'i str, span: Range<usize>) -> Result<Spanned<DeValue<'i>>, String> {
+pub(super) fn parse_value<'i>(
+    text: &'i str,
+    span: Range<usize>,
+) -> Result<Spanned<DeValue<'i>>, String> {
     match DeValue::parse(text) {
         Ok(v) => match v.into_inner() {
             DeValue::Table(_) | DeValue::Array(_) => Err(

@@ -262,19 +262,12 @@ impl<'a, 'i> Table<'a, 'i> {
         let Some(value) = self.take(name) else {
             return Ok(None);
         };
-        let parsed = match value.get_ref() {
-            DeValue::Integer(i) => integer_text(i.as_str(), i.radix()).and_then(|n| {
-                Decimal::try_from_i128_with_scale(n, 0).map_err(|_| LiteralError::TooLarge)
-            }),
-            DeValue::Float(f) => parse_decimal(f.as_str()),
-            DeValue::String(s) => parse_decimal(s),
-            _ => {
-                return Err(self.type_error(
-                    name,
-                    value,
-                    "a number (an integer, a decimal, or a quoted decimal such as \"0.1\")",
-                ));
-            }
+        let Some(parsed) = decimal_of(value.get_ref()) else {
+            return Err(self.type_error(
+                name,
+                value,
+                "a number (an integer, a decimal, or a quoted decimal such as \"0.1\")",
+            ));
         };
         let number = parsed.map_err(|e| self.literal_error(name, value, e))?;
         if !key.rule.admits(number) {
@@ -315,10 +308,10 @@ impl<'a, 'i> Table<'a, 'i> {
         let Some(value) = self.take(key) else {
             return Ok(None);
         };
-        let DeValue::Integer(i) = value.get_ref() else {
+        let Some(parsed) = integer_of(value.get_ref()) else {
             return Err(self.type_error(key, value, "a whole number (a TOML integer such as 36)"));
         };
-        integer_text(i.as_str(), i.radix())
+        parsed
             .map(|n| Some((n, value.span())))
             .map_err(|_| self.too_large(key, value.span()))
     }
@@ -345,12 +338,11 @@ impl<'a, 'i> Table<'a, 'i> {
                 Need::Required(what) => Err(self.missing(name, what)),
             };
         };
-        let as_decimal = Decimal::try_from_i128_with_scale(n, 0)
-            .map_err(|_| self.too_large(name, span.clone()))?;
-        if !key.rule.admits(as_decimal) {
-            return Err(self.range_error(name, span, &key.rule));
+        match whole_in_rule(n, &key.rule) {
+            Ok(whole) => Ok(whole),
+            Err(WholeError::OutOfRule) => Err(self.range_error(name, span, &key.rule)),
+            Err(WholeError::TooLarge) => Err(self.too_large(name, span)),
         }
-        u64::try_from(n).map_err(|_| self.too_large(name, span))
     }
 
     /// A string key, if present.
@@ -487,6 +479,47 @@ impl<'a, 'i> Table<'a, 'i> {
             .collect::<Result<Vec<_>>>()
             .map(Some)
     }
+}
+
+/// A TOML value as a decimal key reads it: an integer, a float or a
+/// string, each exactly from its text (`None`: not one of the three, which
+/// is a type error).
+pub(super) fn decimal_of(value: &DeValue) -> Option<std::result::Result<Decimal, LiteralError>> {
+    Some(match value {
+        DeValue::Integer(i) => integer_text(i.as_str(), i.radix()).and_then(|n| {
+            Decimal::try_from_i128_with_scale(n, 0).map_err(|_| LiteralError::TooLarge)
+        }),
+        DeValue::Float(f) => parse_decimal(f.as_str()),
+        DeValue::String(s) => parse_decimal(s),
+        _ => return None,
+    })
+}
+
+/// A TOML value as a whole-number key reads it: an integer only (`None`:
+/// any other type, which is a type error).
+pub(super) fn integer_of(value: &DeValue) -> Option<std::result::Result<i128, LiteralError>> {
+    match value {
+        DeValue::Integer(i) => Some(integer_text(i.as_str(), i.radix())),
+        _ => None,
+    }
+}
+
+/// Why a whole number was refused by [`whole_in_rule`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WholeError {
+    /// Breaks its range rule.
+    OutOfRule,
+    /// Beyond `u64` (or the decimal range).
+    TooLarge,
+}
+
+/// A whole number checked against its range rule, as a `u64`.
+pub(super) fn whole_in_rule(n: i128, rule: &Rule) -> std::result::Result<u64, WholeError> {
+    let as_decimal = Decimal::try_from_i128_with_scale(n, 0).map_err(|_| WholeError::TooLarge)?;
+    if !rule.admits(as_decimal) {
+        return Err(WholeError::OutOfRule);
+    }
+    u64::try_from(n).map_err(|_| WholeError::TooLarge)
 }
 
 /// Parses a TOML integer's text (`as_str`, which carries the sign but not
