@@ -466,3 +466,36 @@ fn jsonl_values_have_their_json_types() {
     assert!(jsonl.contains("\"site[0].mining.uptime\":1,"), "{jsonl}");
     assert!(records[0]["error"].is_string());
 }
+
+/// A sweep table keeps to 80 characters a line however many columns: a
+/// grid too wide comes in panels that repeat the row labels, and says so.
+#[test]
+fn a_wide_grid_comes_in_panels_of_80_columns() {
+    for columns in ["9", "20"] {
+        let out = hashpivot(&[
+            "sweep",
+            SHIPPED,
+            "--vary",
+            "bitcoin.hashrate_growth_annual=0..0.8:9",
+            "--vary",
+            &format!("bitcoin.price_usd=40000..200000:{columns}"),
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        let table = text(&out.stdout);
+        for line in table.lines() {
+            assert!(line.chars().count() <= 80, "{columns}: {line}");
+        }
+        assert!(
+            table.contains(&format!("\n{columns} columns in ")),
+            "{columns}: {table}"
+        );
+        // Every row label appears once per panel, and every point's cell
+        // once in all: 9 rows × columns cells in total.
+        let cells = table
+            .lines()
+            .filter(|l| l.contains(" │ ") && (l.contains("AI +") || l.contains("mine +")))
+            .map(|l| l.matches('M').count())
+            .sum::<usize>();
+        assert_eq!(cells, 9 * columns.parse::<usize>().unwrap(), "{table}");
+    }
+}

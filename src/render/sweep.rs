@@ -180,13 +180,19 @@ pub fn table(
     let cols_axis = grid.axes.get(1);
     match cols_axis {
         Some(c) => {
-            let _ = writeln!(
-                out,
-                "rows: {} · columns: {} · cells: {}",
-                rows_axis.key,
-                c.key,
-                metric.describe()
-            );
+            let parts = [
+                format!("rows: {}", rows_axis.key),
+                format!("columns: {}", c.key),
+                format!("cells: {}", metric.describe()),
+            ];
+            let one_line = parts.join(" · ");
+            if one_line.chars().count() <= WIDTH {
+                let _ = writeln!(out, "{one_line}");
+            } else {
+                for part in parts {
+                    let _ = writeln!(out, "{part}");
+                }
+            }
         }
         None => {
             let _ = writeln!(
@@ -259,23 +265,32 @@ pub fn table(
                 widths[i] = widths[i].max(text.chars().count());
             }
         }
-        let mut head = String::new();
-        for (i, h) in header.iter().enumerate() {
-            if i == 0 {
-                let _ = write!(head, "{h:<w$} │", w = widths[0]);
-            } else {
-                let _ = write!(head, " {h:>w$}", w = widths[i]);
-            }
+        // Columns in panels of as many as fit WIDTH beside the row labels;
+        // a grid too wide for one says so, and each panel repeats them.
+        let panels = panels(&widths);
+        if panels.len() > 1 {
+            let _ = writeln!(
+                out,
+                "{} columns in {} parts, to fit {WIDTH} characters:",
+                cols,
+                panels.len()
+            );
         }
-        let _ = writeln!(out, "{}", head.trim_end());
-        let rule: usize = widths.iter().sum::<usize>() + widths.len() + 1;
-        let _ = writeln!(out, "{}", "─".repeat(rule));
-        for line in &body {
-            let mut text = String::new();
-            for (i, (cell, winner)) in line.iter().enumerate() {
-                if i == 0 {
-                    let _ = write!(text, "{cell:>w$} │", w = widths[0]);
-                } else {
+        for (p, panel) in panels.iter().enumerate() {
+            if p > 0 {
+                out.push('\n');
+            }
+            let mut head = format!("{:<w$} │", header[0], w = widths[0]);
+            for &i in panel {
+                let _ = write!(head, " {:>w$}", header[i], w = widths[i]);
+            }
+            let _ = writeln!(out, "{}", head.trim_end());
+            let rule: usize = widths[0] + 2 + panel.iter().map(|&i| widths[i] + 1).sum::<usize>();
+            let _ = writeln!(out, "{}", "─".repeat(rule));
+            for line in &body {
+                let mut text = format!("{:>w$} │", line[0].0, w = widths[0]);
+                for &i in panel {
+                    let (cell, winner) = &line[i];
                     let padded = format!(" {cell:>w$}", w = widths[i]);
                     text.push_str(&match winner {
                         Some(Winner::Ai) => paint(&padded, Colour::Cyan, color),
@@ -283,10 +298,10 @@ pub fn table(
                         _ => padded,
                     });
                 }
+                let _ = writeln!(out, "{}", text.trim_end());
             }
-            let _ = writeln!(out, "{}", text.trim_end());
         }
-        // Below the grid, so ten columns still fit 120 characters.
+        // Below the grid, one line per row.
         let advantage = |point: usize| at(point, site).and_then(SiteFigures::signed_advantage);
         match (&flip_numbers, cols_axis) {
             (None, _) => {
@@ -320,6 +335,32 @@ pub fn table(
         for r in failed {
             if let Err(e) = &r.outcome {
                 let _ = writeln!(out, "  point {} ({}): {e}", r.point, r.values.join(", "));
+            }
+        }
+    }
+    out
+}
+
+/// The widest a table line may be, as the summary table's.
+const WIDTH: usize = super::table::WIDTH;
+
+/// The column indices (1-based; 0 is the row labels) of each panel: in
+/// order, as many per panel as fit [`WIDTH`] beside the labels (at least
+/// one, however wide).
+fn panels(widths: &[usize]) -> Vec<Vec<usize>> {
+    let fixed = widths[0] + 2;
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut used = fixed;
+    for (i, w) in widths.iter().enumerate().skip(1) {
+        let need = w + 1;
+        match out.last_mut() {
+            Some(panel) if used + need <= WIDTH => {
+                panel.push(i);
+                used += need;
+            }
+            _ => {
+                out.push(vec![i]);
+                used = fixed + need;
             }
         }
     }
