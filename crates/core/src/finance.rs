@@ -50,6 +50,71 @@ impl Discount {
     }
 }
 
+/// MIRR (MODEL.md, "Cash flow and finance in format 2"): with `PV−` and
+/// `PV+` the present values of the negative and of the positive flows,
+/// `(1 + r) · (PV+ / −PV−)^(12/n) − 1` (n = months). `None` when no flow
+/// is negative or none is positive, when `PV−` underflows to 0 (every
+/// negative flow beyond the decimal range's precision), and when it would
+/// exceed 10^6 (a vanishing outlay, not a return). Positive flows whose
+/// `PV+` underflows give −1.
+pub fn mirr(
+    cash_flows: &[Decimal],
+    annual_rate: Decimal,
+    discount: &Discount,
+) -> Result<Option<Decimal>, Overflow> {
+    let n = cash_flows.len();
+    if n == 0
+        || !cash_flows
+            .iter()
+            .any(|c| c.is_sign_negative() && !c.is_zero())
+        || !cash_flows
+            .iter()
+            .any(|c| c.is_sign_positive() && !c.is_zero())
+    {
+        return Ok(None);
+    }
+    let (mut pv_neg, mut pv_pos) = (Decimal::ZERO, Decimal::ZERO);
+    for (i, c) in cash_flows.iter().enumerate() {
+        let pv = discount.present_value(*c, i)?;
+        if *c < Decimal::ZERO {
+            pv_neg = pv_neg.plus(pv)?;
+        } else {
+            pv_pos = pv_pos.plus(pv)?;
+        }
+    }
+    if pv_neg.is_zero() {
+        return Ok(None);
+    }
+    let limit = Decimal::from(1_000_000);
+    let ratio = pv_pos.over(Decimal::ZERO.minus(pv_neg)?)?;
+    let grown = if ratio.is_zero() {
+        Decimal::ZERO
+    } else if 12 % n == 0 {
+        // A whole power: exact.
+        match crate::exact::powi(ratio, (12 / n) as u64)
+            .and_then(|p| p.times(Decimal::ONE.plus(annual_rate)?))
+        {
+            Ok(v) => v,
+            Err(Overflow) => return Ok(None),
+        }
+    } else {
+        // ratio^(12/n) as (ratio^(1/n))^12, the root from an f64 guess.
+        let guess = ratio
+            .to_f64()
+            .map(|x| x.powf(1.0 / n as f64))
+            .and_then(Decimal::from_f64)
+            .unwrap_or(Decimal::ONE);
+        let root = nth_root_near(ratio, n as u32, guess)?;
+        match crate::exact::powi(root, 12).and_then(|p| p.times(Decimal::ONE.plus(annual_rate)?)) {
+            Ok(v) => v,
+            // Far beyond 10^6.
+            Err(Overflow) => return Ok(None),
+        }
+    };
+    let m = grown.minus(Decimal::ONE)?;
+    Ok(Some(m).filter(|m| *m <= limit))
+}
+
 /// An NPV as a line in one input `x`: `npv(x) = slope · x + intercept`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line {
@@ -547,6 +612,63 @@ mod tests {
         // A perpetuity of 10 a month on 1,000 is 1 % a month, so the
         // annual rate is a little under 1.01^12 − 1 = 0.126825.
         assert!(r > d("0.12") && r < d("0.126825"), "{r}");
+    }
+
+    #[test]
+    fn mirr_by_hand() {
+        let zeros = |n: usize| vec![Decimal::ZERO; n];
+        // r = 0, one year: −1000 now, 1210 in month 11: MIRR = 1210/1000 − 1.
+        let mut cfs = zeros(12);
+        cfs[0] = d("-1000");
+        cfs[11] = d("1210");
+        let flat = Discount::new(Decimal::ZERO, 12).unwrap();
+        let m = mirr(&cfs, Decimal::ZERO, &flat).unwrap().unwrap();
+        assert!((m - d("0.21")).abs() < d("1e-20"), "{m}");
+        // Two years: (121/100)^(12/24) − 1 = 0.1.
+        let mut two = zeros(24);
+        two[0] = d("-100");
+        two[23] = d("121");
+        let flat24 = Discount::new(Decimal::ZERO, 24).unwrap();
+        let m = mirr(&two, Decimal::ZERO, &flat24).unwrap().unwrap();
+        assert!((m - d("0.1")).abs() < d("1e-20"), "{m}");
+        // r = 10 %, one year: FV+ = 1210, −PV− = 1000 / 1.1^(1/12), so
+        // MIRR = 1.21 · 1.1^(1/12) − 1 = 0.2197…: 1.1^(1/12) =
+        // 1.00797414042890376…
+        let ten = Discount::new(d("0.1"), 12).unwrap();
+        let m = mirr(&cfs, d("0.1"), &ten).unwrap().unwrap();
+        let want = d("1.21") * d("1.0079741404289037") - Decimal::ONE;
+        assert!((m - want).abs() < d("1e-15"), "{m} vs {want}");
+        // Null rules: no negative flow, no positive flow, above 10^6.
+        let mut pos = zeros(12);
+        pos[3] = d("5");
+        assert_eq!(mirr(&pos, Decimal::ZERO, &flat).unwrap(), None);
+        let mut neg = zeros(12);
+        neg[3] = d("-5");
+        assert_eq!(mirr(&neg, Decimal::ZERO, &flat).unwrap(), None);
+        assert_eq!(mirr(&zeros(12), Decimal::ZERO, &flat).unwrap(), None);
+        let mut vanishing = zeros(12);
+        vanishing[0] = d("-0.000001");
+        vanishing[11] = d("1000000");
+        assert_eq!(mirr(&vanishing, Decimal::ZERO, &flat).unwrap(), None);
+        // Exactly 10^6 is kept: −1, then 1,000,001 → 1,000,001/1 − 1.
+        let mut edge = zeros(12);
+        edge[0] = d("-1");
+        edge[11] = d("1000001");
+        let m = mirr(&edge, Decimal::ZERO, &flat).unwrap().unwrap();
+        assert!((m - d("1000000")).abs() < d("1e-12"), "{m}");
+        // Signs in any order: +1210 first, −1000 last, r = 0: 0.21 still
+        // (MIRR does not care where the outlay sits, unlike IRR).
+        let mut late = zeros(12);
+        late[0] = d("1210");
+        late[11] = d("-1000");
+        let m = mirr(&late, Decimal::ZERO, &flat).unwrap().unwrap();
+        assert!((m - d("0.21")).abs() < d("1e-20"), "{m}");
+        // PV− underflows: a tiny factor at r = 9.99 over 600 months.
+        let far = Discount::new(d("9.99"), 600).unwrap();
+        let mut under = zeros(600);
+        under[0] = d("5");
+        under[599] = d("-5");
+        assert_eq!(mirr(&under, d("9.99"), &far).unwrap(), None);
     }
 
     #[test]

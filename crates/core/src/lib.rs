@@ -34,6 +34,7 @@ pub mod exact;
 pub mod finance;
 pub mod network;
 pub mod parallel;
+pub mod piecewise;
 pub mod scenario;
 pub mod strategy;
 pub mod summary;
