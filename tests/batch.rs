@@ -54,7 +54,7 @@ fn one_bad_file_in_a_folder() {
         "mixed",
         &[
             ("a.toml", &shipped("lake-mariner.toml")),
-            ("b.toml", "format = 2\n"),
+            ("b.toml", "format = 3\n"),
             ("c.toml", &shipped("halving-2028.toml")),
             ("notes.txt", "not a scenario"),
         ],
@@ -66,7 +66,7 @@ fn one_bad_file_in_a_folder() {
     assert_eq!(
         text(&out.stderr),
         format!(
-            "error: format = 2 is not supported: this hashpivot reads scenario format 1\n --> {}:1:10\n  |\n1 | format = 2\n  |          ^\n",
+            "error: format = 3 is not supported: this hashpivot reads scenario formats 1 and 2\n --> {}:1:10\n  |\n1 | format = 3\n  |          ^\n",
             b.display()
         )
     );

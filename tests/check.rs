@@ -255,7 +255,7 @@ fn null_to_number() {
 #[test]
 fn load_failures_outrank_changes_and_keep_their_goldens() {
     let dir = workspace("failing");
-    std::fs::write(dir.join("bad.toml"), "format = 2\n").unwrap();
+    std::fs::write(dir.join("bad.toml"), "format = 3\n").unwrap();
     std::fs::write(dir.join("bad.golden.json"), "untouched").unwrap();
     edit(
         &dir.join("two.toml"),
@@ -269,7 +269,7 @@ fn load_failures_outrank_changes_and_keep_their_goldens() {
         "{out}"
     );
     assert!(out.contains("failed to load: "), "{out}");
-    assert!(err.starts_with("error: format = 2 is not supported"));
+    assert!(err.starts_with("error: format = 3 is not supported"));
     let (code, _, _) = check(&["--update", dir.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert_eq!(

@@ -97,7 +97,7 @@ fn validate_reports_each_file() {
     assert_eq!(text(&out.stdout), format!("ok {SHIPPED}\n"));
     assert_eq!(
         text(&out.stderr),
-        "error: format = 3 is not supported: this hashpivot reads scenario format 1
+        "error: format = 3 is not supported: this hashpivot reads scenario formats 1 and 2
  --> <stdin>:1:10
   |
 1 | format = 3

@@ -458,11 +458,11 @@ fn mine_during_build_needs_mining() {
 #[test]
 fn unsupported_format() {
     check(
-        &with("format = 1", "format = 2"),
-        "error: format = 2 is not supported: this hashpivot reads scenario format 1
+        &with("format = 1", "format = 3"),
+        "error: format = 3 is not supported: this hashpivot reads scenario formats 1 and 2
  --> <stdin>:1:10
   |
-1 | format = 2
+1 | format = 3
   |          ^
 ",
     );

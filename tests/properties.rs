@@ -59,6 +59,7 @@ fn mining() -> impl Strategy<Value = Mining> {
                 pool_fee: dec(fee, 2),
                 opex_usd_per_month: dec(opex, 0),
                 capex_usd: dec(capex, 0),
+                f2: Default::default(),
             }
         })
 }
@@ -114,6 +115,7 @@ fn ai() -> impl Strategy<Value = Ai> {
             mine_during_build: mdb,
             opex_usd_per_month: dec(opex, 0),
             kind,
+            f2: Default::default(),
         })
 }
 
@@ -132,6 +134,7 @@ fn site() -> impl Strategy<Value = Site> {
                 // construction of this value.
                 grid_mw: dec(1_000_000, 0),
                 power_price_usd_per_mwh: dec(power, 0),
+                power2: None,
                 mining,
                 ai,
             }
@@ -158,6 +161,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 discount_rate: dec(rate, 2),
                 bitcoin,
                 sites,
+                format2: None,
             }
         })
 }

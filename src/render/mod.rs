@@ -310,6 +310,7 @@ pub(crate) mod sample {
             name: name.into(),
             grid_mw: d(grid),
             power_price_usd_per_mwh: d(power),
+            power2: None,
             mining: None,
             ai: None,
         };
@@ -331,6 +332,7 @@ pub(crate) mod sample {
                 site("North", "30", "38.5"),
                 site("South, \"Unit 2\"", "12.5", "45"),
             ],
+            format2: None,
         }
     }
 

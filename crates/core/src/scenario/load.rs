@@ -12,10 +12,16 @@
 //! one value with its span is [`table`](super::table)'s job.
 
 use super::overrides::{Override, apply, combined_text};
-use super::schema::{self, ai, bitcoin, colocation, fleet, gpu_cloud, mining, root, site};
+use super::schema::{
+    self, ai, bitcoin, colocation, fleet, gpu_cloud, mining, power_block, risk, root, site,
+};
 use super::table::{Result, Table};
 use super::warnings::{self, Warning};
-use super::{Ai, AiKind, Bitcoin, FORMAT, Fleet, FleetRow, Mining, Scenario, Site};
+use super::{
+    Ai, Ai2, AiKind, Bitcoin, FORMAT, FORMAT_2, Fleet, FleetRow, Format2, Mining, Mining2, Power2,
+    PowerBlock, Risk, Scenario, Shutdown, Site,
+};
+use crate::calendar::YearMonth;
 use crate::diagnostic::Diagnostic;
 use crate::exact::Overflow;
 use rust_decimal::Decimal;
@@ -83,17 +89,27 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
         .get(format.name)
         .map(|v| v.span())
         .ok_or_else(|| doc.missing(format.name, format.what))?;
-    match doc.integer_value(format.name)? {
-        Some((FORMAT, _)) => {}
+    let format2 = match doc.integer_value(format.name)? {
+        Some((FORMAT, _)) => false,
+        Some((FORMAT_2, _)) => true,
         _ => {
             return Err(Diagnostic::new(
                 format!(
-                    "format = {} is not supported: this hashpivot reads scenario format {FORMAT}",
+                    "format = {} is not supported: this hashpivot reads scenario formats {FORMAT} and {FORMAT_2}",
                     doc.text(&format_span)
                 ),
                 Some(format_span),
             ));
         }
+    };
+    let mut doc = doc;
+    let owned;
+    if format2 {
+        owned = doc.with_more(root::F2_KEYS);
+        doc = &owned;
+        doc.take(format.name);
+    } else {
+        refuse_format2_keys(doc, root::F2_KEYS)?;
     }
     doc.check_keys(OWNER)?;
 
@@ -105,6 +121,23 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
         .table(&root::BITCOIN)?
         .ok_or_else(|| missing(doc, &root::BITCOIN))?;
     let bitcoin = read_bitcoin(&bitcoin_table)?;
+    let format2 = if format2 {
+        let inflation_annual = doc.number(&root::INFLATION_ANNUAL)?;
+        let risk = match doc.table(&root::RISK)? {
+            Some(t) => read_risk(&t)?,
+            None => Risk::default(),
+        };
+        Some(Format2 {
+            inflation_annual,
+            risk,
+        })
+    } else {
+        None
+    };
+    let horizon = Horizon {
+        start,
+        months: months as u32,
+    };
 
     let site_tables = doc
         .tables(&root::SITE)?
@@ -112,7 +145,11 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
         .ok_or_else(|| missing(doc, &root::SITE))?;
     let mut sites: Vec<Site> = Vec::with_capacity(site_tables.len());
     for table in &site_tables {
-        let site = read_site(table, bitcoin.network_hashrate_ehs)?;
+        let site = read_site(
+            table,
+            bitcoin.network_hashrate_ehs,
+            format2.is_some().then_some(&horizon),
+        )?;
         if let Some(first) = sites.iter().position(|s| s.name == site.name) {
             return Err(Diagnostic::new(
                 format!(
@@ -127,6 +164,12 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
     }
     check_fleets_in_network(&bitcoin_table, &sites, bitcoin.network_hashrate_ehs)?;
     doc.finish(OWNER)?;
+    if format2.is_some() && !FORMAT_2_COMPUTED {
+        return Err(Diagnostic::new(
+            "format = 2 is not computed yet by this hashpivot: its keys are read and checked, not run",
+            Some(format_span),
+        ));
+    }
 
     Ok(Scenario {
         name,
@@ -136,7 +179,129 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
         discount_rate,
         bitcoin,
         sites,
+        format2,
     })
+}
+
+/// Whether a checked format-2 scenario is computed (until then the loader
+/// refuses it after every check, so no half-computed figure is printed).
+const FORMAT_2_COMPUTED: bool = false;
+
+/// The months a format-2 site's dates must fall in.
+struct Horizon {
+    start: YearMonth,
+    months: u32,
+}
+
+/// In a format-1 file, a format-2 key is an error that says it needs
+/// `format = 2` (rather than "unknown key").
+fn refuse_format2_keys(t: &Table, keys: &[&'static str]) -> Result<()> {
+    for key in keys {
+        if let Some(v) = t.get(key) {
+            return Err(Diagnostic::new(
+                format!(
+                    "{} needs format = 2: it is a scenario format 2 key, and this file says format = 1",
+                    t.key_path(key)
+                ),
+                Some(v.span()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read_risk(t: &Table) -> Result<Risk> {
+    const OWNER: &str = "[risk]";
+    t.check_keys(OWNER)?;
+    let r = Risk {
+        price_vol_annual: t.number(&risk::PRICE_VOL_ANNUAL)?,
+        hashrate_vol_annual: t.number(&risk::HASHRATE_VOL_ANNUAL)?,
+        price_hashrate_corr: t.number(&risk::PRICE_HASHRATE_CORR)?,
+        gpu_hour_vol_annual: t.number(&risk::GPU_HOUR_VOL_ANNUAL)?,
+        lease_default_annual: t.number(&risk::LEASE_DEFAULT_ANNUAL)?,
+        paths: t.whole(&risk::PATHS)?,
+        seed: t.whole(&risk::SEED)?,
+    };
+    t.finish(OWNER)?;
+    Ok(r)
+}
+
+/// A site's power in format 2: a flat price (any decimal) or
+/// `[[site.power_block]]` rows whose shares sum to exactly 1.
+fn read_power2(t: &Table) -> Result<(Decimal, Power2)> {
+    let flat = t.get(site::POWER_PRICE_USD_PER_MWH.name).is_some();
+    let rows = t.get(site::POWER_BLOCK.name);
+    let escalator_annual = t.number(&site::POWER_ESCALATOR_ANNUAL)?;
+    match (flat, rows) {
+        (true, Some(rows)) => Err(Diagnostic::new(
+            format!(
+                "{} has both power_price_usd_per_mwh and [[site.power_block]] rows: use exactly one form",
+                t.path
+            ),
+            Some(rows.span()),
+        )),
+        (false, None) => Err(Diagnostic::new(
+            format!(
+                "{} needs either power_price_usd_per_mwh or one or more [[site.power_block]] rows (a price duration curve)",
+                t.path
+            ),
+            t.span.clone(),
+        )),
+        (true, None) => {
+            t.take(site::POWER_BLOCK.name);
+            let price = t.number(&site::POWER_PRICE_ANY)?;
+            Ok((
+                price,
+                Power2 {
+                    blocks: vec![PowerBlock {
+                        share: Decimal::ONE,
+                        price_usd_per_mwh: price,
+                    }],
+                    curve: false,
+                    escalator_annual,
+                },
+            ))
+        }
+        (false, Some(value)) => {
+            t.take(site::POWER_PRICE_USD_PER_MWH.name);
+            let tables = t.tables(&site::POWER_BLOCK)?.unwrap_or_default();
+            if tables.is_empty() {
+                return Err(missing(t, &site::POWER_BLOCK));
+            }
+            let mut blocks = Vec::with_capacity(tables.len());
+            for row in &tables {
+                row.check_keys(&row.path)?;
+                blocks.push(PowerBlock {
+                    share: row.number(&power_block::SHARE)?,
+                    price_usd_per_mwh: row.number(&power_block::PRICE_USD_PER_MWH)?,
+                });
+                row.finish(&row.path)?;
+            }
+            let total = blocks
+                .iter()
+                .try_fold(Decimal::ZERO, |sum, b| sum.checked_add(b.share));
+            if total != Some(Decimal::ONE) {
+                let shown = total.map_or("more than the decimal range".to_string(), |t| {
+                    t.normalize().to_string()
+                });
+                return Err(Diagnostic::new(
+                    format!(
+                        "{}.power_block shares sum to {shown}: they must sum to exactly 1 (every hour of the month at one price)",
+                        t.path
+                    ),
+                    Some(value.span()),
+                ));
+            }
+            Ok((
+                blocks[0].price_usd_per_mwh,
+                Power2 {
+                    blocks,
+                    curve: true,
+                    escalator_annual,
+                },
+            ))
+        }
+    }
 }
 
 /// "missing key …" for a required table.
@@ -160,17 +325,30 @@ fn read_bitcoin(t: &Table) -> Result<Bitcoin> {
     Ok(b)
 }
 
-fn read_site(t: &Table, network_ehs: Decimal) -> Result<Site> {
+fn read_site(t: &Table, network_ehs: Decimal, format2: Option<&Horizon>) -> Result<Site> {
+    let mut t = t;
+    let owned;
+    if format2.is_some() {
+        owned = t.with_more(site::F2_KEYS);
+        t = &owned;
+    } else {
+        refuse_format2_keys(t, site::F2_KEYS)?;
+    }
     t.check_keys(&t.path)?;
     let name = t.name(&site::NAME)?;
     let grid_mw = t.number(&site::GRID_MW)?;
-    let power_price_usd_per_mwh = t.number(&site::POWER_PRICE_USD_PER_MWH)?;
+    let (power_price_usd_per_mwh, power2) = if format2.is_some() {
+        let (price, power) = read_power2(t)?;
+        (price, Some(power))
+    } else {
+        (t.number(&site::POWER_PRICE_USD_PER_MWH)?, None)
+    };
     let mining = match t.table(&site::MINING)? {
-        Some(m) => Some(read_mining(&m, grid_mw, network_ehs)?),
+        Some(m) => Some(read_mining(&m, grid_mw, network_ehs, format2.is_some())?),
         None => None,
     };
     let ai = match t.table(&site::AI)? {
-        Some(mut a) => Some(read_ai(&mut a, grid_mw, mining.is_some())?),
+        Some(mut a) => Some(read_ai(&mut a, grid_mw, mining.is_some(), format2)?),
         None => None,
     };
     if mining.is_none() && ai.is_none() {
@@ -187,12 +365,21 @@ fn read_site(t: &Table, network_ehs: Decimal) -> Result<Site> {
         name,
         grid_mw,
         power_price_usd_per_mwh,
+        power2,
         mining,
         ai,
     })
 }
 
-fn read_mining(t: &Table, grid_mw: Decimal, network_ehs: Decimal) -> Result<Mining> {
+fn read_mining(t: &Table, grid_mw: Decimal, network_ehs: Decimal, format2: bool) -> Result<Mining> {
+    let mut t = t;
+    let owned;
+    if format2 {
+        owned = t.with_more(mining::F2_KEYS);
+        t = &owned;
+    } else {
+        refuse_format2_keys(t, mining::F2_KEYS)?;
+    }
     t.check_keys(&t.path)?;
     // Which keys are present decides the form; the other form's keys are
     // thereby read (and refused below if present).
@@ -254,9 +441,36 @@ fn read_mining(t: &Table, grid_mw: Decimal, network_ehs: Decimal) -> Result<Mini
         pool_fee: t.number(&mining::POOL_FEE)?,
         opex_usd_per_month: t.number(&mining::OPEX_USD_PER_MONTH)?,
         capex_usd: t.number(&mining::CAPEX_USD)?,
+        f2: if format2 {
+            read_mining2(t)?
+        } else {
+            Mining2::default()
+        },
     };
     t.finish(&t.path)?;
     Ok(m)
+}
+
+fn read_mining2(t: &Table) -> Result<Mining2> {
+    let shutdown = match t.string(mining::SHUTDOWN.name)?.as_deref() {
+        None | Some("economic") => Shutdown::Economic,
+        Some("never") => Shutdown::Never,
+        Some(_) => {
+            return Err(Diagnostic::new(
+                format!(
+                    "{} = {} must be \"economic\" (a row runs in a price block only when it earns that block's price) or \"never\"",
+                    t.key_path(mining::SHUTDOWN.name),
+                    t.text_of(mining::SHUTDOWN.name)
+                ),
+                t.get(mining::SHUTDOWN.name).map(|v| v.span()),
+            ));
+        }
+    };
+    Ok(Mining2 {
+        shutdown,
+        demand_response_usd_per_mw_month: t.number(&mining::DEMAND_RESPONSE_USD_PER_MW_MONTH)?,
+        exit_multiple: t.number(&mining::EXIT_MULTIPLE)?,
+    })
 }
 
 fn read_fleet_row(row: &Table) -> Result<FleetRow> {
@@ -475,7 +689,17 @@ pub(super) fn mine_during_build_allowed(mine_during_build: bool, has_mining: boo
     !mine_during_build || has_mining
 }
 
-fn read_ai(t: &mut Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
+fn read_ai(
+    t: &mut Table,
+    grid_mw: Decimal,
+    has_mining: bool,
+    format2: Option<&Horizon>,
+) -> Result<Ai> {
+    if format2.is_some() {
+        t.allow(ai::F2_KEYS);
+    } else {
+        refuse_format2_keys(t, ai::F2_KEYS)?;
+    }
     let kind = &ai::KIND;
     let kind_span = t
         .get(kind.name)
@@ -540,9 +764,76 @@ fn read_ai(t: &mut Table, grid_mw: Decimal, has_mining: bool) -> Result<Ai> {
         mine_during_build,
         opex_usd_per_month: t.number(&ai::OPEX_USD_PER_MONTH)?,
         kind,
+        f2: match format2 {
+            Some(h) => read_ai2(t, h, has_mining)?,
+            None => Ai2::default(),
+        },
     };
     t.finish(&owner)?;
     Ok(a)
+}
+
+/// `[site.ai]`'s format-2 keys. `start` later than the scenario's,
+/// `fleet_sale_usd > 0` and `keep_mining = true` are checked, then refused
+/// as not supported yet (MODEL.md's next part).
+fn read_ai2(t: &Table, h: &Horizon, has_mining: bool) -> Result<Ai2> {
+    let start = if t.get(ai::START.name).is_some() {
+        let month = t.month(&ai::START)?;
+        let last = h.start.add_months(h.months - 1);
+        if month < h.start || month > last {
+            return Err(Diagnostic::new(
+                format!(
+                    "{} = {} needs a month within the horizon, {} … {}",
+                    t.key_path(ai::START.name),
+                    t.text_of(ai::START.name),
+                    h.start,
+                    last
+                ),
+                t.get(ai::START.name).map(|v| v.span()),
+            ));
+        }
+        month
+    } else {
+        t.take(ai::START.name);
+        h.start
+    };
+    let fleet_sale_usd = t.number(&ai::FLEET_SALE_USD)?;
+    let keep_mining = t.flag(&ai::KEEP_MINING)?;
+    let exit_multiple = t.number(&ai::EXIT_MULTIPLE)?;
+    let later = (start > h.start).then(|| {
+        (
+            ai::START.name,
+            format!("{} later than start", t.key_path(ai::START.name)),
+        )
+    });
+    let sale = (fleet_sale_usd > Decimal::ZERO).then(|| {
+        (
+            ai::FLEET_SALE_USD.name,
+            format!("{} > 0", t.key_path(ai::FLEET_SALE_USD.name)),
+        )
+    });
+    let keep = keep_mining.then(|| {
+        (
+            ai::KEEP_MINING.name,
+            format!("{} = true", t.key_path(ai::KEEP_MINING.name)),
+        )
+    });
+    if let Some((key, what)) = [later, sale, keep].into_iter().flatten().next() {
+        let span = t.get(key).map(|v| v.span());
+        if !has_mining {
+            return Err(Diagnostic::new(
+                format!("{what} needs a [site.mining] table in the same site"),
+                span,
+            ));
+        }
+        return Err(Diagnostic::new(
+            format!(
+                "{what} is not supported yet: this hashpivot converts at the scenario's start, sells no fleet and keeps none mining"
+            ),
+            span,
+        ));
+    }
+    Ok(Ai2 { exit_multiple })
 }
 
 #[cfg(test)]
@@ -653,11 +944,11 @@ gpu_capex_usd = 25000
             let network_ehs = read_bitcoin(&btc).unwrap().network_hashrate_ehs;
             assert_all_read(&btc);
             for s in top.tables(&root::SITE).unwrap().unwrap() {
-                read_site(&s, network_ehs).unwrap();
+                read_site(&s, network_ehs, None).unwrap();
                 assert_all_read(&s);
                 let grid_mw = s.number(&site::GRID_MW).unwrap();
                 let m = s.table(&site::MINING).unwrap().unwrap();
-                read_mining(&m, grid_mw, network_ehs).unwrap();
+                read_mining(&m, grid_mw, network_ehs, false).unwrap();
                 assert_all_read(&m);
                 for row in m.tables(&mining::FLEET).unwrap().unwrap_or_default() {
                     read_fleet_row(&row).unwrap();
@@ -665,7 +956,7 @@ gpu_capex_usd = 25000
                     fleet_rows += 1;
                 }
                 let mut a = s.table(&site::AI).unwrap().unwrap();
-                read_ai(&mut a, grid_mw, true).unwrap();
+                read_ai(&mut a, grid_mw, true, None).unwrap();
                 assert_all_read(&a);
             }
         }

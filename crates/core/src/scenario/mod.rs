@@ -41,9 +41,12 @@ pub use load::{parse, parse_with_overrides, parse_with_warnings};
 pub use overrides::Override;
 pub use warnings::{Slip, Warning};
 
-/// The only scenario format this version reads (docs/model.md, "Scenario
-/// file (TOML)").
+/// Scenario format 1 (docs/model.md, "Scenario file (TOML)").
 pub const FORMAT: i128 = 1;
+
+/// Scenario format 2 (MODEL.md, "Scenario format 2 — the operator's real
+/// choices").
+pub const FORMAT_2: i128 = 2;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
@@ -56,6 +59,109 @@ pub struct Scenario {
     pub bitcoin: Bitcoin,
     /// One or more, with unique names.
     pub sites: Vec<Site>,
+    /// The format-2 keys of the top level; `None` for a format-1 file.
+    pub format2: Option<Format2>,
+}
+
+impl Scenario {
+    /// The scenario format the file declares, 1 or 2.
+    pub fn format(&self) -> u8 {
+        if self.format2.is_some() { 2 } else { 1 }
+    }
+}
+
+/// The top-level keys of format 2.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Format2 {
+    /// Opex escalation, > −1.
+    pub inflation_annual: Decimal,
+    /// Monte Carlo inputs, checked and otherwise unused by `run`.
+    pub risk: Risk,
+}
+
+/// `[risk]` (MODEL.md, "Uncertainty"): every key optional.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    pub price_vol_annual: Decimal,
+    pub hashrate_vol_annual: Decimal,
+    pub price_hashrate_corr: Decimal,
+    pub gpu_hour_vol_annual: Decimal,
+    pub lease_default_annual: Decimal,
+    pub paths: u64,
+    pub seed: u64,
+}
+
+impl Default for Risk {
+    fn default() -> Risk {
+        Risk {
+            price_vol_annual: Decimal::ZERO,
+            hashrate_vol_annual: Decimal::ZERO,
+            price_hashrate_corr: Decimal::ZERO,
+            gpu_hour_vol_annual: Decimal::ZERO,
+            lease_default_annual: Decimal::ZERO,
+            paths: 10_000,
+            seed: 0,
+        }
+    }
+}
+
+/// One block of a power price duration curve: `share` of every month's
+/// hours at `price_usd_per_mwh` (before the escalator).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PowerBlock {
+    /// 0 < share ≤ 1; a site's shares sum to exactly 1.
+    pub share: Decimal,
+    /// Any decimal: negative prices happen.
+    pub price_usd_per_mwh: Decimal,
+}
+
+/// A site's power in format 2: a flat price is one block of share 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Power2 {
+    pub blocks: Vec<PowerBlock>,
+    /// Whether the file wrote `[[site.power_block]]` rows (else a flat
+    /// `power_price_usd_per_mwh`).
+    pub curve: bool,
+    /// > −1.
+    pub escalator_annual: Decimal,
+}
+
+/// When mining switches a row off (MODEL.md, "Mining, row by row").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shutdown {
+    /// A row runs in a block only when it earns that block's price.
+    Economic,
+    /// Every row runs in every block (format 1).
+    Never,
+}
+
+/// The format-2 keys of `[site.mining]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mining2 {
+    pub shutdown: Shutdown,
+    /// ≥ 0, USD per MW of running meter load per month.
+    pub demand_response_usd_per_mw_month: Decimal,
+    /// ≥ 0.
+    pub exit_multiple: Decimal,
+}
+
+impl Default for Mining2 {
+    /// Format 1's mining: never off, no credit, no terminal value.
+    fn default() -> Mining2 {
+        Mining2 {
+            shutdown: Shutdown::Never,
+            demand_response_usd_per_mw_month: Decimal::ZERO,
+            exit_multiple: Decimal::ZERO,
+        }
+    }
+}
+
+/// The format-2 keys of `[site.ai]` (this version computes `start` =
+/// the scenario's start, no fleet sale, no `keep_mining`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ai2 {
+    /// ≥ 0.
+    pub exit_multiple: Decimal,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +179,11 @@ pub struct Bitcoin {
 pub struct Site {
     pub name: String,
     pub grid_mw: Decimal,
+    /// Format 1's price (≥ 0); in format 2 the flat price, or the first
+    /// block's when the site has a price duration curve.
     pub power_price_usd_per_mwh: Decimal,
+    /// Format 2's power: `None` in format 1.
+    pub power2: Option<Power2>,
     /// Strategy `mine`, when the site has `[site.mining]`.
     pub mining: Option<Mining>,
     /// Strategy `ai`, when the site has `[site.ai]`.
@@ -88,6 +198,9 @@ pub struct Mining {
     pub pool_fee: Decimal,
     pub opex_usd_per_month: Decimal,
     pub capex_usd: Decimal,
+    /// Format 2's keys (format 1: their defaults, which are format 1's
+    /// mining).
+    pub f2: Mining2,
 }
 
 impl Mining {
@@ -166,6 +279,8 @@ pub struct Ai {
     pub mine_during_build: bool,
     pub opex_usd_per_month: Decimal,
     pub kind: AiKind,
+    /// Format 2's keys (format 1: their defaults).
+    pub f2: Ai2,
 }
 
 impl Ai {

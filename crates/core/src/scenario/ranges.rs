@@ -62,6 +62,16 @@ impl Rule {
         }
     }
 
+    /// Any value (a power block's price: negative prices happen).
+    pub(super) const fn any() -> Rule {
+        Rule { lo: None, hi: None }
+    }
+
+    /// Whether every value is admitted.
+    pub(super) fn is_any(&self) -> bool {
+        self.lo.is_none() && self.hi.is_none()
+    }
+
     /// `lo ≤ · ≤ hi`
     pub(super) const fn between(lo: i64, hi: i64) -> Rule {
         Rule::new(Bound::incl(lo), Bound::incl(hi))

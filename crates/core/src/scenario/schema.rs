@@ -139,7 +139,7 @@ pub(super) mod root {
 
     pub const FORMAT: Special = Special {
         name: "format",
-        what: "the scenario format, which must be 1",
+        what: "the scenario format, 1 or 2",
     };
     pub const NAME: Special = name("name");
     pub const START: Special = Special {
@@ -178,6 +178,50 @@ pub(super) mod root {
         DISCOUNT_RATE.name,
         BITCOIN.name,
         SITE.name,
+    ];
+
+    /// Format 2: opex escalation.
+    pub const INFLATION_ANNUAL: Number = rate("inflation_annual", ZERO, GROWTH);
+    /// Format 2: Monte Carlo inputs.
+    pub const RISK: Nested = Nested {
+        name: "risk",
+        keys: super::risk::KEYS,
+        what: None,
+    };
+    /// The keys only format 2 reads.
+    pub const F2_KEYS: &[&str] = &[INFLATION_ANNUAL.name, RISK.name];
+}
+
+/// `[risk]` (format 2): Monte Carlo inputs, read and checked; `run` does
+/// not use them.
+pub(super) mod risk {
+    use super::*;
+
+    pub const PRICE_VOL_ANNUAL: Number = rate("price_vol_annual", ZERO, Rule::ge(0));
+    pub const HASHRATE_VOL_ANNUAL: Number = rate("hashrate_vol_annual", ZERO, Rule::ge(0));
+    pub const PRICE_HASHRATE_CORR: Number =
+        optional("price_hashrate_corr", ZERO, Rule::between(-1, 1));
+    pub const GPU_HOUR_VOL_ANNUAL: Number = rate("gpu_hour_vol_annual", ZERO, Rule::ge(0));
+    pub const LEASE_DEFAULT_ANNUAL: Number = rate("lease_default_annual", ZERO, FRACTION);
+    pub const PATHS: Whole = Whole {
+        name: "paths",
+        rule: Rule::between(1, 10_000_000),
+        need: Need::Default(10_000),
+    };
+    pub const SEED: Whole = Whole {
+        name: "seed",
+        rule: Rule::ge(0),
+        need: Need::Default(0),
+    };
+
+    pub const KEYS: &[&str] = &[
+        PRICE_VOL_ANNUAL.name,
+        HASHRATE_VOL_ANNUAL.name,
+        PRICE_HASHRATE_CORR.name,
+        GPU_HOUR_VOL_ANNUAL.name,
+        LEASE_DEFAULT_ANNUAL.name,
+        PATHS.name,
+        SEED.name,
     ];
 }
 
@@ -246,6 +290,42 @@ pub(super) mod site {
         MINING.name,
         AI.name,
     ];
+
+    /// Format 2: the flat price may be any decimal, as a block's.
+    pub const POWER_PRICE_ANY: Number = Number {
+        rule: Rule::any(),
+        ..POWER_PRICE_USD_PER_MWH
+    };
+    /// Format 2: a price duration curve.
+    pub const POWER_BLOCK: Nested = Nested {
+        name: "power_block",
+        keys: super::power_block::KEYS,
+        what: Some("one or more [[site.power_block]] rows"),
+    };
+    pub const POWER_ESCALATOR_ANNUAL: Number = rate("power_escalator_annual", ZERO, GROWTH);
+    /// The keys only format 2 reads.
+    pub const F2_KEYS: &[&str] = &[POWER_BLOCK.name, POWER_ESCALATOR_ANNUAL.name];
+}
+
+/// `[[site.power_block]]` (format 2): one block of a price duration curve.
+pub(super) mod power_block {
+    use super::*;
+
+    pub const SHARE: Number = Number {
+        fraction: Fraction::Share,
+        ..required(
+            "share",
+            Rule::new(Bound::excl(0), Bound::incl(1)),
+            "the share of every month's hours at this price",
+        )
+    };
+    pub const PRICE_USD_PER_MWH: Number = required(
+        "price_usd_per_mwh",
+        Rule::any(),
+        "the power price in this block, USD per MWh",
+    );
+
+    pub const KEYS: &[&str] = &[SHARE.name, PRICE_USD_PER_MWH.name];
 }
 
 /// `[site.mining]`: strategy `mine`. The fleet is either one hashrate and
@@ -280,6 +360,21 @@ pub(super) mod mining {
         POOL_FEE.name,
         OPEX_USD_PER_MONTH.name,
         CAPEX_USD.name,
+    ];
+
+    /// Format 2: `"economic"` (the default) or `"never"`.
+    pub const SHUTDOWN: Special = Special {
+        name: "shutdown",
+        what: "\"economic\" or \"never\"",
+    };
+    pub const DEMAND_RESPONSE_USD_PER_MW_MONTH: Number =
+        optional("demand_response_usd_per_mw_month", ZERO, AMOUNT);
+    pub const EXIT_MULTIPLE: Number = optional("exit_multiple", ZERO, AMOUNT);
+    /// The keys only format 2 reads.
+    pub const F2_KEYS: &[&str] = &[
+        SHUTDOWN.name,
+        DEMAND_RESPONSE_USD_PER_MW_MONTH.name,
+        EXIT_MULTIPLE.name,
     ];
 }
 
@@ -334,6 +429,25 @@ pub(super) mod ai {
         RAMP_MONTHS.name,
         MINE_DURING_BUILD.name,
         OPEX_USD_PER_MONTH.name,
+    ];
+
+    /// Format 2: the month the conversion starts, "YYYY-MM".
+    pub const START: Special = Special {
+        name: "start",
+        what: "the month the conversion starts, \"YYYY-MM\"",
+    };
+    pub const FLEET_SALE_USD: Number = optional("fleet_sale_usd", ZERO, AMOUNT);
+    pub const KEEP_MINING: Flag = Flag {
+        name: "keep_mining",
+        default: false,
+    };
+    pub const EXIT_MULTIPLE: Number = optional("exit_multiple", ZERO, AMOUNT);
+    /// The keys only format 2 reads.
+    pub const F2_KEYS: &[&str] = &[
+        START.name,
+        FLEET_SALE_USD.name,
+        KEEP_MINING.name,
+        EXIT_MULTIPLE.name,
     ];
 }
 

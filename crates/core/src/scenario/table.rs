@@ -76,6 +76,20 @@ impl<'a, 'i> Table<'a, 'i> {
         self.keys.extend_from_slice(more);
     }
 
+    /// A fresh view of the same table that may also hold `more` keys
+    /// (format 2's), nothing read yet.
+    pub fn with_more(&self, more: &[&'static str]) -> Table<'a, 'i> {
+        let mut t = Table::new(
+            self.path.clone(),
+            self.table,
+            self.span.clone(),
+            self.source,
+            &self.keys,
+        );
+        t.allow(more);
+        t
+    }
+
     /// The value of `key`, without counting it as read: for pointing at a
     /// value already read, or at a key in a message.
     pub fn get(&self, key: &str) -> Option<&'a Spanned<DeValue<'i>>> {
@@ -251,6 +265,7 @@ impl<'a, 'i> Table<'a, 'i> {
         match (self.number_if_present(key)?, key.need) {
             (Some(n), _) => Ok(n),
             (None, Need::Default(d)) => Ok(d),
+            (None, Need::Required(what)) if key.rule.is_any() => Err(self.missing(name, what)),
             (None, Need::Required(what)) => {
                 Err(self.missing(name, &format!("{what} (needs {})", key.rule.describe(name))))
             }

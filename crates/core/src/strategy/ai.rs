@@ -149,6 +149,7 @@ mod tests {
                 lease_escalator_annual: d("0.03"),
                 power_pass_through: true,
             },
+            f2: Default::default(),
         }
     }
 
@@ -168,6 +169,7 @@ mod tests {
                 gpu_hour_decline_annual: d("0.19"),
                 gpu_capex_usd: d("25000"),
             },
+            f2: Default::default(),
         }
     }
 
@@ -176,6 +178,7 @@ mod tests {
             name: "A".into(),
             grid_mw: d("100"),
             power_price_usd_per_mwh: d("40"),
+            power2: None,
             mining: Some(mining()),
             ai: Some(ai),
         }

@@ -99,6 +99,7 @@ pub(crate) mod tests {
             name: "A".into(),
             grid_mw: d("100"),
             power_price_usd_per_mwh: d("40"),
+            power2: None,
             mining: Some(mining),
             ai: None,
         }
@@ -116,6 +117,7 @@ pub(crate) mod tests {
             pool_fee: d("0.02"),
             opex_usd_per_month: d("50000"),
             capex_usd: d("3000000"),
+            f2: Default::default(),
         }
     }
 
