@@ -2,15 +2,20 @@
 //!
 //! Layout: `{"hashpivot": "<version>", "format": 1, "summary": {...}}`.
 //! The version says which hashpivot wrote it and is never compared; the
-//! format is the scenario format the summary follows, and a golden of
-//! another format is an error, not a diff of every field.
+//! format is the golden file's own layout version (1), kept apart from the
+//! scenario format (a format-2 scenario's summary says `"format": 2`
+//! inside it), and a golden of another layout is an error, not a diff of
+//! every field.
 //!
 //! Where: `NAME.golden.json` beside the scenario file `NAME.toml`, or in a
 //! folder given with `--golden-dir` ([`path_for`]).
 
 use crate::exact_json::Json;
 use crate::render::json::SummaryObject;
-use crate::scenario::FORMAT;
+
+/// The golden layout version this build writes and reads (not the
+/// scenario format: goldens of format-1 and format-2 scenarios share it).
+const FORMAT: i128 = 1;
 use crate::summary::Summary;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -28,9 +28,13 @@ fn a_folder_runs_its_scenarios_in_name_order() {
         names,
         [
             "GPU cloud conversion (H100 class)",
+            "Through the 2028 halving, over the lease's life",
             "Through the 2028 halving",
+            "Lake Mariner over the lease's life",
             "Lake Mariner: mine or lease to AI",
-            "Three-site portfolio"
+            "Mixed fleet: S19j Pro and S21",
+            "Three-site portfolio",
+            "West Texas: curtail, or lease to AI"
         ]
     );
 }
@@ -99,12 +103,18 @@ fn rows_name_their_file() {
     let mut lines = body.lines();
     assert!(lines.next().unwrap().ends_with(",file"));
     let files: Vec<&str> = lines.map(|l| l.rsplit(',').next().unwrap()).collect();
-    // gpu-cloud: 1 site × 2; halving-2028: 1 × 2; lake-mariner: 1 × 2;
-    // portfolio: 5 rows (one of its sites has one strategy).
+    // gpu-cloud: 1 site × 2; halving-2028 and its lease-life twin: 1 × 2
+    // each; lake-mariner and its twin: 1 × 2 each; the mixed fleet: 1 × 2;
+    // portfolio: 5 rows (one of its sites has one strategy); West Texas:
+    // 1 × 2.
     let mut expected = vec!["scenarios/gpu-cloud.toml"; 2];
+    expected.extend(["scenarios/halving-2028-lease-life.toml"; 2]);
     expected.extend(["scenarios/halving-2028.toml"; 2]);
+    expected.extend(["scenarios/lake-mariner-lease-life.toml"; 2]);
     expected.extend(["scenarios/lake-mariner.toml"; 2]);
+    expected.extend(["scenarios/mixed-fleet-s19-s21.toml"; 2]);
     expected.extend(["scenarios/portfolio.toml"; 5]);
+    expected.extend(["scenarios/texas-west-curtailment.toml"; 2]);
     assert_eq!(files, expected);
     let out = common::hashpivot_stdin(
         &[

@@ -52,6 +52,8 @@ struct Shipped {
     /// Site names in file order, each with its strategies ("mine", "ai").
     sites: Vec<(String, Vec<&'static str>)>,
     golden: String,
+    /// A scenario format 2 file: its CSV has format 2's columns too.
+    format2: bool,
 }
 
 fn shipped(toml: &Path) -> Shipped {
@@ -74,8 +76,6 @@ fn shipped(toml: &Path) -> Shipped {
     let golden = std::fs::read_to_string(toml.with_extension("golden.json")).unwrap();
     let golden: BTreeMap<String, Box<RawValue>> = serde_json::from_str(&golden).unwrap();
     let name = str_of(&doc, "name");
-    // The CSV is split on commas below, with no quoting.
-    assert!(!name.contains([',', '"']), "{name}");
     Shipped {
         path: toml.to_str().unwrap().to_string(),
         name,
@@ -91,6 +91,7 @@ fn shipped(toml: &Path) -> Shipped {
             .to_string(),
         sites,
         golden: golden["summary"].get().to_string(),
+        format2: doc["format"].as_integer() == Some(2),
     }
 }
 
@@ -189,6 +190,31 @@ const CSV_HEADER: &str = "scenario,site,strategy,revenue_usd,power_cost_usd,opex
 const CSV_MONTHLY_HEADER: &str = "scenario,site,strategy,month,hashprice_usd_per_ph_day,\
     btc_mined,revenue_usd,power_cost_usd,opex_usd,capex_usd,cash_flow_usd,cumulative_cash_usd,file";
 
+/// The columns format 2 adds, before `file`.
+const CSV_F2: &str = ",mirr,demand_response_usd,terminal_value_usd,run_share,start,\
+    fleet_sale_usd,kept_hashrate_ths";
+const CSV_MONTHLY_F2: &str = ",btc_price_usd,network_hashrate_ehs,power_price_usd_per_mwh,\
+    run_share,rate,in_service_share,discount_factor,present_value_usd";
+
+/// A header with format 2's columns inserted before `file` when `format2`.
+fn header_of(header: &str, f2: &str, format2: bool) -> String {
+    let header = header.replace(' ', "");
+    if !format2 {
+        return header;
+    }
+    let head = header.strip_suffix(",file").unwrap();
+    format!("{head}{}{}", f2.replace(' ', ""), ",file")
+}
+
+/// A CSV field, quoted when it holds a comma or a quote.
+fn quoted(field: &str) -> String {
+    if field.contains([',', '"']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
 fn strategy_title(strategy: &str) -> &'static str {
     match strategy {
         "mine" => "keep mining",
@@ -279,12 +305,13 @@ fn jsonl_is_the_json_on_one_line(s: &Shipped) {
 
 fn csv_has_a_row_per_site_and_strategy(s: &Shipped) {
     let summary = object(&s.golden);
-    let mut expected = vec![CSV_HEADER.replace(' ', "")];
+    let csv_header = header_of(CSV_HEADER, CSV_F2, s.format2);
+    let mut expected = vec![csv_header.clone()];
     for (site, (name, strategies)) in array(summary["sites"].get()).iter().zip(&s.sites) {
         for strategy in strategies {
             let outcome = object(site[*strategy].get());
-            let mut row = vec![s.name.clone(), name.clone(), strategy.to_string()];
-            for column in CSV_HEADER.replace(' ', "").split(',').skip(3) {
+            let mut row = vec![quoted(&s.name), quoted(name), strategy.to_string()];
+            for column in csv_header.split(',').skip(3) {
                 if column == "file" {
                     // The last column: the scenario file, as given.
                     row.push(s.path.clone());
@@ -314,15 +341,16 @@ fn csv_has_a_row_per_site_and_strategy(s: &Shipped) {
     // --monthly: only the monthly rows, one per site, strategy and month,
     // the JSON's figures.
     let json = object(&run(&s.path, "json", true));
-    let mut expected = vec![CSV_MONTHLY_HEADER.replace(' ', "")];
+    let monthly_header = header_of(CSV_MONTHLY_HEADER, CSV_MONTHLY_F2, s.format2);
+    let mut expected = vec![monthly_header.clone()];
     for (site, (name, strategies)) in array(json["sites"].get()).iter().zip(&s.sites) {
         for strategy in strategies {
             let outcome = object(site[*strategy].get());
             let months = array(outcome["monthly"].get());
             assert_eq!(months.len(), s.months);
             for month in months {
-                let mut row = vec![s.name.clone(), name.clone(), strategy.to_string()];
-                for column in CSV_MONTHLY_HEADER.replace(' ', "").split(',').skip(3) {
+                let mut row = vec![quoted(&s.name), quoted(name), strategy.to_string()];
+                for column in monthly_header.split(',').skip(3) {
                     if column == "file" {
                         row.push(s.path.clone());
                     } else {
@@ -516,9 +544,23 @@ fn records(csv: &str) -> Vec<std::collections::HashMap<String, String>> {
         .collect()
 }
 
-/// Splits one CSV record (the shipped scenarios' names hold no quotes).
+/// Splits one CSV record, quoted fields (RFC 4180) included.
 fn split(line: &str) -> Vec<String> {
-    line.split(',').map(str::to_string).collect()
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(String::new()),
+            _ => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
 }
 
 fn dec(s: &str) -> Decimal {

@@ -228,6 +228,31 @@ fn the_header_states_the_assumptions() {
         );
         for site in doc["site"].as_array().unwrap() {
             let name = site["name"].as_str().unwrap();
+            if let Some(blocks) = site.get("power_block").and_then(|b| b.as_array()) {
+                // Format 2's price duration curve: its blocks and the
+                // blended month-0 price.
+                let blended: Decimal = blocks
+                    .iter()
+                    .map(|b| {
+                        Decimal::from_str(&b["share"].to_string()).unwrap()
+                            * Decimal::from_str(&b["price_usd_per_mwh"].to_string()).unwrap()
+                    })
+                    .sum();
+                let blended = blended.normalize();
+                let shown = if blended.scale() == 1 {
+                    format!("{blended:.2}")
+                } else {
+                    blended.to_string()
+                };
+                let heading = format!(
+                    "\nSite: {name}\nGrid {} MW · power in {} price blocks, blended ${}/MWh\n",
+                    stated(&site["grid_mw"], false),
+                    blocks.len(),
+                    shown
+                );
+                assert!(out.contains(&heading), "{file}: {heading}");
+                continue;
+            }
             let power = Decimal::from_str(&site["power_price_usd_per_mwh"].to_string()).unwrap();
             // Whole dollars as they are, cents when there are any.
             let power = if power.normalize().scale() == 1 {

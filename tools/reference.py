@@ -934,6 +934,12 @@ def crossover_price(line):
     s0 = None
     for lo, hi, a, b in line.pieces():
         v = a + b * lo
+        # While D has been identically 0: at a terminal value's kink D is
+        # continuous, so exactly 0 there; 60-digit arithmetic
+        # leaves a residue (1e-52) whose sign means nothing. A jump (demand
+        # response) is never that small.
+        if s0 is None and abs(v) <= (abs(a) + abs(b * lo)) * D(10) ** -40:
+            v = D(0)
         if s0 is None:
             first = sign(v) if v != 0 else sign(b)
             if first == 0:
@@ -948,8 +954,8 @@ def crossover_price(line):
             return lo
         if b != 0 and sign(b) == -s0:
             z = -a / b
-            if z >= lo and (hi is None or z < hi):
-                return z
+            if hi is None or z < hi:
+                return max(z, lo)     # below lo only by rounding: v is s0 or 0
     return None
 
 

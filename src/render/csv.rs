@@ -9,9 +9,10 @@
 //! scenario file it came from, so rows from a batch can be traced.
 
 use super::{
-    AI_KEYS, COMPARISON_KEYS, Field, MINE_KEYS, MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields,
-    comparison_fields, mine_fields, month_fields,
+    AI_F2_KEYS, AI_KEYS, COMPARISON_KEYS, Field, MINE_F2_KEYS, MINE_KEYS, MONTHLY_F2_KEYS,
+    MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields, comparison_fields, mine_fields, month_fields,
 };
+use crate::calendar::YearMonth;
 use crate::summary::{Outcome, SiteSummary, Summary};
 
 /// `--format csv`.
@@ -29,7 +30,22 @@ const LEAD: [&str; 3] = ["scenario", "site", "strategy"];
 impl Renderer for CsvRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = String::new();
-        let columns = header();
+        // Format 2's columns follow format 1's when any scenario is format
+        // 2 (a format-1 row leaves them empty), so the table stays
+        // rectangular.
+        let format2 = summaries.iter().any(|s| s.inputs.format2.is_some());
+        let mut columns = header();
+        if format2 {
+            for key in MINE_F2_KEYS.into_iter().chain(AI_F2_KEYS) {
+                if !columns.contains(&key) {
+                    columns.push(key);
+                }
+            }
+        }
+        let monthly_columns: Vec<&str> = MONTHLY_KEYS
+            .into_iter()
+            .chain(format2.then_some(MONTHLY_F2_KEYS).into_iter().flatten())
+            .collect();
         // The `overrides` column is there when any `--set` was given.
         let with_overrides = summaries.iter().any(|s| !s.overrides.is_empty());
         let tail = with_overrides
@@ -40,7 +56,7 @@ impl Renderer for CsvRenderer {
             line(
                 &mut out,
                 LEAD.into_iter()
-                    .chain(MONTHLY_KEYS)
+                    .chain(monthly_columns.iter().copied())
                     .chain(tail)
                     .map(str::to_string),
             );
@@ -61,16 +77,22 @@ impl Renderer for CsvRenderer {
                         .collect::<Vec<_>>()
                         .join(";")
                 });
-                for (strategy, fields, outcome) in strategies(site) {
+                for (strategy, fields, outcome) in strategies(site, summary.start) {
                     let lead = [summary.scenario.as_str(), site.name.as_str(), strategy];
                     if self.monthly {
                         for (i, m) in outcome.monthly.iter().enumerate() {
-                            let values = month_fields(summary, i, m).into_iter().map(|(_, f)| f);
+                            let fields = month_fields(summary, i, m);
+                            let values = monthly_columns.iter().map(|key| {
+                                fields
+                                    .iter()
+                                    .find(|(k, _)| k == key)
+                                    .map_or(String::new(), |(_, f)| cell(f.clone()))
+                            });
                             line(
                                 &mut out,
                                 lead.iter()
                                     .map(|s| s.to_string())
-                                    .chain(values.map(cell))
+                                    .chain(values)
                                     .chain(overrides.clone())
                                     .chain([file.clone()]),
                             );
@@ -112,13 +134,13 @@ pub fn header() -> Vec<&'static str> {
 
 type Strategy<'a> = (&'static str, Vec<(&'static str, Field)>, &'a Outcome);
 
-fn strategies(site: &SiteSummary) -> Vec<Strategy<'_>> {
+fn strategies(site: &SiteSummary, start: YearMonth) -> Vec<Strategy<'_>> {
     let mut out = Vec::with_capacity(2);
     if let Some(m) = &site.mine {
         out.push(("mine", mine_fields(m), &m.outcome));
     }
     if let Some(a) = &site.ai {
-        out.push(("ai", ai_fields(a), &a.outcome));
+        out.push(("ai", ai_fields(a, start), &a.outcome));
     }
     out
 }

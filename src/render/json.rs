@@ -8,7 +8,8 @@
 //! `RawValue`, so no figure passes through `f64` on its way out.
 
 use super::{
-    Field, Renderer, ai_fields, comparison_fields, fixed, mine_fields, month_fields, places,
+    Field, Renderer, ai_fields, comparison_fields, fixed, format2_top, mine_fields, month_fields,
+    places, portfolio_fields,
 };
 use crate::summary::{Outcome, SiteSummary, Summary};
 use serde::ser::{Error as _, SerializeMap};
@@ -164,6 +165,13 @@ impl Serialize for Doc<'_> {
             .map(|site| SiteDoc { doc: self, site })
             .collect();
         map.serialize_entry("sites", &sites)?;
+        if let Some(top) = format2_top(summary) {
+            for (key, value) in &top {
+                map.serialize_entry(key, value)?;
+            }
+            let (totals, convert) = portfolio_fields(summary);
+            map.serialize_entry("portfolio", &Portfolio { totals, convert })?;
+        }
         if !summary.overrides.is_empty() {
             let overrides: Vec<OverrideDoc> = summary
                 .overrides
@@ -182,6 +190,23 @@ impl Serialize for Doc<'_> {
     }
 }
 
+/// `portfolio` (format 2).
+struct Portfolio {
+    totals: Vec<(&'static str, Field)>,
+    convert: Vec<String>,
+}
+
+impl Serialize for Portfolio {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.totals.len() + 1))?;
+        for (key, value) in &self.totals {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("convert", &self.convert)?;
+        map.end()
+    }
+}
+
 struct SiteDoc<'a> {
     doc: &'a Doc<'a>,
     site: &'a SiteSummary,
@@ -196,7 +221,10 @@ impl Serialize for SiteDoc<'_> {
             map.serialize_entry("mine", &self.strategy(mine_fields(mine), &mine.outcome))?;
         }
         if let Some(ai) = &site.ai {
-            map.serialize_entry("ai", &self.strategy(ai_fields(ai), &ai.outcome))?;
+            map.serialize_entry(
+                "ai",
+                &self.strategy(ai_fields(ai, self.doc.summary.start), &ai.outcome),
+            )?;
         }
         if let Some(c) = &site.comparison {
             for (key, value) in comparison_fields(c) {

@@ -100,31 +100,165 @@ fn outcome_fields(o: &Outcome) -> [Field; 9] {
     ]
 }
 
-/// Strategy `mine`'s figures, paired with [`OUTCOME_KEYS`] then [`MINE_KEYS`].
+/// Format 2's keys of strategy `mine`, after [`MINE_KEYS`].
+pub const MINE_F2_KEYS: [&str; 4] = [
+    "mirr",
+    "demand_response_usd",
+    "terminal_value_usd",
+    "run_share",
+];
+/// Format 2's keys of strategy `ai`, after [`AI_KEYS`].
+pub const AI_F2_KEYS: [&str; 7] = [
+    "mirr",
+    "start",
+    "fleet_sale_usd",
+    "demand_response_usd",
+    "terminal_value_usd",
+    "run_share",
+    "kept_hashrate_ths",
+];
+/// Format 2's `--monthly` keys, after [`MONTHLY_KEYS`].
+pub const MONTHLY_F2_KEYS: [&str; 8] = [
+    "btc_price_usd",
+    "network_hashrate_ehs",
+    "power_price_usd_per_mwh",
+    "run_share",
+    "rate",
+    "in_service_share",
+    "discount_factor",
+    "present_value_usd",
+];
+
+/// Strategy `mine`'s figures, paired with [`OUTCOME_KEYS`] then
+/// [`MINE_KEYS`] (then [`MINE_F2_KEYS`] in format 2).
 pub fn mine_fields(m: &MineSummary) -> Vec<(&'static str, Field)> {
     let own = [
         Field::opt(m.breakeven_btc_price_usd, places::USD),
         Field::opt(m.cost_per_btc_usd, places::USD),
         Field::opt(m.all_in_cost_per_btc_usd, places::USD),
     ];
-    OUTCOME_KEYS
+    let mut fields: Vec<_> = OUTCOME_KEYS
         .into_iter()
         .chain(MINE_KEYS)
         .zip(outcome_fields(&m.outcome).into_iter().chain(own))
-        .collect()
+        .collect();
+    if let Some(f) = &m.outcome.f2 {
+        fields.extend(MINE_F2_KEYS.into_iter().zip([
+            Field::opt(f.mirr, places::IRR),
+            Field::fixed(f.demand_response_usd, places::USD),
+            Field::fixed(f.terminal_value_usd, places::USD),
+            Field::opt(f.run_share, places::RATE),
+        ]));
+    }
+    fields
 }
 
-/// Strategy `ai`'s figures, paired with [`OUTCOME_KEYS`] then [`AI_KEYS`].
-pub fn ai_fields(a: &AiSummary) -> Vec<(&'static str, Field)> {
+/// Strategy `ai`'s figures, paired with [`OUTCOME_KEYS`] then [`AI_KEYS`]
+/// (then [`AI_F2_KEYS`] in format 2: this version converts at the
+/// scenario's `start`, sells no fleet and keeps none).
+pub fn ai_fields(a: &AiSummary, start: YearMonth) -> Vec<(&'static str, Field)> {
     let own = [
         Field::opt(a.breakeven_rate, places::RATE),
         Field::month(a.go_live),
     ];
-    OUTCOME_KEYS
+    let mut fields: Vec<_> = OUTCOME_KEYS
         .into_iter()
         .chain(AI_KEYS)
         .zip(outcome_fields(&a.outcome).into_iter().chain(own))
-        .collect()
+        .collect();
+    if let Some(f) = &a.outcome.f2 {
+        fields.extend(AI_F2_KEYS.into_iter().zip([
+            Field::opt(f.mirr, places::IRR),
+            Field::month(Some(start)),
+            Field::fixed(Decimal::ZERO, places::USD),
+            Field::fixed(f.demand_response_usd, places::USD),
+            Field::fixed(f.terminal_value_usd, places::USD),
+            Field::opt(f.run_share, places::RATE),
+            Field::Null,
+        ]));
+    }
+    fields
+}
+
+/// The top-level keys format 2 adds, after `sites` (MODEL.md, "Summary
+/// JSON in format 2"): `format`, `start`, `discount_rate` (as used,
+/// trailing zeros removed). `None` for format 1.
+pub fn format2_top(summary: &Summary) -> Option<Vec<(&'static str, Field)>> {
+    summary.inputs.format2.as_ref()?;
+    Some(vec![
+        ("format", Field::Number("2".into())),
+        ("start", Field::Text(summary.start.to_string())),
+        (
+            "discount_rate",
+            Field::Number(plain(summary.inputs.discount_rate)),
+        ),
+    ])
+}
+
+/// A decimal with trailing zeros removed and no exponent (`0.10` → `0.1`).
+fn plain(v: Decimal) -> String {
+    let n = v.normalize();
+    if n.is_zero() {
+        "0".into()
+    } else {
+        n.to_string()
+    }
+}
+
+/// The portfolio of a format-2 summary: each strategy's NPV summed over
+/// the sites that have it (null when none has it), the sum of each
+/// site's better NPV, and the sites whose better strategy is `ai` (a site
+/// with AI alone included, a tie not), in file order.
+pub fn portfolio_fields(summary: &Summary) -> (Vec<(&'static str, Field)>, Vec<String>) {
+    let total = |npvs: Vec<Decimal>| -> Option<Decimal> {
+        (!npvs.is_empty()).then(|| {
+            npvs.iter()
+                .copied()
+                .fold(Decimal::ZERO, |a, b| a.saturating_add(b))
+        })
+    };
+    let mine = total(
+        summary
+            .sites
+            .iter()
+            .filter_map(|s| Some(s.mine.as_ref()?.outcome.npv_usd))
+            .collect(),
+    );
+    let ai = total(
+        summary
+            .sites
+            .iter()
+            .filter_map(|s| Some(s.ai.as_ref()?.outcome.npv_usd))
+            .collect(),
+    );
+    let mut best = Vec::new();
+    let mut convert = Vec::new();
+    for s in &summary.sites {
+        match (&s.mine, &s.ai, &s.comparison) {
+            (Some(m), Some(a), Some(c)) => {
+                if c.winner == crate::summary::Winner::Ai {
+                    best.push(a.outcome.npv_usd);
+                    convert.push(s.name.clone());
+                } else {
+                    best.push(m.outcome.npv_usd);
+                }
+            }
+            (Some(m), None, _) => best.push(m.outcome.npv_usd),
+            (None, Some(a), _) => {
+                best.push(a.outcome.npv_usd);
+                convert.push(s.name.clone());
+            }
+            _ => {}
+        }
+    }
+    (
+        vec![
+            ("mine_npv_usd", Field::opt(mine, places::USD)),
+            ("ai_npv_usd", Field::opt(ai, places::USD)),
+            ("best_npv_usd", Field::opt(total(best), places::USD)),
+        ],
+        convert,
+    )
 }
 
 /// A site's comparison, paired with [`COMPARISON_KEYS`].
@@ -159,6 +293,18 @@ pub fn month_fields(summary: &Summary, i: usize, m: &MonthFigures) -> Vec<(&'sta
             Field::fixed(m.cash_flow_usd, places::USD),
             Field::fixed(m.cumulative_cash_usd, places::USD),
         ])
+        .chain(m.f2.iter().flat_map(|f| {
+            MONTHLY_F2_KEYS.into_iter().zip([
+                Field::fixed(f.btc_price_usd, places::USD),
+                Field::fixed(f.network_hashrate_ehs, places::RATE),
+                Field::fixed(f.power_price_usd_per_mwh, places::RATE),
+                Field::opt(f.run_share, places::RATE),
+                Field::opt(f.rate, places::RATE),
+                Field::opt(f.in_service_share, places::RATE),
+                Field::fixed(f.discount_factor, 10),
+                Field::fixed(f.present_value_usd, places::USD),
+            ])
+        }))
         .collect()
 }
 
@@ -210,6 +356,7 @@ pub(crate) mod sample {
             capex_usd: d(capex),
             cash_flow_usd: d(cf),
             cumulative_cash_usd: d(cum),
+            f2: None,
         }
     }
 
@@ -250,6 +397,7 @@ pub(crate) mod sample {
                     "263432.234",
                 ),
             ],
+            f2: None,
         }
     }
 

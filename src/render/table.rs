@@ -135,6 +135,19 @@ impl TableRenderer {
     }
 
     fn site(&self, out: &mut String, s: &Summary, site: &SiteSummary) {
+        let power_stated = |input: &crate::scenario::Site| match &input.power2 {
+            Some(p) if p.curve => {
+                let blended = p.blocks.iter().fold(Decimal::ZERO, |acc, b| {
+                    acc.saturating_add(b.share.saturating_mul(b.price_usd_per_mwh))
+                });
+                format!(
+                    "power in {} price blocks, blended {}/MWh",
+                    p.blocks.len(),
+                    stated_money(blended)
+                )
+            }
+            _ => format!("power {}/MWh", stated_money(input.power_price_usd_per_mwh)),
+        };
         self.bold_lines(out, wrap("Site: ", &[site.name.as_str()]));
         if let Some(input) = s.inputs.sites.iter().find(|i| i.name == site.name) {
             push_lines(
@@ -143,7 +156,7 @@ impl TableRenderer {
                     "",
                     &[
                         format!("Grid {} MW", stated(input.grid_mw)),
-                        format!("power {}/MWh", stated_money(input.power_price_usd_per_mwh)),
+                        power_stated(input),
                     ],
                 ),
             );
@@ -522,7 +535,27 @@ fn site_table(site: &SiteSummary, split: bool) -> String {
         columns.push(ai_column(a, split));
     }
     table.set_header(header);
-    for (r, label) in LABELS.iter().enumerate() {
+    // Format 2's rows, when the site's figures have them.
+    let format2 = site
+        .mine
+        .as_ref()
+        .map(|m| &m.outcome)
+        .or(site.ai.as_ref().map(|a| &a.outcome))
+        .is_some_and(|o| o.f2.is_some());
+    if format2 {
+        let mut c = 0;
+        if let Some(m) = &site.mine {
+            columns[c].extend(f2_cells(&m.outcome));
+            c += 1;
+        }
+        if let Some(a) = &site.ai {
+            columns[c].extend(f2_cells(&a.outcome));
+        }
+    }
+    let labels = LABELS
+        .iter()
+        .chain(format2.then_some(LABELS_F2.iter()).into_iter().flatten());
+    for (r, label) in labels.enumerate() {
         let mut row = vec![label.to_string()];
         row.extend(columns.iter().map(|c| c[r].clone()));
         table.add_row(row);
@@ -550,6 +583,31 @@ const LABELS: [&str; 13] = [
     "All-in cost per BTC",
     "Go-live",
 ];
+
+/// The rows format 2 adds (MODEL.md, "Summary JSON in format 2").
+const LABELS_F2: [&str; 4] = [
+    "MIRR (a year)",
+    "Run share",
+    "Demand response",
+    "Terminal value",
+];
+
+/// A strategy's format-2 cells, in [`LABELS_F2`]'s order.
+fn f2_cells(o: &Outcome) -> Vec<String> {
+    let Some(f) = &o.f2 else {
+        return vec![String::new(); LABELS_F2.len()];
+    };
+    vec![
+        f.mirr.map_or(NULL.into(), |m| percent(m, Percent::IRR)),
+        f.run_share.map_or(NULL.into(), |r| {
+            let r =
+                r.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven);
+            format!("{} %", fixed(r * Decimal::ONE_HUNDRED, 2))
+        }),
+        money(f.demand_response_usd, places::USD),
+        money(f.terminal_value_usd, places::USD),
+    ]
+}
 
 /// The IRR as a percentage, or why there is none: "— no investment to earn
 /// on" (docs/model.md, "Finance"); with `split`, on two lines.

@@ -31,6 +31,12 @@ impl Discount {
         Ok(Discount { factors })
     }
 
+    /// The factor of month `i`, `1 / (1 + r)^((i+1)/12)` (0 beyond the
+    /// horizon or the decimal range's precision).
+    pub fn factor(&self, i: usize) -> Decimal {
+        self.factors.get(i).copied().unwrap_or_default()
+    }
+
     /// Present value of `amount` paid at the end of month `i`.
     pub fn present_value(&self, amount: Decimal, i: usize) -> Result<Decimal, Overflow> {
         if amount.is_zero() {

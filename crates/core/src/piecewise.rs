@@ -222,6 +222,17 @@ pub fn breakeven(pieces: &[Piece]) -> Result<Option<Decimal>, Overflow> {
     Ok(None)
 }
 
+/// `a + b · lo` as 0 when it is within the rounding of its two terms: at
+/// a terminal value's kink the function is continuous, and a value there
+/// that is 0 exactly can come out as a residue of 1e-20 relative, whose
+/// sign means nothing (a jump, where the sign does mean something, is
+/// never that small).
+fn settled(piece: &Piece, v: Decimal) -> Result<Decimal, Overflow> {
+    let scale = piece.a.abs().plus(piece.b.times(piece.lo)?.abs())?;
+    let noise = scale.times(Decimal::new(1, 20))?;
+    Ok(if v.abs() <= noise { Decimal::ZERO } else { v })
+}
+
 /// `inf{P > 0 : sign f(P) = −σ0}`, where `σ0` is the sign `f` takes on its
 /// first stretch of `P > 0` where it is not 0 (the crossover BTC price,
 /// with `f = NPV_ai − NPV_mine`); `None` when `f` never takes the other
@@ -231,6 +242,8 @@ pub fn crossover(pieces: &[Piece]) -> Result<Option<Decimal>, Overflow> {
     for piece in pieces {
         let v = piece.at(piece.lo)?;
         let Some(s) = s0 else {
+            // D has been identically 0 so far.
+            let v = settled(piece, v)?;
             // The sign just right of lo: of v, else of the slope.
             let first = if v.is_zero() { sign(piece.b) } else { sign(v) };
             if first == Ordering::Equal {
@@ -251,8 +264,10 @@ pub fn crossover(pieces: &[Piece]) -> Result<Option<Decimal>, Overflow> {
         }
         if !piece.b.is_zero() && sign(piece.b) == s.reverse() {
             match solve(piece) {
-                Some(z) if z >= piece.lo && piece.hi.is_none_or(|h| z < h) => {
-                    return Ok(Some(z));
+                // v is of sign σ0 (or 0), so the root is ≥ lo: one below
+                // it is rounding.
+                Some(z) if piece.hi.is_none_or(|h| z < h) => {
+                    return Ok(Some(z.max(piece.lo)));
                 }
                 Some(_) => {}
                 None => return Ok(None),

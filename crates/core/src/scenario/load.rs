@@ -185,7 +185,7 @@ fn read_scenario(doc: &Table) -> Result<Scenario> {
 
 /// Whether a checked format-2 scenario is computed (until then the loader
 /// refuses it after every check, so no half-computed figure is printed).
-const FORMAT_2_COMPUTED: bool = false;
+const FORMAT_2_COMPUTED: bool = true;
 
 /// The months a format-2 site's dates must fall in.
 struct Horizon {

@@ -46,6 +46,9 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
 
 /// As [`summarize`], reusing network projections from `cache`.
 pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summary, ComputeError> {
+    if scenario.format2.is_some() {
+        return super::format2::summarize(scenario);
+    }
     let fail = |during: String| {
         move |_: Overflow| ComputeError {
             scenario: scenario.name.clone(),
@@ -240,6 +243,7 @@ fn outcome(t: &StrategyTemplate, prices: Prices) -> Result<Outcome, Overflow> {
             capex_usd: r.capex_usd,
             cash_flow_usd,
             cumulative_cash_usd: cumulative,
+            f2: None,
         });
     }
     let mining = prices.btc_usd.times(t.price_slope)?;
@@ -264,6 +268,7 @@ fn outcome(t: &StrategyTemplate, prices: Prices) -> Result<Outcome, Overflow> {
             intercept: mining.minus(t.costs)?,
         },
         monthly,
+        f2: None,
     })
 }
 

@@ -15,10 +15,12 @@
 
 mod cache;
 mod compute;
+mod format2;
 mod output;
 
 pub use cache::{CACHE_ENTRIES, Cache, PROJECTION_BYTES_PER_MONTH, SharedKey};
 pub use compute::{ComputeError, summarize, summarize_with};
 pub use output::{
-    AiSummary, Comparison, MineSummary, MonthFigures, Offer, Outcome, SiteSummary, Summary, Winner,
+    AiSummary, Comparison, MineSummary, MonthF2, MonthFigures, Offer, Outcome, OutcomeF2,
+    SiteSummary, Summary, Winner,
 };

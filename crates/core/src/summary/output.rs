@@ -76,6 +76,41 @@ pub struct Outcome {
     pub rate_line: Line,
     /// Month by month, in month-index order.
     pub monthly: Vec<MonthFigures>,
+    /// Format 2's figures; `None` for a format-1 scenario.
+    pub f2: Option<OutcomeF2>,
+}
+
+/// What format 2 adds to each strategy (MODEL.md, "Summary JSON in format
+/// 2"). Under `ai`, `start` is the scenario's start and no fleet is sold
+/// or kept (this version refuses those keys).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeF2 {
+    pub mirr: Option<Decimal>,
+    /// Part of revenue.
+    pub demand_response_usd: Decimal,
+    /// Added to the last month's cash flow; not revenue.
+    pub terminal_value_usd: Decimal,
+    /// Meter-load-weighted share of the hours the rows ran, over the
+    /// months the strategy mines; `None` when it mines none.
+    pub run_share: Option<Decimal>,
+}
+
+/// What format 2 adds to each month (MODEL.md, "monthly rows").
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MonthF2 {
+    pub btc_price_usd: Decimal,
+    pub network_hashrate_ehs: Decimal,
+    /// Blended: `Σ share_b · price_b,i`.
+    pub power_price_usd_per_mwh: Decimal,
+    /// `None` in a month nothing is mined.
+    pub run_share: Option<Decimal>,
+    /// The lease or GPU-hour rate in force; `None` under `mine` and before
+    /// go-live.
+    pub rate: Option<Decimal>,
+    /// `None` under `mine` and before go-live.
+    pub in_service_share: Option<Decimal>,
+    pub discount_factor: Decimal,
+    pub present_value_usd: Decimal,
 }
 
 /// One month of one strategy, unrounded: the `--monthly` rows.
@@ -91,6 +126,8 @@ pub struct MonthFigures {
     pub cash_flow_usd: Decimal,
     /// `Σ_{j≤i} CF_j`.
     pub cumulative_cash_usd: Decimal,
+    /// Format 2's monthly figures.
+    pub f2: Option<MonthF2>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

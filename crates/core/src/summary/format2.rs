@@ -1,0 +1,773 @@
+//! Scenario format 2 (MODEL.md, "Scenario format 2 — the operator's real
+//! choices"): prices that move, mining row by row with economic shutdown
+//! and demand response, terminal value on trailing EBITDA, MIRR, and the
+//! breakeven and crossover prices as roots of piecewise-linear functions.
+//!
+//! A format-1 scenario never comes here (its path, `compute`, is
+//! unchanged). Readings where MODEL.md is silent are those of
+//! tools/reference.py (A1–A16 at the top of its format-2 code):
+//! - revenue includes demand response; the terminal value is not revenue,
+//!   but it is in the last month's cash flow (net cash, NPV, IRR, MIRR,
+//!   payback);
+//! - a running row pays power for `uptime` of its hours; demand response
+//!   and run share carry no uptime factor;
+//! - the shutdown test ignores uptime and opex and uses the month's
+//!   escalated block price; a block priced ≤ 0 always runs;
+//! - opex (both strategies) escalates with market time `floor(i/12)`;
+//! - breakeven and crossover vary only the month-0 BTC price, every run
+//!   decision, demand-response credit and terminal value re-evaluated;
+//!   the breakeven rate varies the AI rate with the strategy's own mining
+//!   at the scenario's price;
+//! - `winner` and `npv_advantage_usd` come from the month-by-month ΔCF.
+
+use super::compute::ComputeError;
+use super::output::{
+    AiSummary, Comparison, MineSummary, MonthF2, MonthFigures, Offer, Outcome, OutcomeF2,
+    SiteSummary, Summary, Winner,
+};
+use crate::exact::{Checked, Growth, Overflow, sum};
+use crate::finance::{Discount, Line, irr, mirr, payback_months};
+use crate::network::Network;
+use crate::piecewise::{self, Kink, Piecewise, Term};
+use crate::scenario::{Ai, AiKind, Fleet, Mining, Scenario, Shutdown, Site};
+use crate::strategy::ai::{go_live, ramp_share};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// The format-2 summary of a checked format-2 scenario.
+pub(super) fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
+    let fail = |during: &str| {
+        let during = during.to_string();
+        move |_: Overflow| ComputeError {
+            scenario: scenario.name.clone(),
+            during,
+        }
+    };
+    let months = scenario.months as usize;
+    let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
+        .map_err(fail("the Bitcoin network projection"))?;
+    let discount =
+        Discount::new(scenario.discount_rate, months).map_err(fail("the discount factors"))?;
+    let price_usd = scenario.bitcoin.price_usd;
+    let hashprice_usd_per_ph_day = (0..months)
+        .map(|i| network.hashprice(price_usd, i))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(fail("the Bitcoin network projection"))?;
+    let market = Market::new(scenario, &network).map_err(fail("the Bitcoin network projection"))?;
+
+    let mut sites = Vec::with_capacity(scenario.sites.len());
+    for (index, site) in scenario.sites.iter().enumerate() {
+        let label = |what: &str| format!("site[{index}] (\"{}\") {what}", site.name);
+        sites.push(
+            site_summary(scenario, site, &market, &network, &discount)
+                .map_err(fail(&label("format-2 figures")))?,
+        );
+    }
+    Ok(Summary {
+        scenario: scenario.name.clone(),
+        start: scenario.start,
+        months: scenario.months,
+        hashprice_usd_per_ph_day,
+        halvings: network.halvings.clone(),
+        sites,
+        overrides: Vec::new(),
+        inputs: scenario.clone(),
+    })
+}
+
+/// The network month by month in the terms of "Mining, row by row".
+struct Market {
+    /// `R_i`, BTC.
+    reward: Vec<Decimal>,
+    /// `H_i`, EH/s.
+    hashrate: Vec<Decimal>,
+    /// `(1 + price_growth)^(i/12)`.
+    price_growth: Growth,
+    /// `(1 + hashrate_growth)^(i/12)`.
+    hashrate_growth: Growth,
+    /// `P_i` at the scenario's month-0 price.
+    price: Vec<Decimal>,
+    hours: Vec<Decimal>,
+    /// `(1 + inflation)^floor(i/12)`.
+    inflation: Vec<Decimal>,
+}
+
+impl Market {
+    fn new(s: &Scenario, net: &Network) -> Result<Market, Overflow> {
+        let n = net.months.len();
+        let inflation_annual = s
+            .format2
+            .as_ref()
+            .map_or(Decimal::ZERO, |f| f.inflation_annual);
+        Ok(Market {
+            reward: net.months.iter().map(|m| m.reward_btc).collect(),
+            hashrate: (0..n)
+                .map(|i| net.hashrate_growth.scale(net.network_hashrate_ehs, i))
+                .collect::<Result<_, _>>()?,
+            price_growth: net.price_growth.clone(),
+            hashrate_growth: net.hashrate_growth.clone(),
+            price: (0..n)
+                .map(|i| net.price_growth.scale(s.bitcoin.price_usd, i))
+                .collect::<Result<_, _>>()?,
+            hours: net
+                .months
+                .iter()
+                .map(|m| Decimal::from(m.grid.hours()))
+                .collect(),
+            inflation: yearly(inflation_annual, n)?,
+        })
+    }
+}
+
+/// `(1 + rate)^floor(i/12)` for i = 0 … n−1, exact whole powers.
+fn yearly(rate: Decimal, n: usize) -> Result<Vec<Decimal>, Overflow> {
+    let base = Decimal::ONE.plus(rate)?;
+    let mut out = Vec::with_capacity(n);
+    let mut f = Decimal::ONE;
+    for i in 0..n {
+        if i > 0 && i % 12 == 0 {
+            f = f.times(base)?;
+        }
+        out.push(f);
+    }
+    Ok(out)
+}
+
+/// One fleet row: `T_r` TH/s, `E_r` J/TH.
+struct Row {
+    j_per_th: Decimal,
+    /// `M_r = T_r · E_r / 10^6 · pue`, MW.
+    meter_mw: Decimal,
+    /// `T_r · E_r / 10^6 · pue · uptime`, MW (format 1's order).
+    metered_mw: Decimal,
+    /// `T_r · uptime · (1 − fee) / (H_0 · 10^6)`.
+    share_at_month0: Decimal,
+}
+
+fn rows_of(m: &Mining, net: &Network) -> Result<Vec<Row>, Overflow> {
+    let pairs: Vec<(Decimal, Decimal)> = match &m.fleet {
+        Fleet::Single {
+            hashrate_ths,
+            efficiency_j_per_th,
+        } => vec![(*hashrate_ths, *efficiency_j_per_th)],
+        Fleet::Rows(rows) => rows
+            .iter()
+            .map(|r| Ok((r.hashrate_ths()?, r.j_per_th)))
+            .collect::<Result<_, Overflow>>()?,
+    };
+    pairs
+        .into_iter()
+        .map(|(ths, e)| {
+            let it = ths.times(e)?.over(Decimal::from(1_000_000))?;
+            Ok(Row {
+                j_per_th: e,
+                meter_mw: it.times(m.pue)?,
+                metered_mw: it.times(m.pue)?.times(m.uptime)?,
+                share_at_month0: ths
+                    .times(m.uptime)?
+                    .times(Decimal::ONE.minus(m.pool_fee)?)?
+                    .over(net.network_hashrate_ehs.times(Decimal::from(1_000_000))?)?,
+            })
+        })
+        .collect()
+}
+
+/// One month of one strategy, unrounded, with what it is as a function of
+/// the month-0 BTC price.
+#[derive(Debug, Clone, Default)]
+struct Month {
+    btc: Decimal,
+    /// Mining revenue per USD of month-0 price (BTC sold · price path).
+    price_coef: Decimal,
+    mining_revenue: Decimal,
+    demand_response: Decimal,
+    ai_revenue: Decimal,
+    /// AI revenue per unit of the AI rate.
+    rate_coef: Decimal,
+    power: Decimal,
+    /// The part of `power` the AI load pays (independent of the BTC price).
+    ai_power: Decimal,
+    opex: Decimal,
+    capex: Decimal,
+    mined: bool,
+    run_num: Decimal,
+    run_den: Decimal,
+    /// `(month, row, block) → (threshold, slope, intercept)`: while the
+    /// month-0 price is ≥ threshold (`None`: always) the row runs in the
+    /// block and adds `slope · P + intercept` (revenue, minus power, plus
+    /// demand response) to the month's cash flow.
+    terms: Vec<((usize, usize, usize), Term)>,
+    /// The AI rate in force and the share in service (live months only).
+    rate: Option<Decimal>,
+    in_service: Option<Decimal>,
+}
+
+impl Month {
+    fn revenue(&self) -> Result<Decimal, Overflow> {
+        self.mining_revenue
+            .plus(self.demand_response)?
+            .plus(self.ai_revenue)
+    }
+
+    fn ebitda(&self) -> Result<Decimal, Overflow> {
+        self.revenue()?.minus(self.power)?.minus(self.opex)
+    }
+
+    fn cash_flow(&self) -> Result<Decimal, Overflow> {
+        self.ebitda()?.minus(self.capex)
+    }
+
+    /// The part of the cash flow that does not depend on the BTC price.
+    fn fixed(&self) -> Result<Decimal, Overflow> {
+        self.ai_revenue
+            .minus(self.ai_power)?
+            .minus(self.opex)?
+            .minus(self.capex)
+    }
+}
+
+/// What a site's power costs in each month: its blocks escalated.
+struct Power {
+    /// `(share_b, price_b,i)` for each month.
+    blocks: Vec<Vec<(Decimal, Decimal)>>,
+    /// `p̄_i = Σ share_b · price_b,i`.
+    blended: Vec<Decimal>,
+}
+
+impl Power {
+    fn new(site: &Site, n: usize) -> Result<Power, Overflow> {
+        let Some(p2) = &site.power2 else {
+            // Not reached: a format-2 site always has its blocks.
+            return Err(Overflow);
+        };
+        let esc = yearly(p2.escalator_annual, n)?;
+        let mut blocks = Vec::with_capacity(n);
+        let mut blended = Vec::with_capacity(n);
+        for f in esc {
+            let month: Vec<(Decimal, Decimal)> = p2
+                .blocks
+                .iter()
+                .map(|b| Ok((b.share, b.price_usd_per_mwh.times(f)?)))
+                .collect::<Result<_, Overflow>>()?;
+            blended.push(
+                month
+                    .iter()
+                    .try_fold(Decimal::ZERO, |acc, (s, p)| acc.plus(s.times(*p)?))?,
+            );
+            blocks.push(month);
+        }
+        Ok(Power { blocks, blended })
+    }
+}
+
+/// "Mining, row by row", month `i`: the month at the scenario's price and
+/// its terms in the month-0 price.
+fn mining_month(
+    m: &Mining,
+    rows: &[Row],
+    market: &Market,
+    power: &Power,
+    i: usize,
+) -> Result<Month, Overflow> {
+    let economic = m.f2.shutdown == Shutdown::Economic;
+    let dr_rate = m.f2.demand_response_usd_per_mw_month;
+    let hours = market.hours[i];
+    let net_reward = market.reward[i].times(Decimal::ONE.minus(m.pool_fee)?)?;
+    // R_i · (1 − fee) · P_i, and the same per USD of month-0 price.
+    let earned = net_reward.times(market.price[i])?;
+    let earned_per_price = market.price_growth.scale(net_reward, i)?;
+    let mut month = Month {
+        mined: true,
+        opex: m.opex_usd_per_month.times(market.inflation[i])?,
+        ..Month::default()
+    };
+    let h_i = market.hashrate[i];
+    for (r, row) in rows.iter().enumerate() {
+        // β_r,i, as format 1 computes b_i.
+        let beta = market
+            .hashrate_growth
+            .unscale(row.share_at_month0.times(market.reward[i])?, i)?;
+        month.run_den = month.run_den.plus(row.meter_mw.times(hours)?)?;
+        let energy = row.metered_mw.times(hours)?;
+        // price_b,i · H_i · E_r · pue · hours_i, without the block price.
+        let cost_per_price = h_i.times(row.j_per_th)?.times(m.pue)?.times(hours)?;
+        for (b, (share, price)) in power.blocks[i].iter().enumerate() {
+            let cost = price.times(cost_per_price)?;
+            let runs = !economic || earned >= cost;
+            let btc = beta.times(*share)?;
+            let coef = market.price_growth.scale(btc, i)?;
+            let power_cost = energy.times(share.times(*price)?)?;
+            let dr = if economic {
+                dr_rate.times(row.meter_mw)?.times(*share)?
+            } else {
+                Decimal::ZERO
+            };
+            if runs {
+                month.btc = month.btc.plus(btc)?;
+                month.price_coef = month.price_coef.plus(coef)?;
+                month.power = month.power.plus(power_cost)?;
+                month.demand_response = month.demand_response.plus(dr)?;
+                month.run_num = month
+                    .run_num
+                    .plus(row.meter_mw.times(hours)?.times(*share)?)?;
+            }
+            let threshold = if !economic {
+                None
+            } else if earned_per_price > Decimal::ZERO {
+                Some(cost.over(earned_per_price)?)
+            } else if cost <= Decimal::ZERO {
+                None
+            } else {
+                // Nothing earned and power costs: never runs.
+                continue;
+            };
+            month.terms.push((
+                (i, r, b),
+                Term {
+                    threshold,
+                    slope: coef,
+                    intercept: dr.minus(power_cost)?,
+                },
+            ));
+        }
+    }
+    month.mining_revenue = month.price_coef.times(price_of(market))?;
+    Ok(month)
+}
+
+/// The month-0 price (P_0).
+fn price_of(market: &Market) -> Decimal {
+    market.price.first().copied().unwrap_or_default()
+}
+
+/// A strategy's months, its terminal-value multiple (0 when none counts)
+/// and the months that form the EBITDA window.
+struct Strategy {
+    months: Vec<Month>,
+    exit_multiple: Decimal,
+}
+
+fn mine_strategy(
+    m: &Mining,
+    net: &Network,
+    market: &Market,
+    power: &Power,
+) -> Result<Strategy, Overflow> {
+    let n = market.hours.len();
+    let rows = rows_of(m, net)?;
+    let mut months = (0..n)
+        .map(|i| mining_month(m, &rows, market, power, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    months[0].capex = months[0].capex.plus(m.capex_usd)?;
+    Ok(Strategy {
+        months,
+        exit_multiple: m.f2.exit_multiple,
+    })
+}
+
+fn ai_strategy(
+    site: &Site,
+    a: &Ai,
+    net: &Network,
+    market: &Market,
+    power: &Power,
+) -> Result<Strategy, Overflow> {
+    let n = market.hours.len();
+    let g = a.build_months;
+    let mining = match (&site.mining, a.mine_during_build) {
+        (Some(m), true) => Some((m, rows_of(m, net)?)),
+        _ => None,
+    };
+    let build_capex = if g == 0 {
+        a.conversion_capex_usd
+    } else {
+        a.conversion_capex_usd.over(Decimal::from(g))?
+    };
+    let escalator = match &a.kind {
+        AiKind::Colocation {
+            lease_escalator_annual,
+            ..
+        } => Growth::yearly(Decimal::ONE.plus(*lease_escalator_annual)?, n / 12 + 1)?,
+        AiKind::GpuCloud {
+            gpu_hour_decline_annual,
+            ..
+        } => Growth::monthly(Decimal::ONE.minus(*gpu_hour_decline_annual)?, n)?,
+    };
+    let it_mw = a.it_mw()?;
+    let metered_mw = it_mw.times(a.pue)?;
+    let mut months = Vec::with_capacity(n);
+    for i in 0..n {
+        let hours = market.hours[i];
+        let i_u64 = i as u64;
+        let mut month = if i_u64 < g {
+            let mut month = match &mining {
+                Some((m, rows)) => mining_month(m, rows, market, power, i)?,
+                None => Month::default(),
+            };
+            month.capex = build_capex;
+            month
+        } else {
+            let k = i_u64 - g;
+            let share = ramp_share(k, a.ramp_months)?;
+            let mut month = Month {
+                opex: a.opex_usd_per_month.times(market.inflation[i])?,
+                in_service: Some(share),
+                ..Month::default()
+            };
+            let (rate, pays_power) = match &a.kind {
+                AiKind::Colocation {
+                    lease_usd_per_kw_month,
+                    power_pass_through,
+                    ..
+                } => {
+                    let kw = it_mw.times(Decimal::ONE_THOUSAND)?.times(share)?;
+                    month.rate_coef = escalator.scale(kw, (k / 12) as usize)?;
+                    month.rate = Some(escalator.scale(*lease_usd_per_kw_month, (k / 12) as usize)?);
+                    (*lease_usd_per_kw_month, !power_pass_through)
+                }
+                AiKind::GpuCloud {
+                    gpu_count,
+                    utilization,
+                    gpu_hour_usd,
+                    gpu_capex_usd,
+                    ..
+                } => {
+                    let sold = Decimal::from(*gpu_count)
+                        .times(share)?
+                        .times(hours)?
+                        .times(*utilization)?;
+                    month.rate_coef = escalator.scale(sold, i)?;
+                    month.rate = Some(escalator.scale(*gpu_hour_usd, i)?);
+                    if k == 0 {
+                        month.capex = Decimal::from(*gpu_count).times(*gpu_capex_usd)?;
+                    }
+                    (*gpu_hour_usd, true)
+                }
+            };
+            month.ai_revenue = rate.times(month.rate_coef)?;
+            if pays_power {
+                month.ai_power = metered_mw
+                    .times(share)?
+                    .times(hours)?
+                    .times(power.blended[i])?;
+                month.power = month.ai_power;
+            }
+            month
+        };
+        if i == 0 && g == 0 {
+            month.capex = month.capex.plus(build_capex)?;
+        }
+        months.push(month);
+    }
+    // A buyer pays a multiple of a tenant's earnings: only when live for
+    // the whole window.
+    let w = n.min(12);
+    let live_window = usize::try_from(g).is_ok_and(|g| g + w <= n);
+    Ok(Strategy {
+        months,
+        exit_multiple: if live_window {
+            a.f2.exit_multiple
+        } else {
+            Decimal::ZERO
+        },
+    })
+}
+
+/// The window `w = min(12, months)` and `EBITDA · 12 / w` over it.
+fn trailing_ebitda(months: &[Month]) -> Result<(usize, Decimal), Overflow> {
+    let n = months.len();
+    let w = n.min(12);
+    let total = sum(months[n - w..]
+        .iter()
+        .map(Month::ebitda)
+        .collect::<Result<Vec<_>, _>>()?)?;
+    Ok((
+        w,
+        total
+            .times(Decimal::from(12))?
+            .over(Decimal::from(w as u64))?,
+    ))
+}
+
+/// A strategy's figures: totals, cash flows (terminal value in the last),
+/// finance.
+struct Figures {
+    outcome: Outcome,
+    cash_flows: Vec<Decimal>,
+}
+
+fn figures(
+    st: &Strategy,
+    market: &Market,
+    power: &Power,
+    discount: &Discount,
+    rate: Decimal,
+) -> Result<Figures, Overflow> {
+    let n = st.months.len();
+    let (_, ebitda) = trailing_ebitda(&st.months)?;
+    let tv = st.exit_multiple.times(ebitda.max(Decimal::ZERO))?;
+    let mut cash_flows = Vec::with_capacity(n);
+    let mut monthly = Vec::with_capacity(n);
+    let mut cumulative = Decimal::ZERO;
+    for (i, m) in st.months.iter().enumerate() {
+        let mut cf = m.cash_flow()?;
+        if i + 1 == n {
+            cf = cf.plus(tv)?;
+        }
+        cumulative = cumulative.plus(cf)?;
+        cash_flows.push(cf);
+        monthly.push(MonthFigures {
+            btc_mined: m.btc,
+            revenue_usd: m.revenue()?,
+            power_cost_usd: m.power,
+            opex_usd: m.opex,
+            capex_usd: m.capex,
+            cash_flow_usd: cf,
+            cumulative_cash_usd: cumulative,
+            f2: Some(MonthF2 {
+                btc_price_usd: market.price[i],
+                network_hashrate_ehs: market.hashrate[i],
+                power_price_usd_per_mwh: power.blended[i],
+                run_share: if m.mined && !m.run_den.is_zero() {
+                    Some(m.run_num.over(m.run_den)?)
+                } else {
+                    None
+                },
+                rate: m.rate,
+                in_service_share: m.in_service,
+                discount_factor: discount.factor(i),
+                present_value_usd: discount.present_value(cf, i)?,
+            }),
+        });
+    }
+    let run_den = sum(st.months.iter().filter(|m| m.mined).map(|m| m.run_den))?;
+    let run_num = sum(st.months.iter().filter(|m| m.mined).map(|m| m.run_num))?;
+    let outcome = Outcome {
+        revenue_usd: sum(monthly.iter().map(|m| m.revenue_usd))?,
+        power_cost_usd: sum(st.months.iter().map(|m| m.power))?,
+        opex_usd: sum(st.months.iter().map(|m| m.opex))?,
+        capex_usd: sum(st.months.iter().map(|m| m.capex))?,
+        net_cash_usd: cumulative,
+        npv_usd: discount.npv(cash_flows.iter().copied())?,
+        irr: irr(&cash_flows)?,
+        payback_months: payback_months(&cash_flows)?,
+        btc_mined: sum(st.months.iter().map(|m| m.btc))?,
+        price_line: Line {
+            slope: Decimal::ZERO,
+            intercept: Decimal::ZERO,
+        },
+        rate_line: Line {
+            slope: Decimal::ZERO,
+            intercept: Decimal::ZERO,
+        },
+        monthly,
+        f2: Some(OutcomeF2 {
+            mirr: mirr(&cash_flows, rate, discount)?,
+            demand_response_usd: sum(st.months.iter().map(|m| m.demand_response))?,
+            terminal_value_usd: tv,
+            run_share: if run_den.is_zero() {
+                None
+            } else {
+                Some(run_num.over(run_den)?)
+            },
+        }),
+    };
+    Ok(Figures {
+        outcome,
+        cash_flows,
+    })
+}
+
+/// `Σ_k weight_k · NPV_k(P)` as a piecewise-linear function of the month-0
+/// price; identical row/block terms of two strategies cancel before any
+/// sum (ΔCF month by month).
+fn price_function(parts: &[(i32, &Strategy)], discount: &Discount) -> Result<Piecewise, Overflow> {
+    let n = parts.first().map_or(0, |p| p.1.months.len());
+    let mut fixed = vec![Decimal::ZERO; n];
+    let mut merged: BTreeMap<(usize, usize, usize), (Term, i32)> = BTreeMap::new();
+    for (weight, st) in parts {
+        let w = Decimal::from(*weight);
+        for (i, m) in st.months.iter().enumerate() {
+            fixed[i] = fixed[i].plus(w.times(m.fixed()?)?)?;
+            for (key, term) in &m.terms {
+                let entry = merged.entry(*key).or_insert((*term, 0));
+                entry.1 += weight;
+            }
+        }
+    }
+    let intercept = discount.npv(fixed)?;
+    let mut terms = Vec::with_capacity(merged.len());
+    for ((i, _, _), (t, w)) in &merged {
+        if *w == 0 {
+            continue;
+        }
+        let f = Decimal::from(*w).times(discount.factor(*i))?;
+        terms.push(Term {
+            threshold: t.threshold,
+            slope: t.slope.times(f)?,
+            intercept: t.intercept.times(f)?,
+        });
+    }
+    let mut kinks = Vec::new();
+    for (weight, st) in parts {
+        if st.exit_multiple.is_zero() || n == 0 {
+            continue;
+        }
+        let w = n.min(12);
+        let scale = Decimal::from(12).over(Decimal::from(w as u64))?;
+        let window = &st.months[n - w..];
+        let e0 = sum(window
+            .iter()
+            .map(|m| m.ai_revenue.minus(m.opex)?.minus(m.ai_power))
+            .collect::<Result<Vec<_>, _>>()?)?
+        .times(scale)?;
+        let mut kterms = Vec::new();
+        for m in window {
+            for (_, t) in &m.terms {
+                kterms.push(Term {
+                    threshold: t.threshold,
+                    slope: t.slope.times(scale)?,
+                    intercept: t.intercept.times(scale)?,
+                });
+            }
+        }
+        kinks.push(Kink {
+            coef: Decimal::from(*weight)
+                .times(st.exit_multiple)?
+                .times(discount.factor(n - 1))?,
+            intercept: e0,
+            slope: Decimal::ZERO,
+            terms: kterms,
+        });
+    }
+    Ok(Piecewise {
+        intercept,
+        slope: Decimal::ZERO,
+        terms,
+        kinks,
+    })
+}
+
+/// The AI rate at which the strategy's NPV is 0 (unique; `None` when
+/// revenue does not depend on the rate).
+fn breakeven_rate(st: &Strategy, discount: &Discount) -> Result<Option<Decimal>, Overflow> {
+    let n = st.months.len();
+    let b = discount.npv(st.months.iter().map(|m| m.rate_coef))?;
+    if b.is_zero() {
+        return Ok(None);
+    }
+    let a = discount.npv(
+        st.months
+            .iter()
+            .map(|m| m.cash_flow()?.minus(m.ai_revenue))
+            .collect::<Result<Vec<_>, _>>()?,
+    )?;
+    let w = n.min(12);
+    let scale = Decimal::from(12).over(Decimal::from(w as u64))?;
+    let window = &st.months[n - w..];
+    let c = st.exit_multiple.times(discount.factor(n - 1))?;
+    let e0 = sum(window
+        .iter()
+        .map(|m| m.ebitda()?.minus(m.ai_revenue))
+        .collect::<Result<Vec<_>, _>>()?)?
+    .times(scale)?;
+    let e1 = sum(window.iter().map(|m| m.rate_coef))?.times(scale)?;
+    piecewise::increasing_root(a, b, c, e0, e1)
+}
+
+fn site_summary(
+    scenario: &Scenario,
+    site: &Site,
+    market: &Market,
+    network: &Network,
+    discount: &Discount,
+) -> Result<SiteSummary, Overflow> {
+    let n = market.hours.len();
+    let power = Power::new(site, n)?;
+    let rate = scenario.discount_rate;
+    let mine_st = site
+        .mining
+        .as_ref()
+        .map(|m| mine_strategy(m, network, market, &power))
+        .transpose()?;
+    let ai_st = site
+        .ai
+        .as_ref()
+        .map(|a| ai_strategy(site, a, network, market, &power))
+        .transpose()?;
+    let mut mine_cfs = None;
+    let mine = match &mine_st {
+        Some(st) => {
+            let f = figures(st, market, &power, discount, rate)?;
+            let btc = f.outcome.btc_mined;
+            let per_btc = |usd: Decimal| -> Result<Option<Decimal>, Overflow> {
+                if btc.is_zero() {
+                    Ok(None)
+                } else {
+                    usd.over(btc).map(Some)
+                }
+            };
+            let all_in = f
+                .outcome
+                .power_cost_usd
+                .plus(f.outcome.opex_usd)?
+                .plus(f.outcome.capex_usd)?;
+            let line = price_function(&[(1, st)], discount)?;
+            let breakeven = piecewise::limit_root(piecewise::breakeven(&line.pieces()?)?);
+            mine_cfs = Some(f.cash_flows);
+            Some(MineSummary {
+                breakeven_btc_price_usd: breakeven,
+                cost_per_btc_usd: per_btc(f.outcome.power_cost_usd)?,
+                all_in_cost_per_btc_usd: per_btc(all_in)?,
+                outcome: f.outcome,
+            })
+        }
+        None => None,
+    };
+    let mut ai_cfs = None;
+    let ai = match (&ai_st, &site.ai) {
+        (Some(st), Some(a)) => {
+            let f = figures(st, market, &power, discount, rate)?;
+            ai_cfs = Some(f.cash_flows);
+            Some(AiSummary {
+                offer: match a.kind {
+                    AiKind::Colocation { .. } => Offer::Colocation,
+                    AiKind::GpuCloud { .. } => Offer::GpuCloud,
+                },
+                breakeven_rate: piecewise::limit_root(breakeven_rate(st, discount)?),
+                go_live: go_live(a, n).map(|g| network.months[g].grid.label),
+                outcome: f.outcome,
+            })
+        }
+        _ => None,
+    };
+    let comparison = match (&mine_st, &ai_st, &mine_cfs, &ai_cfs) {
+        (Some(ms), Some(as_), Some(mc), Some(ac)) => {
+            let delta = ac
+                .iter()
+                .zip(mc)
+                .map(|(a, m)| a.minus(*m))
+                .collect::<Result<Vec<_>, _>>()?;
+            let advantage = discount.npv(delta)?;
+            let line = price_function(&[(1, as_), (-1, ms)], discount)?;
+            Some(Comparison {
+                winner: match advantage.cmp(&Decimal::ZERO) {
+                    std::cmp::Ordering::Greater => Winner::Ai,
+                    std::cmp::Ordering::Less => Winner::Mine,
+                    std::cmp::Ordering::Equal => Winner::Tie,
+                },
+                npv_advantage_usd: advantage.abs(),
+                crossover_btc_price_usd: piecewise::limit_root(piecewise::crossover(
+                    &line.pieces()?,
+                )?),
+            })
+        }
+        _ => None,
+    };
+    Ok(SiteSummary {
+        name: site.name.clone(),
+        mine,
+        ai,
+        comparison,
+    })
+}
