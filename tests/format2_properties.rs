@@ -257,6 +257,29 @@ proptest! {
     }
 
     #[test]
+    fn the_conversion_block_is_the_difference_of_the_strategies(g in scenario()) {
+        let s = run(&text(&g, true, "economic", g.price));
+        let c = s.sites[0].comparison.as_ref().unwrap();
+        let conv = c.conversion.as_ref().unwrap();
+        prop_assert!((conv.npv_usd - (ai_npv(&s) - mine_npv(&s))).abs() <= slack());
+        prop_assert_eq!(conv.npv_usd.abs(), c.npv_advantage_usd);
+        // At the conversion's breakeven rate the two NPVs are equal: the
+        // rate printed to 4 decimals moves the AI NPV by at most the
+        // slope times 0.00005.
+        if let Some(rate) = conv.breakeven_rate {
+            let body = text(&g, true, "economic", g.price).replace(
+                &format!("lease_usd_per_kw_month = {}\n", g.lease),
+                &format!("lease_usd_per_kw_month = {}\n", rate.round_dp(10)),
+            );
+            if rate >= Decimal::ZERO {
+                let at = run(&body);
+                let gap = (ai_npv(&at) - mine_npv(&at)).abs();
+                prop_assert!(gap <= Decimal::new(1, 2), "gap {gap} at {rate}");
+            }
+        }
+    }
+
+    #[test]
     fn a_one_block_never_file_equals_its_format_1_twin(g in scenario()) {
         let render = |s: Summary| {
             String::from_utf8(JsonRenderer { monthly: false }.render(&[s], false)).unwrap()
@@ -271,6 +294,7 @@ proptest! {
             prop_assert!(top.remove(key).is_some(), "{key}");
         }
         let site = top["sites"][0].as_object_mut().unwrap();
+        prop_assert!(site.remove("conversion").is_some());
         for key in ["mirr", "demand_response_usd", "terminal_value_usd", "run_share"] {
             site["mine"].as_object_mut().unwrap().remove(key);
         }

@@ -249,6 +249,9 @@ fn json_matches_the_golden(s: &Shipped) {
         expected.extend(strategies);
         if strategies.len() == 2 {
             expected.extend(["winner", "npv_advantage_usd", "crossover_btc_price_usd"]);
+            if s.format2 {
+                expected.push("conversion");
+            }
         }
         expected.sort();
         let mut keys: Vec<&str> = site

@@ -8,8 +8,8 @@
 //! `RawValue`, so no figure passes through `f64` on its way out.
 
 use super::{
-    Field, Renderer, ai_fields, comparison_fields, fixed, format2_top, mine_fields, month_fields,
-    places, portfolio_fields,
+    Field, Renderer, ai_fields, comparison_fields, conversion_fields, fixed, format2_top,
+    mine_fields, month_fields, places, portfolio_fields,
 };
 use crate::summary::{Outcome, SiteSummary, Summary};
 use serde::ser::{Error as _, SerializeMap};
@@ -229,6 +229,9 @@ impl Serialize for SiteDoc<'_> {
         if let Some(c) = &site.comparison {
             for (key, value) in comparison_fields(c) {
                 map.serialize_entry(key, &value)?;
+            }
+            if let Some(conversion) = &c.conversion {
+                map.serialize_entry("conversion", &Object(conversion_fields(conversion)))?;
             }
         }
         map.end()

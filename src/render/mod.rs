@@ -273,6 +273,17 @@ pub fn comparison_fields(c: &Comparison) -> Vec<(&'static str, Field)> {
         .collect()
 }
 
+/// Format 2's `conversion` block of a site with both strategies.
+pub fn conversion_fields(c: &crate::summary::Conversion) -> Vec<(&'static str, Field)> {
+    vec![
+        ("npv_usd", Field::fixed(c.npv_usd, places::USD)),
+        ("irr", Field::opt(c.irr, places::IRR)),
+        ("mirr", Field::opt(c.mirr, places::IRR)),
+        ("payback_months", Field::count(c.payback_months)),
+        ("breakeven_rate", Field::opt(c.breakeven_rate, places::RATE)),
+    ]
+}
+
 /// Month `i` of a strategy, paired with [`MONTHLY_KEYS`].
 pub fn month_fields(summary: &Summary, i: usize, m: &MonthFigures) -> Vec<(&'static str, Field)> {
     let hashprice = summary
@@ -431,6 +442,7 @@ pub(crate) mod sample {
                         winner: Winner::Ai,
                         npv_advantage_usd: d("251500.505"),
                         crossover_btc_price_usd: None,
+                        conversion: None,
                     }),
                 },
                 SiteSummary {

@@ -350,6 +350,7 @@ fn decide_winner(mine: &Outcome, ai: &Outcome) -> Result<Comparison, Overflow> {
         winner,
         npv_advantage_usd: mine.npv_usd.minus(ai.npv_usd)?.abs(),
         crossover_btc_price_usd: crossover,
+        conversion: None,
     })
 }
 

@@ -22,8 +22,8 @@
 
 use super::compute::ComputeError;
 use super::output::{
-    AiSummary, Comparison, MineSummary, MonthF2, MonthFigures, Offer, Outcome, OutcomeF2,
-    SiteSummary, Summary, Winner,
+    AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
+    OutcomeF2, SiteSummary, Summary, Winner,
 };
 use crate::exact::{Checked, Growth, Overflow, sum};
 use crate::finance::{Discount, Line, irr, mirr, payback_months};
@@ -651,7 +651,6 @@ fn price_function(parts: &[(i32, &Strategy)], discount: &Discount) -> Result<Pie
 /// The AI rate at which the strategy's NPV is 0 (unique; `None` when
 /// revenue does not depend on the rate).
 fn breakeven_rate(st: &Strategy, discount: &Discount) -> Result<Option<Decimal>, Overflow> {
-    let n = st.months.len();
     let b = discount.npv(st.months.iter().map(|m| m.rate_coef))?;
     if b.is_zero() {
         return Ok(None);
@@ -662,6 +661,37 @@ fn breakeven_rate(st: &Strategy, discount: &Discount) -> Result<Option<Decimal>,
             .map(|m| m.cash_flow()?.minus(m.ai_revenue))
             .collect::<Result<Vec<_>, _>>()?,
     )?;
+    let (c, e0, e1) = rate_kink(st, discount)?;
+    piecewise::increasing_root(a, b, c, e0, e1)
+}
+
+/// The AI rate at which `NPV_ai = NPV_mine`, from ΔCF month by month:
+/// the AI strategy's rate terms against the mining cash flows (terminal
+/// value included), unique as the AI NPV increases in the rate.
+fn conversion_rate(
+    ai: &Strategy,
+    mine_cfs: &[Decimal],
+    discount: &Discount,
+) -> Result<Option<Decimal>, Overflow> {
+    let b = discount.npv(ai.months.iter().map(|m| m.rate_coef))?;
+    if b.is_zero() {
+        return Ok(None);
+    }
+    let a = discount.npv(
+        ai.months
+            .iter()
+            .zip(mine_cfs)
+            .map(|(m, c)| m.cash_flow()?.minus(m.ai_revenue)?.minus(*c))
+            .collect::<Result<Vec<_>, _>>()?,
+    )?;
+    let (c, e0, e1) = rate_kink(ai, discount)?;
+    piecewise::increasing_root(a, b, c, e0, e1)
+}
+
+/// The AI terminal value as a function of the rate: `c · max(0, e0 + e1 ·
+/// rate)`.
+fn rate_kink(st: &Strategy, discount: &Discount) -> Result<(Decimal, Decimal, Decimal), Overflow> {
+    let n = st.months.len();
     let w = n.min(12);
     let scale = Decimal::from(12).over(Decimal::from(w as u64))?;
     let window = &st.months[n - w..];
@@ -672,7 +702,7 @@ fn breakeven_rate(st: &Strategy, discount: &Discount) -> Result<Option<Decimal>,
         .collect::<Result<Vec<_>, _>>()?)?
     .times(scale)?;
     let e1 = sum(window.iter().map(|m| m.rate_coef))?.times(scale)?;
-    piecewise::increasing_root(a, b, c, e0, e1)
+    Ok((c, e0, e1))
 }
 
 fn site_summary(
@@ -748,7 +778,14 @@ fn site_summary(
                 .zip(mc)
                 .map(|(a, m)| a.minus(*m))
                 .collect::<Result<Vec<_>, _>>()?;
-            let advantage = discount.npv(delta)?;
+            let advantage = discount.npv(delta.iter().copied())?;
+            let conversion = Conversion {
+                npv_usd: advantage,
+                irr: irr(&delta)?,
+                mirr: mirr(&delta, rate, discount)?,
+                payback_months: payback_months(&delta)?,
+                breakeven_rate: piecewise::limit_root(conversion_rate(as_, mc, discount)?),
+            };
             let line = price_function(&[(1, as_), (-1, ms)], discount)?;
             Some(Comparison {
                 winner: match advantage.cmp(&Decimal::ZERO) {
@@ -760,6 +797,7 @@ fn site_summary(
                 crossover_btc_price_usd: piecewise::limit_root(piecewise::crossover(
                     &line.pieces()?,
                 )?),
+                conversion: Some(conversion),
             })
         }
         _ => None,

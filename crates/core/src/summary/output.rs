@@ -187,4 +187,19 @@ pub struct Comparison {
     pub winner: Winner,
     pub npv_advantage_usd: Decimal,
     pub crossover_btc_price_usd: Option<Decimal>,
+    /// Format 2's `conversion` block; `None` for format 1.
+    pub conversion: Option<Conversion>,
+}
+
+/// Converting as an investment of its own (MODEL.md, "Summary JSON in
+/// format 2"): finance on `ΔCF_i = CF_ai,i − CF_mine,i`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    /// Signed, AI − mine.
+    pub npv_usd: Decimal,
+    pub irr: Option<Decimal>,
+    pub mirr: Option<Decimal>,
+    pub payback_months: Option<u32>,
+    /// The AI rate at which `NPV_ai = NPV_mine`.
+    pub breakeven_rate: Option<Decimal>,
 }
