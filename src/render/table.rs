@@ -207,6 +207,31 @@ impl TableRenderer {
                 None => "No month-0 BTC price flips the answer".to_string(),
             };
             push_lines(out, wrap("", &[flips]));
+            // Format 2: converting as an investment of its own, on the
+            // month-by-month difference of the cash flows.
+            if let Some(conv) = &c.conversion {
+                let mut parts = vec![format!(
+                    "Converting instead of mining: NPV {}",
+                    signed_money(conv.npv_usd)
+                )];
+                parts.push(format!(
+                    "MIRR {}",
+                    conv.mirr
+                        .map_or(NULL.to_string(), |m| percent(m, Percent::IRR))
+                ));
+                parts.push(match conv.payback_months {
+                    Some(n) => format!("pays back in {n} months"),
+                    None => "never pays back".to_string(),
+                });
+                if let (Some(r), Some(a)) = (conv.breakeven_rate, &site.ai) {
+                    parts.push(format!(
+                        "worth it above {} per {}",
+                        money(r, places::RATE),
+                        a.offer.rate_unit()
+                    ));
+                }
+                push_lines(out, wrap("", &parts));
+            }
         }
         if self.monthly {
             if let Some(m) = &site.mine {
@@ -583,6 +608,16 @@ const LABELS: [&str; 13] = [
     "All-in cost per BTC",
     "Go-live",
 ];
+
+/// A USD amount with its sign: `+$1,234.00`, `-$1,234.00`.
+fn signed_money(v: Decimal) -> String {
+    let shown = money(v, places::USD);
+    if v > Decimal::ZERO && !shown.starts_with('-') {
+        format!("+{shown}")
+    } else {
+        shown
+    }
+}
 
 /// The rows format 2 adds (MODEL.md, "Summary JSON in format 2").
 const LABELS_F2: [&str; 4] = [

@@ -181,7 +181,10 @@ pub(super) fn check(scenario: &Scenario, doc: &DeTable, text: &str) -> Vec<Warni
     for (i, site) in scenario.sites.iter().enumerate() {
         let place = root.item("site", i);
         let p = site.power_price_usd_per_mwh;
-        if power_price_slip(p) {
+        // A price duration curve has no flat price to have slipped (its
+        // first block's price stands in the field).
+        let curve = site.power2.as_ref().is_some_and(|p| p.curve);
+        if !curve && power_price_slip(p) {
             out.push(place.warn(
                 Slip::PowerPriceInKwh,
                 "power_price_usd_per_mwh",
