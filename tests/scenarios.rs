@@ -519,12 +519,45 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
             let (middle, _) = after
                 .split_once(&format!("{flips}\n"))
                 .unwrap_or_else(|| panic!("{}", at(&flips)));
+            let middle = middle.lines().collect::<Vec<_>>().join(" ");
+            // Format 2: when the exit values decide the verdict, a last
+            // line names the future that would win without them (the
+            // other one) and by how much.
+            let rests = "The verdict rests on the exit values: without them, ";
+            let (before, exit) = match middle.split_once(rests) {
+                Some((before, exit)) => (before.trim_end().to_string(), Some(exit.to_string())),
+                None => (middle.clone(), None),
+            };
             assert_eq!(
-                middle.lines().collect::<Vec<_>>().join(" "),
+                before,
                 between,
                 "{}",
                 at("between the verdict and the flip")
             );
+            if let Some(exit) = exit {
+                let terminal = |strategy: &str| {
+                    object(site[strategy].get())
+                        .get("terminal_value_usd")
+                        .is_some_and(|v| v.get() != "0.00")
+                };
+                assert!(terminal("mine") || terminal("ai"), "{}", at(rests));
+                let other = match winner.as_str() {
+                    "ai" => "keep mining",
+                    _ => "convert to AI",
+                };
+                let amount = exit
+                    .strip_prefix(&format!("{other} wins by $"))
+                    .unwrap_or_else(|| panic!("{}", at(&exit)));
+                assert!(
+                    amount
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+                        && amount.len() > 3
+                        && amount.as_bytes()[amount.len() - 3] == b'.',
+                    "{}",
+                    at(&exit)
+                );
+            }
         }
     }
     // The monthly table is the plain one with the monthly sections added

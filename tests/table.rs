@@ -289,3 +289,34 @@ fn a_defaulted_discount_rate_is_stated() {
         "36 months, 2026-12 to 2029-11 · discount rate 10 % a year"
     );
 }
+
+/// Format 2: the terminal value's part of the NPV is shown, and a verdict
+/// that rests on it says so. The mixed fleet's AI wins only through its
+/// 10× exit: rerunning with every exit multiple at 0 (a different route to
+/// the same figure) names mining the winner by exactly the amount the line
+/// states.
+#[test]
+fn a_verdict_that_rests_on_exit_values_says_so() {
+    let file = "scenarios/mixed-fleet-s19-s21.toml";
+    let out = table(&[file]);
+    assert!(out.contains("│ Terminal value (PV)"), "{out}");
+    assert!(
+        out.contains(
+            "\nThe verdict rests on the exit values: without them, keep mining wins by\n\
+             $230,271,224.13\n"
+        ),
+        "{out}"
+    );
+    let without = table(&[
+        file,
+        "--set",
+        "site[0].ai.exit_multiple=0",
+        "--set",
+        "site[0].mining.exit_multiple=0",
+    ]);
+    assert!(
+        without.contains("\nWinner: keep mining, by $230,271,224.13 of NPV\n"),
+        "{without}"
+    );
+    assert!(!without.contains("rests on the exit values"), "{without}");
+}

@@ -199,6 +199,37 @@ impl TableRenderer {
                 );
                 push_lines(out, wrap("", &[warning]));
             }
+            // A verdict that rests on the assumed sale at the horizon says
+            // so: without the terminal values the other future would win.
+            if let (Some(m), Some(a)) = (&site.mine, &site.ai)
+                && let (Some(tm), Some(ta)) = (
+                    terminal_present_value(&m.outcome),
+                    terminal_present_value(&a.outcome),
+                )
+                && !(tm.is_zero() && ta.is_zero())
+                && let (Some(mine_ex), Some(ai_ex)) = (
+                    m.outcome.npv_usd.checked_sub(tm),
+                    a.outcome.npv_usd.checked_sub(ta),
+                )
+            {
+                let flipped = match c.winner {
+                    Winner::Ai => mine_ex > ai_ex,
+                    Winner::Mine => ai_ex > mine_ex,
+                    Winner::Tie => false,
+                };
+                if flipped {
+                    let (who, by) = if mine_ex > ai_ex {
+                        ("keep mining", mine_ex - ai_ex)
+                    } else {
+                        ("convert to AI", ai_ex - mine_ex)
+                    };
+                    let line = format!(
+                        "The verdict rests on the exit values: without them, {who} wins by {}",
+                        money(by, places::USD)
+                    );
+                    push_lines(out, wrap("", &[line]));
+                }
+            }
             let flips = match c.crossover_btc_price_usd {
                 Some(p) => format!(
                     "The answer flips at a month-0 BTC price of {}",
@@ -619,13 +650,24 @@ fn signed_money(v: Decimal) -> String {
     }
 }
 
-/// The rows format 2 adds (MODEL.md, "Summary JSON in format 2").
-const LABELS_F2: [&str; 4] = [
+/// The rows format 2 adds (docs/model.md, "Summary JSON in format 2"),
+/// and the terminal value in today's money: the part of the NPV that is
+/// an assumed sale at the horizon, which a reader must see beside the NPV.
+const LABELS_F2: [&str; 5] = [
     "MIRR (a year)",
     "Run share",
     "Demand response",
     "Terminal value",
+    "Terminal value (PV)",
 ];
+
+/// The terminal value discounted as the last month's cash flow is: its
+/// share of the NPV.
+fn terminal_present_value(o: &Outcome) -> Option<Decimal> {
+    let f = o.f2.as_ref()?;
+    let factor = o.monthly.last()?.f2.as_ref()?.discount_factor;
+    f.terminal_value_usd.checked_mul(factor)
+}
 
 /// A strategy's format-2 cells, in [`LABELS_F2`]'s order.
 fn f2_cells(o: &Outcome) -> Vec<String> {
@@ -641,6 +683,7 @@ fn f2_cells(o: &Outcome) -> Vec<String> {
         }),
         money(f.demand_response_usd, places::USD),
         money(f.terminal_value_usd, places::USD),
+        terminal_present_value(o).map_or(NULL.into(), |pv| money(pv, places::USD)),
     ]
 }
 
