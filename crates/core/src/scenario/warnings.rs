@@ -164,6 +164,10 @@ pub(super) fn check(scenario: &Scenario, doc: &DeTable, text: &str) -> Vec<Warni
         text,
     };
     rate(&mut out, &root, "discount_rate", scenario.discount_rate);
+    // Format 2's escalation of opex.
+    if let Some(f2) = &scenario.format2 {
+        rate(&mut out, &root, "inflation_annual", f2.inflation_annual);
+    }
     let bitcoin = root.table("bitcoin");
     let b = &scenario.bitcoin;
     rate(
@@ -195,6 +199,14 @@ pub(super) fn check(scenario: &Scenario, doc: &DeTable, text: &str) -> Vec<Warni
                     grouped(p * Decimal::ONE_THOUSAND)
                 ),
             ));
+        }
+        if let Some(power) = &site.power2 {
+            rate(
+                &mut out,
+                &place,
+                "power_escalator_annual",
+                power.escalator_annual,
+            );
         }
         if let Some(mining) = &site.mining {
             let mining_place = place.table("mining");
