@@ -320,3 +320,20 @@ fn a_verdict_that_rests_on_exit_values_says_so() {
     );
     assert!(!without.contains("rests on the exit values"), "{without}");
 }
+
+/// Format 2's conversion line gives its IRR, or why there is none:
+/// converting Lake Mariner skips the fleet's month-0 capex, so the
+/// difference earns first and its MIRR is the return to read.
+#[test]
+fn the_conversion_line_gives_its_irr_or_why_not() {
+    let out = table(&["scenarios/texas-west-curtailment.toml"]);
+    assert!(
+        out.contains("Converting instead of mining: NPV -$12,772,019.29 · IRR 11.7500 %\n"),
+        "{out}"
+    );
+    let out = table(&["scenarios/lake-mariner-lease-life.toml"]);
+    assert!(
+        out.contains("\nIRR — no investment to earn on · MIRR 21.4104 %"),
+        "{out}"
+    );
+}

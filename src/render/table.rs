@@ -245,6 +245,27 @@ impl TableRenderer {
                     "Converting instead of mining: NPV {}",
                     signed_money(conv.npv_usd)
                 )];
+                // Its IRR, or why there is none (often: converting skips
+                // the fleet refresh, so it earns first).
+                parts.push(match conv.irr {
+                    Some(irr) => format!("IRR {}", percent(irr, Percent::IRR)),
+                    None => {
+                        let flows: Option<Vec<Decimal>> = match (&site.mine, &site.ai) {
+                            (Some(m), Some(a)) => m
+                                .outcome
+                                .monthly
+                                .iter()
+                                .zip(&a.outcome.monthly)
+                                .map(|(m, a)| a.cash_flow_usd.checked_sub(m.cash_flow_usd))
+                                .collect(),
+                            _ => None,
+                        };
+                        match flows {
+                            Some(f) => format!("IRR {NULL} {}", NoIrr::of(&f).reason()),
+                            None => format!("IRR {NULL}"),
+                        }
+                    }
+                });
                 parts.push(format!(
                     "MIRR {}",
                     conv.mirr
