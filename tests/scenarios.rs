@@ -391,19 +391,33 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
         assert_eq!(lines.next(), Some(s.name.as_str()), "{}", at("title"));
         // The horizon, then the assumptions (tests/table.rs checks them
         // against the file), then month 0's hashprice.
-        assert_eq!(
-            lines.next().unwrap(),
-            format!(
-                "{} months, {} to {} · discount rate {} % a year",
-                s.months,
-                s.start,
-                add_months(&s.start, s.months - 1),
-                s.discount_percent,
-            ),
-            "{}",
-            at("horizon")
+        let horizon = format!(
+            "{} months, {} to {} · discount rate {} % a year",
+            s.months,
+            s.start,
+            add_months(&s.start, s.months - 1),
+            s.discount_percent,
         );
-        assert!(lines.next().unwrap().starts_with("BTC price $"));
+        // Format 2 adds its opex escalation, on the same line when it fits
+        // 80 characters, else on the next.
+        let format2 = s.golden.contains("\"format\": 2");
+        let first = lines.next().unwrap();
+        let mut next = lines.next().unwrap();
+        if format2 {
+            let opex = match first.strip_prefix(&horizon) {
+                Some("") => {
+                    let opex = next;
+                    next = lines.next().unwrap();
+                    opex.to_string()
+                }
+                Some(rest) => rest.trim_start_matches(" · ").to_string(),
+                None => panic!("{}", at("horizon")),
+            };
+            assert!(opex.starts_with("opex "), "{}", at(&opex));
+        } else {
+            assert_eq!(first, horizon, "{}", at("horizon"));
+        }
+        assert!(next.starts_with("BTC price $"), "{}", at(next));
         assert!(lines.next().unwrap().starts_with("Network hashrate "));
         assert_eq!(
             lines.next().unwrap(),
@@ -441,8 +455,13 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
             for strategy in ["mine", "ai"] {
                 let title = strategy_title(strategy);
                 let shown = strategies.contains(&strategy);
-                // After the site's name and its grid and power price.
-                let header = section.lines().nth(4).unwrap();
+                // After the site's name, its grid and power price (and in
+                // format 2 its policies): the line after the table's top.
+                let header = section
+                    .lines()
+                    .skip_while(|l| !l.starts_with('┌'))
+                    .nth(1)
+                    .unwrap_or_else(|| panic!("{}", at("table header")));
                 assert_eq!(header.contains(title), shown, "{}", at(header));
                 if shown {
                     let npv = money(object(site[strategy].get())["npv_usd"].get());

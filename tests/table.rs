@@ -199,7 +199,20 @@ fn the_header_states_the_assumptions() {
         let start = doc["start"].as_str().unwrap();
         let btc = doc["bitcoin"].as_table().unwrap();
         let out = table(&[&file]);
-        let lines: Vec<&str> = out.lines().collect();
+        let mut lines: Vec<String> = out.lines().map(str::to_string).collect();
+        // Format 2 states its opex escalation after the discount rate, on
+        // that line when it fits 80 characters, else on the next.
+        if doc["format"].as_integer() == Some(2) {
+            let opex = format!("opex {}", growth(doc.get("inflation_annual")));
+            if lines[2] == opex {
+                lines.remove(2);
+            } else {
+                let suffix = format!(" · {opex}");
+                assert!(lines[1].ends_with(&suffix), "{file}: {}", lines[1]);
+                let cut = lines[1].len() - suffix.len();
+                lines[1].truncate(cut);
+            }
+        }
         let discount = doc
             .get("discount_rate")
             .map_or("10".to_string(), |r| stated(r, true));
@@ -228,6 +241,11 @@ fn the_header_states_the_assumptions() {
         );
         for site in doc["site"].as_array().unwrap() {
             let name = site["name"].as_str().unwrap();
+            // Format 2: an escalating power price says so after it.
+            let escalated = match growth(site.get("power_escalator_annual")).as_str() {
+                "flat" => String::new(),
+                words => format!(", {words}"),
+            };
             if let Some(blocks) = site.get("power_block").and_then(|b| b.as_array()) {
                 // Format 2's price duration curve: its blocks and the
                 // blended month-0 price.
@@ -245,7 +263,7 @@ fn the_header_states_the_assumptions() {
                     blended.to_string()
                 };
                 let heading = format!(
-                    "\nSite: {name}\nGrid {} MW · power in {} price blocks, blended ${}/MWh\n",
+                    "\nSite: {name}\nGrid {} MW · power in {} price blocks, blended ${}/MWh{escalated}\n",
                     stated(&site["grid_mw"], false),
                     blocks.len(),
                     shown
@@ -261,7 +279,7 @@ fn the_header_states_the_assumptions() {
                 stated(&site["power_price_usd_per_mwh"], false)
             };
             let heading = format!(
-                "\nSite: {name}\nGrid {} MW · power ${power}/MWh\n",
+                "\nSite: {name}\nGrid {} MW · power ${power}/MWh{escalated}\n",
                 stated(&site["grid_mw"], false)
             );
             assert!(out.contains(&heading), "{file}: {heading}");
@@ -336,4 +354,29 @@ fn the_conversion_line_gives_its_irr_or_why_not() {
         out.contains("\nIRR — no investment to earn on · MIRR 21.4104 %"),
         "{out}"
     );
+}
+
+/// Format 2: each site states the policies a verdict rests on (shutdown,
+/// demand response, exit multiples), and the header the opex escalation.
+#[test]
+fn format_2_states_its_policies() {
+    let out = table(&["scenarios/texas-west-curtailment.toml"]);
+    assert!(out.contains("\nopex rising 3 % a year\n"), "{out}");
+    assert!(
+        out.contains(
+            "\nGrid 150 MW · power in 5 price blocks, blended $32.90/MWh, rising 2 % a year\n\
+             mining switches off at a loss · demand response $3,000/MW-month\n\
+             exit mining 3×, AI 10×\n"
+        ),
+        "{out}"
+    );
+    let never = table(&[
+        "scenarios/texas-west-curtailment.toml",
+        "--set",
+        "site[0].mining.shutdown=\"never\"",
+    ]);
+    assert!(never.contains("\nmining never switches off · "), "{never}");
+    // Format 1 states none of them.
+    let one = table(&["scenarios/lake-mariner.toml"]);
+    assert!(!one.contains("switches off") && !one.contains("exit "), "{one}");
 }

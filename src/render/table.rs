@@ -80,7 +80,13 @@ impl TableRenderer {
                         "discount rate {} a year",
                         stated_percent(inputs.discount_rate)
                     ),
-                ],
+                ]
+                .into_iter()
+                .chain(inputs.format2.as_ref().map(|f| {
+                    // Format 2 escalates opex; stated even when flat.
+                    format!("opex {}", growth(f.inflation_annual))
+                }))
+                .collect::<Vec<_>>(),
             ),
             wrap(
                 "",
@@ -150,16 +156,22 @@ impl TableRenderer {
         };
         self.bold_lines(out, wrap("Site: ", &[site.name.as_str()]));
         if let Some(input) = s.inputs.sites.iter().find(|i| i.name == site.name) {
+            let mut power = power_stated(input);
+            if let Some(p) = input
+                .power2
+                .as_ref()
+                .filter(|p| !p.escalator_annual.is_zero())
+            {
+                power = format!("{power}, {}", growth(p.escalator_annual));
+            }
             push_lines(
                 out,
-                wrap(
-                    "",
-                    &[
-                        format!("Grid {} MW", stated(input.grid_mw)),
-                        power_stated(input),
-                    ],
-                ),
+                wrap("", &[format!("Grid {} MW", stated(input.grid_mw)), power]),
             );
+            // Format 2: what decides the verdict besides the figures.
+            if s.inputs.format() == 2 {
+                push_lines(out, wrap("", &format2_assumptions(input)));
+            }
         }
         // A missing IRR says why on one line; when that makes the table too
         // wide (both futures without one), on two.
@@ -574,6 +586,37 @@ fn wrap_to(width: usize, first: &str, indent: &str, items: &[impl AsRef<str>]) -
     }
     lines.push(line);
     lines
+}
+
+/// A format-2 site's policies, as the header states them: when mining
+/// switches off, its demand-response credit, and each future's exit
+/// multiple (a terminal value can decide the verdict, so it is stated even
+/// when 0).
+fn format2_assumptions(input: &crate::scenario::Site) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(m) = &input.mining {
+        parts.push(match m.f2.shutdown {
+            crate::scenario::Shutdown::Economic => "mining switches off at a loss".to_string(),
+            crate::scenario::Shutdown::Never => "mining never switches off".to_string(),
+        });
+        if !m.f2.demand_response_usd_per_mw_month.is_zero() {
+            parts.push(format!(
+                "demand response {}/MW-month",
+                stated_money(m.f2.demand_response_usd_per_mw_month)
+            ));
+        }
+    }
+    let mut exits = Vec::new();
+    if let Some(m) = &input.mining {
+        exits.push(format!("mining {}×", stated(m.f2.exit_multiple)));
+    }
+    if let Some(a) = &input.ai {
+        exits.push(format!("AI {}×", stated(a.f2.exit_multiple)));
+    }
+    if !exits.is_empty() {
+        parts.push(format!("exit {}", exits.join(", ")));
+    }
+    parts
 }
 
 /// A yearly growth rate as words: `rising 8 % a year`, `falling 5 % a
