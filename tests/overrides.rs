@@ -228,3 +228,32 @@ fn unknown_keys_and_names_get_the_nearest_known_ones() {
         text(&out.stderr)
     );
 }
+
+/// A `--set` that breaks a rule joining several keys of a price curve is
+/// reported against the override, not the file's first block.
+#[test]
+fn a_curve_rule_broken_by_an_override_points_at_it() {
+    let texas = "scenarios/texas-west-curtailment.toml";
+    let out = hashpivot(&["run", texas, "--set", "site[0].power_block[0].share=0.11"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: site[0].power_block shares sum to 1.01: they must sum to exactly 1 (every hour of the month at one price)
+ --> override of scenarios/texas-west-curtailment.toml
+  |
+  | --set site[0].power_block[0].share=0.11
+  |                                    ^^^^
+"
+    );
+    let out = hashpivot(&["run", texas, "--set", "site[0].power_price_usd_per_mwh=30"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "error: site[0] has both power_price_usd_per_mwh and [[site.power_block]] rows: use exactly one form
+ --> override of scenarios/texas-west-curtailment.toml
+  |
+  | --set site[0].power_price_usd_per_mwh=30
+  |                                       ^^
+"
+    );
+}

@@ -233,13 +233,21 @@ fn read_power2(t: &Table) -> Result<(Decimal, Power2)> {
     let rows = t.get(site::POWER_BLOCK.name);
     let escalator_annual = t.number(&site::POWER_ESCALATOR_ANNUAL)?;
     match (flat, rows) {
-        (true, Some(rows)) => Err(Diagnostic::new(
-            format!(
-                "{} has both power_price_usd_per_mwh and [[site.power_block]] rows: use exactly one form",
-                t.path
-            ),
-            Some(rows.span()),
-        )),
+        (true, Some(rows)) => {
+            // At the form written second (an override's text comes last).
+            let span = t
+                .get(site::POWER_PRICE_USD_PER_MWH.name)
+                .map(|flat| flat.span())
+                .filter(|flat| flat.start > rows.span().start)
+                .unwrap_or_else(|| rows.span());
+            Err(Diagnostic::new(
+                format!(
+                    "{} has both power_price_usd_per_mwh and [[site.power_block]] rows: use exactly one form",
+                    t.path
+                ),
+                Some(span),
+            ))
+        }
         (false, None) => Err(Diagnostic::new(
             format!(
                 "{} needs either power_price_usd_per_mwh or one or more [[site.power_block]] rows (a price duration curve)",
@@ -284,12 +292,20 @@ fn read_power2(t: &Table) -> Result<(Decimal, Power2)> {
                 let shown = total.map_or("more than the decimal range".to_string(), |t| {
                     t.normalize().to_string()
                 });
+                // Point at the share written last: an override's (its text
+                // follows the file's), else the last block's, where a
+                // reader adding up the shares arrives at the wrong sum.
+                let last_share = tables
+                    .iter()
+                    .filter_map(|row| row.get(power_block::SHARE.name))
+                    .map(|v| v.span())
+                    .max_by_key(|span| span.start);
                 return Err(Diagnostic::new(
                     format!(
                         "{}.power_block shares sum to {shown}: they must sum to exactly 1 (every hour of the month at one price)",
                         t.path
                     ),
-                    Some(value.span()),
+                    Some(last_share.unwrap_or_else(|| value.span())),
                 ));
             }
             Ok((
