@@ -37,8 +37,16 @@ const PRICE: &str = "bitcoin.price_usd=40000..200000:100";
 /// evaluations with every figure including both IRRs, through the same
 /// grid loop as `hashpivot sweep` (every core, shared projections).
 fn sweep(bencher: divan::Bencher, axes: [&str; 2]) {
+    sweep_of(
+        bencher,
+        include_str!("../scenarios/lake-mariner.toml"),
+        axes,
+    );
+}
+
+/// As [`sweep`], of the scenario `text`.
+fn sweep_of(bencher: divan::Bencher, text: &'static str, axes: [&str; 2]) {
     use hashpivot::sweep::{Axis, Grid, Shard, evaluate_grid};
-    let text = include_str!("../scenarios/lake-mariner.toml");
     let axis = |arg: &str| Axis::parse(arg).expect("the bench's axes are valid (never fails)");
     let grid =
         Grid::new(axes.iter().map(|a| axis(a)).collect()).expect("two axes always make a grid");
@@ -61,6 +69,20 @@ fn sweep_100_by_100(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 3)]
 fn sweep_100_by_100_price_first(bencher: divan::Bencher) {
     sweep(bencher, [PRICE, HASHRATE_GROWTH]);
+}
+
+/// The same sweep of the benchmark site in format 2
+/// (`benches/lake-mariner-format2.toml`: three power blocks, two fleet
+/// rows, economic shutdown, exit multiples; issue 13, item 9 wants it
+/// within 2× of `sweep_100_by_100`).
+#[divan::bench(sample_count = 3)]
+fn sweep_format2_100_by_100(bencher: divan::Bencher) {
+    let text = include_str!("lake-mariner-format2.toml");
+    assert!(
+        hashpivot::evaluate(text).is_ok(),
+        "the bench scenario must be valid"
+    );
+    sweep_of(bencher, text, [HASHRATE_GROWTH, PRICE]);
 }
 
 /// The floor: the same 10,000 points' work in plain `f64` on one thread,

@@ -9,6 +9,7 @@
 //! computing its own; the figures are the same either way.
 
 use super::compute::SiteTemplate;
+use super::format2::Template;
 use crate::calendar::YearMonth;
 use crate::finance::Discount;
 use crate::network::Network;
@@ -67,6 +68,10 @@ pub(super) struct Shared {
     /// with each decimal's scale, so `150` and `150.0` are two sites),
     /// the newest last; at most `keep`.
     templates: Mutex<VecDeque<(String, Arc<SiteTemplate>)>>,
+    /// Format-2 scenarios' [`Template`]s, by everything they depend on
+    /// beyond this projection (the format-2 top-level keys and every
+    /// site's inputs), the newest last; at most `keep`.
+    templates2: Mutex<VecDeque<(String, Arc<Template>)>>,
     keep: usize,
 }
 
@@ -77,6 +82,7 @@ impl Shared {
             network,
             discount,
             templates: Mutex::new(VecDeque::new()),
+            templates2: Mutex::new(VecDeque::new()),
             keep,
         }
     }
@@ -100,6 +106,40 @@ impl Shared {
         }
         let template = compute();
         if let Ok(mut kept) = self.templates.lock() {
+            if kept.len() >= self.keep {
+                kept.pop_front();
+            }
+            kept.push_back((key, Arc::clone(&template)));
+        }
+        template
+    }
+}
+
+impl Shared {
+    /// The price-free figures of a format-2 scenario over this projection:
+    /// kept from an evaluation of the same scenario at another month-0
+    /// price, or computed by `compute`. `key` writes out what they depend
+    /// on beyond the projection.
+    pub(super) fn template2(
+        &self,
+        key: impl FnOnce() -> String,
+        compute: impl FnOnce() -> Template,
+    ) -> Arc<Template> {
+        if self.keep == 0 {
+            return Arc::new(compute());
+        }
+        let key = key();
+        let found = self.templates2.lock().ok().and_then(|t| {
+            t.iter()
+                .rev()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| Arc::clone(v))
+        });
+        if let Some(template) = found {
+            return template;
+        }
+        let template = Arc::new(compute());
+        if let Ok(mut kept) = self.templates2.lock() {
             if kept.len() >= self.keep {
                 kept.pop_front();
             }

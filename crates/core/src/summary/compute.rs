@@ -47,7 +47,7 @@ pub fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
 /// As [`summarize`], reusing network projections from `cache`.
 pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summary, ComputeError> {
     if scenario.format2.is_some() {
-        return super::format2::summarize(scenario);
+        return super::format2::summarize(scenario, cache);
     }
     let fail = |during: String| {
         move |_: Overflow| ComputeError {
@@ -56,26 +56,7 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
         }
     };
     let months = scenario.months as usize;
-    let project = || {
-        let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
-            .map_err(|_| SharedFailure::Network)?;
-        let discount =
-            Discount::new(scenario.discount_rate, months).map_err(|_| SharedFailure::Discount)?;
-        let keep = cache.map_or(0, Cache::templates_per_projection);
-        Ok(Shared::new(network, discount, keep))
-    };
-    let shared = match cache {
-        Some(c) => c.get_or_compute(SharedKey::of(scenario), project),
-        None => project().map(Arc::new),
-    }
-    .map_err(|failure| ComputeError {
-        scenario: scenario.name.clone(),
-        during: match failure {
-            SharedFailure::Network => "the Bitcoin network projection",
-            SharedFailure::Discount => "the discount factors",
-        }
-        .into(),
-    })?;
+    let shared = shared(scenario, cache)?;
     let network = &shared.network;
     let price_usd = scenario.bitcoin.price_usd;
     let hashprice_usd_per_ph_day = (0..months)
@@ -127,6 +108,37 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
         sites,
         overrides: Vec::new(),
         inputs: scenario.clone(),
+    })
+}
+
+/// The network projection and discount factors of `scenario`: from
+/// `cache` when it has them, else computed (the network first, so a
+/// scenario where both would leave the decimal range is reported for the
+/// network).
+pub(super) fn shared(
+    scenario: &Scenario,
+    cache: Option<&Cache>,
+) -> Result<Arc<Shared>, ComputeError> {
+    let months = scenario.months as usize;
+    let project = || {
+        let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
+            .map_err(|_| SharedFailure::Network)?;
+        let discount =
+            Discount::new(scenario.discount_rate, months).map_err(|_| SharedFailure::Discount)?;
+        let keep = cache.map_or(0, Cache::templates_per_projection);
+        Ok(Shared::new(network, discount, keep))
+    };
+    match cache {
+        Some(c) => c.get_or_compute(SharedKey::of(scenario), project),
+        None => project().map(Arc::new),
+    }
+    .map_err(|failure| ComputeError {
+        scenario: scenario.name.clone(),
+        during: match failure {
+            SharedFailure::Network => "the Bitcoin network projection",
+            SharedFailure::Discount => "the discount factors",
+        }
+        .into(),
     })
 }
 

@@ -20,6 +20,7 @@
 //!   at the scenario's price;
 //! - `winner` and `npv_advantage_usd` come from the month-by-month ΔCF.
 
+use super::cache::Cache;
 use super::compute::ComputeError;
 use super::output::{
     AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
@@ -34,8 +35,14 @@ use crate::strategy::ai::{go_live, ramp_share};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
-/// The format-2 summary of a checked format-2 scenario.
-pub(super) fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
+/// The format-2 summary of a checked format-2 scenario, reusing the
+/// network projection and the price-free figures ([`Template`]) from
+/// `cache` when another evaluation computed them (a sweep's points that
+/// differ only in the month-0 BTC price).
+pub(super) fn summarize(
+    scenario: &Scenario,
+    cache: Option<&Cache>,
+) -> Result<Summary, ComputeError> {
     let fail = |during: &str| {
         let during = during.to_string();
         move |_: Overflow| ComputeError {
@@ -44,24 +51,34 @@ pub(super) fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
         }
     };
     let months = scenario.months as usize;
-    let network = Network::project(&scenario.bitcoin, scenario.start, scenario.months)
-        .map_err(fail("the Bitcoin network projection"))?;
-    let discount =
-        Discount::new(scenario.discount_rate, months).map_err(fail("the discount factors"))?;
+    let shared = super::compute::shared(scenario, cache)?;
+    let network = &shared.network;
+    let discount = &shared.discount;
     let price_usd = scenario.bitcoin.price_usd;
     let hashprice_usd_per_ph_day = (0..months)
         .map(|i| network.hashprice(price_usd, i))
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail("the Bitcoin network projection"))?;
-    let market = Market::new(scenario, &network).map_err(fail("the Bitcoin network projection"))?;
+    let template = shared.template2(
+        || format!("{:?}{:?}", scenario.format2, scenario.sites),
+        || Template::new(scenario, network, discount),
+    );
+    let free = template
+        .market
+        .as_ref()
+        .map_err(|e| fail("the Bitcoin network projection")(*e))?;
+    let market = Market::at(free, scenario.bitcoin.price_usd)
+        .map_err(fail("the Bitcoin network projection"))?;
 
     let mut sites = Vec::with_capacity(scenario.sites.len());
     for (index, site) in scenario.sites.iter().enumerate() {
         let label = |what: &str| format!("site[{index}] (\"{}\") {what}", site.name);
-        sites.push(
-            site_summary(scenario, site, &market, &network, &discount)
-                .map_err(fail(&label("format-2 figures")))?,
-        );
+        let figures = match template.sites.get(index) {
+            Some(Ok(t)) => site_summary(scenario, site, t, &market, network, discount),
+            Some(Err(e)) => Err(*e),
+            None => Err(Overflow),
+        };
+        sites.push(figures.map_err(fail(&label("format-2 figures")))?);
     }
     Ok(Summary {
         scenario: scenario.name.clone(),
@@ -75,8 +92,126 @@ pub(super) fn summarize(scenario: &Scenario) -> Result<Summary, ComputeError> {
     })
 }
 
-/// The network month by month in the terms of "Mining, row by row".
-struct Market {
+/// What a format-2 scenario's figures are that does not depend on the
+/// month-0 BTC price: the market without the price path, and for each
+/// site its power, both strategies' months with their (row, block) parts
+/// and the BTC-price roots (breakeven and crossover, which are functions
+/// of that price, not values at it). An overflow in a site's is that
+/// site's error, reported when its turn comes.
+#[derive(Debug)]
+pub(crate) struct Template {
+    market: Result<MarketFree, Overflow>,
+    sites: Vec<Result<SiteTemplate, Overflow>>,
+}
+
+impl Template {
+    fn new(scenario: &Scenario, network: &Network, discount: &Discount) -> Template {
+        let market = MarketFree::new(scenario, network);
+        let sites = match &market {
+            Ok(free) => scenario
+                .sites
+                .iter()
+                .map(|site| SiteTemplate::new(site, free, network, discount))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        Template { market, sites }
+    }
+}
+
+/// A site's price-free figures (see [`Template`]).
+#[derive(Debug)]
+struct SiteTemplate {
+    power: Power,
+    mine: Option<StrategyTemplate>,
+    ai: Option<StrategyTemplate>,
+    /// The mining breakeven BTC price (limited).
+    breakeven: Option<Decimal>,
+    /// The crossover BTC price (limited), when the site has both.
+    crossover: Option<Decimal>,
+}
+
+impl SiteTemplate {
+    fn new(
+        site: &Site,
+        market: &MarketFree,
+        network: &Network,
+        discount: &Discount,
+    ) -> Result<SiteTemplate, Overflow> {
+        let n = market.hours.len();
+        let power = Power::new(site, n)?;
+        let mine = site
+            .mining
+            .as_ref()
+            .map(|m| mine_strategy(m, network, market, &power))
+            .transpose()?;
+        let ai = site
+            .ai
+            .as_ref()
+            .map(|a| ai_strategy(site, a, network, market, &power))
+            .transpose()?;
+        let breakeven = match &mine {
+            Some(st) => {
+                let line = price_function(&[(1, &st.base)], discount)?;
+                piecewise::limit_root(piecewise::breakeven(&line.pieces()?)?)
+            }
+            None => None,
+        };
+        let crossover = match (&mine, &ai) {
+            (Some(ms), Some(as_)) => {
+                let line = price_function(&[(1, &as_.base), (-1, &ms.base)], discount)?;
+                piecewise::limit_root(piecewise::crossover(&line.pieces()?)?)
+            }
+            _ => None,
+        };
+        Ok(SiteTemplate {
+            power,
+            mine,
+            ai,
+            breakeven,
+            crossover,
+        })
+    }
+}
+
+/// A strategy's months without the month-0 price: `base` holds each
+/// month's price-free figures and its terms, `mining` the (row, block)
+/// parts of the months that mine, added at a price where they run.
+#[derive(Debug)]
+struct StrategyTemplate {
+    base: Strategy,
+    mining: Vec<Option<MiningParts>>,
+}
+
+impl StrategyTemplate {
+    /// The strategy at the month-0 price of `market`.
+    fn at(&self, market: &Market) -> Result<Strategy, Overflow> {
+        let p0 = price_of(market);
+        let months = self
+            .base
+            .months
+            .iter()
+            .zip(&self.mining)
+            .enumerate()
+            .map(|(i, (base, parts))| {
+                let mut month = base.without_terms();
+                if let Some(parts) = parts {
+                    parts.add_to(&mut month, market.price[i], p0)?;
+                }
+                Ok(month)
+            })
+            .collect::<Result<Vec<_>, Overflow>>()?;
+        Ok(Strategy {
+            months,
+            exit_multiple: self.base.exit_multiple,
+        })
+    }
+}
+
+/// The network month by month in the terms of "Mining, row by row",
+/// without the BTC price path.
+#[derive(Debug)]
+struct MarketFree {
     /// `R_i`, BTC.
     reward: Vec<Decimal>,
     /// `H_i`, EH/s.
@@ -85,36 +220,49 @@ struct Market {
     price_growth: Growth,
     /// `(1 + hashrate_growth)^(i/12)`.
     hashrate_growth: Growth,
-    /// `P_i` at the scenario's month-0 price.
-    price: Vec<Decimal>,
     hours: Vec<Decimal>,
     /// `(1 + inflation)^floor(i/12)`.
     inflation: Vec<Decimal>,
 }
 
-impl Market {
-    fn new(s: &Scenario, net: &Network) -> Result<Market, Overflow> {
+impl MarketFree {
+    fn new(s: &Scenario, net: &Network) -> Result<MarketFree, Overflow> {
         let n = net.months.len();
         let inflation_annual = s
             .format2
             .as_ref()
             .map_or(Decimal::ZERO, |f| f.inflation_annual);
-        Ok(Market {
+        Ok(MarketFree {
             reward: net.months.iter().map(|m| m.reward_btc).collect(),
             hashrate: (0..n)
                 .map(|i| net.hashrate_growth.scale(net.network_hashrate_ehs, i))
                 .collect::<Result<_, _>>()?,
             price_growth: net.price_growth.clone(),
             hashrate_growth: net.hashrate_growth.clone(),
-            price: (0..n)
-                .map(|i| net.price_growth.scale(s.bitcoin.price_usd, i))
-                .collect::<Result<_, _>>()?,
             hours: net
                 .months
                 .iter()
                 .map(|m| Decimal::from(m.grid.hours()))
                 .collect(),
             inflation: yearly(inflation_annual, n)?,
+        })
+    }
+}
+
+/// The market at one month-0 BTC price.
+struct Market<'a> {
+    free: &'a MarketFree,
+    /// `P_i` at the scenario's month-0 price.
+    price: Vec<Decimal>,
+}
+
+impl Market<'_> {
+    fn at(free: &MarketFree, price_usd: Decimal) -> Result<Market<'_>, Overflow> {
+        Ok(Market {
+            price: (0..free.hours.len())
+                .map(|i| free.price_growth.scale(price_usd, i))
+                .collect::<Result<_, _>>()?,
+            free,
         })
     }
 }
@@ -192,6 +340,8 @@ struct Month {
     mined: bool,
     run_num: Decimal,
     run_den: Decimal,
+    /// `run_num / run_den` when already known (a mining month's run set).
+    run_share: Option<Decimal>,
     /// `(month, row, block) → (threshold, slope, intercept)`: while the
     /// month-0 price is ≥ threshold (`None`: always) the row runs in the
     /// block and adds `slope · P + intercept` (revenue, minus power, plus
@@ -203,6 +353,16 @@ struct Month {
 }
 
 impl Month {
+    /// The month without its terms (which only the roots use).
+    fn without_terms(&self) -> Month {
+        Month {
+            terms: Vec::new(),
+            rate: self.rate,
+            in_service: self.in_service,
+            ..*self
+        }
+    }
+
     fn revenue(&self) -> Result<Decimal, Overflow> {
         self.mining_revenue
             .plus(self.demand_response)?
@@ -227,6 +387,7 @@ impl Month {
 }
 
 /// What a site's power costs in each month: its blocks escalated.
+#[derive(Debug)]
 struct Power {
     /// `(share_b, price_b,i)` for each month.
     blocks: Vec<Vec<(Decimal, Decimal)>>,
@@ -260,27 +421,142 @@ impl Power {
     }
 }
 
-/// "Mining, row by row", month `i`: the month at the scenario's price and
-/// its terms in the month-0 price.
+/// One fleet row in one power block of a mining month, price-free: what
+/// it adds to the month where it runs.
+#[derive(Debug)]
+struct Part {
+    /// `price_b,i · H_i · E_r · pue · hours_i`: the row runs in the block
+    /// when `R_i · (1 − fee) · P_i` is at least this (economic shutdown).
+    cost: Decimal,
+    btc: Decimal,
+    /// BTC times the price path: revenue per USD of month-0 price.
+    coef: Decimal,
+    power_cost: Decimal,
+    demand_response: Decimal,
+    /// `M_r · hours_i · share_b`, the run-share numerator's part.
+    run: Decimal,
+}
+
+/// What the parts that run at a price add to a mining month, summed in
+/// (row, block) order as the month adds them, and the month's run share.
+#[derive(Debug, Clone, Copy)]
+struct RunSet {
+    btc: Decimal,
+    price_coef: Decimal,
+    power: Decimal,
+    demand_response: Decimal,
+    run_num: Decimal,
+    run_share: Option<Decimal>,
+}
+
+/// The (row, block) parts of a mining month and what decides which run:
+/// a part runs when `R_i · (1 − fee) · P_i ≥ cost` (always without
+/// economic shutdown), so the parts that run at a price are those whose
+/// cost is among the `k` smallest distinct costs at most that much, and
+/// each of those sets is summed once for every price.
+#[derive(Debug)]
+struct MiningParts {
+    /// `R_i · (1 − fee)`.
+    net_reward: Decimal,
+    /// The distinct costs, ascending (empty without economic shutdown:
+    /// every part runs).
+    costs: Vec<Decimal>,
+    /// `sets[k]`: the parts whose cost is at most `costs[k − 1]` (none
+    /// for k = 0); an overflow in one is an error only at a price where
+    /// it runs.
+    sets: Vec<Result<RunSet, Overflow>>,
+}
+
+impl MiningParts {
+    fn new(economic: bool, net_reward: Decimal, run_den: Decimal, parts: &[Part]) -> MiningParts {
+        let mut costs: Vec<Decimal> = if economic {
+            parts.iter().map(|p| p.cost).collect()
+        } else {
+            Vec::new()
+        };
+        costs.sort();
+        costs.dedup();
+        let set = |runs: &dyn Fn(&Part) -> bool| -> Result<RunSet, Overflow> {
+            let mut s = RunSet {
+                btc: Decimal::ZERO,
+                price_coef: Decimal::ZERO,
+                power: Decimal::ZERO,
+                demand_response: Decimal::ZERO,
+                run_num: Decimal::ZERO,
+                run_share: None,
+            };
+            for part in parts {
+                if runs(part) {
+                    s.btc = s.btc.plus(part.btc)?;
+                    s.price_coef = s.price_coef.plus(part.coef)?;
+                    s.power = s.power.plus(part.power_cost)?;
+                    s.demand_response = s.demand_response.plus(part.demand_response)?;
+                    s.run_num = s.run_num.plus(part.run)?;
+                }
+            }
+            if !run_den.is_zero() {
+                s.run_share = Some(s.run_num.over(run_den)?);
+            }
+            Ok(s)
+        };
+        let sets = if economic {
+            let mut sets = Vec::with_capacity(costs.len() + 1);
+            // k = 0: nothing runs.
+            sets.push(set(&|_| false));
+            for c in &costs {
+                sets.push(set(&|part| part.cost <= *c));
+            }
+            sets
+        } else {
+            vec![set(&|_| true)]
+        };
+        MiningParts {
+            net_reward,
+            costs,
+            sets,
+        }
+    }
+
+    /// Adds the parts that run at the month's BTC price `price_i` (month-0
+    /// price `p0`) to `month`, and its mining revenue.
+    fn add_to(&self, month: &mut Month, price_i: Decimal, p0: Decimal) -> Result<(), Overflow> {
+        // R_i · (1 − fee) · P_i.
+        let earned = self.net_reward.times(price_i)?;
+        let k = self.costs.partition_point(|c| *c <= earned);
+        let set = self.sets.get(k).copied().ok_or(Overflow)??;
+        month.btc = set.btc;
+        month.price_coef = set.price_coef;
+        month.power = set.power;
+        month.demand_response = set.demand_response;
+        month.run_num = set.run_num;
+        month.run_share = set.run_share;
+        month.mining_revenue = month.price_coef.times(p0)?;
+        Ok(())
+    }
+}
+
+/// "Mining, row by row", month `i`, without the BTC price: the month's
+/// price-free figures with its terms in the month-0 price, and its
+/// (row, block) parts.
 fn mining_month(
     m: &Mining,
     rows: &[Row],
-    market: &Market,
+    market: &MarketFree,
     power: &Power,
     i: usize,
-) -> Result<Month, Overflow> {
+) -> Result<(Month, MiningParts), Overflow> {
     let economic = m.f2.shutdown == Shutdown::Economic;
     let dr_rate = m.f2.demand_response_usd_per_mw_month;
     let hours = market.hours[i];
     let net_reward = market.reward[i].times(Decimal::ONE.minus(m.pool_fee)?)?;
-    // R_i · (1 − fee) · P_i, and the same per USD of month-0 price.
-    let earned = net_reward.times(market.price[i])?;
+    // R_i · (1 − fee) per USD of month-0 price.
     let earned_per_price = market.price_growth.scale(net_reward, i)?;
     let mut month = Month {
         mined: true,
         opex: m.opex_usd_per_month.times(market.inflation[i])?,
         ..Month::default()
     };
+    let mut parts = Vec::with_capacity(rows.len() * power.blocks[i].len());
     let h_i = market.hashrate[i];
     for (r, row) in rows.iter().enumerate() {
         // β_r,i, as format 1 computes b_i.
@@ -293,7 +569,6 @@ fn mining_month(
         let cost_per_price = h_i.times(row.j_per_th)?.times(m.pue)?.times(hours)?;
         for (b, (share, price)) in power.blocks[i].iter().enumerate() {
             let cost = price.times(cost_per_price)?;
-            let runs = !economic || earned >= cost;
             let btc = beta.times(*share)?;
             let coef = market.price_growth.scale(btc, i)?;
             let power_cost = energy.times(share.times(*price)?)?;
@@ -302,15 +577,14 @@ fn mining_month(
             } else {
                 Decimal::ZERO
             };
-            if runs {
-                month.btc = month.btc.plus(btc)?;
-                month.price_coef = month.price_coef.plus(coef)?;
-                month.power = month.power.plus(power_cost)?;
-                month.demand_response = month.demand_response.plus(dr)?;
-                month.run_num = month
-                    .run_num
-                    .plus(row.meter_mw.times(hours)?.times(*share)?)?;
-            }
+            parts.push(Part {
+                cost,
+                btc,
+                coef,
+                power_cost,
+                demand_response: dr,
+                run: row.meter_mw.times(hours)?.times(*share)?,
+            });
             let threshold = if !economic {
                 None
             } else if earned_per_price > Decimal::ZERO {
@@ -331,17 +605,18 @@ fn mining_month(
             ));
         }
     }
-    month.mining_revenue = month.price_coef.times(price_of(market))?;
-    Ok(month)
+    let parts = MiningParts::new(economic, net_reward, month.run_den, &parts);
+    Ok((month, parts))
 }
 
 /// The month-0 price (P_0).
-fn price_of(market: &Market) -> Decimal {
+fn price_of(market: &Market<'_>) -> Decimal {
     market.price.first().copied().unwrap_or_default()
 }
 
 /// A strategy's months, its terminal-value multiple (0 when none counts)
 /// and the months that form the EBITDA window.
+#[derive(Debug)]
 struct Strategy {
     months: Vec<Month>,
     exit_multiple: Decimal,
@@ -350,18 +625,23 @@ struct Strategy {
 fn mine_strategy(
     m: &Mining,
     net: &Network,
-    market: &Market,
+    market: &MarketFree,
     power: &Power,
-) -> Result<Strategy, Overflow> {
+) -> Result<StrategyTemplate, Overflow> {
     let n = market.hours.len();
     let rows = rows_of(m, net)?;
-    let mut months = (0..n)
-        .map(|i| mining_month(m, &rows, market, power, i))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (mut months, mining): (Vec<Month>, Vec<Option<MiningParts>>) = (0..n)
+        .map(|i| mining_month(m, &rows, market, power, i).map(|(month, p)| (month, Some(p))))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .unzip();
     months[0].capex = months[0].capex.plus(m.capex_usd)?;
-    Ok(Strategy {
-        months,
-        exit_multiple: m.f2.exit_multiple,
+    Ok(StrategyTemplate {
+        base: Strategy {
+            months,
+            exit_multiple: m.f2.exit_multiple,
+        },
+        mining,
     })
 }
 
@@ -369,9 +649,9 @@ fn ai_strategy(
     site: &Site,
     a: &Ai,
     net: &Network,
-    market: &Market,
+    market: &MarketFree,
     power: &Power,
-) -> Result<Strategy, Overflow> {
+) -> Result<StrategyTemplate, Overflow> {
     let n = market.hours.len();
     let g = a.build_months;
     let mining = match (&site.mining, a.mine_during_build) {
@@ -396,12 +676,18 @@ fn ai_strategy(
     let it_mw = a.it_mw()?;
     let metered_mw = it_mw.times(a.pue)?;
     let mut months = Vec::with_capacity(n);
+    let mut mined = Vec::with_capacity(n);
     for i in 0..n {
         let hours = market.hours[i];
         let i_u64 = i as u64;
+        let mut parts = None;
         let mut month = if i_u64 < g {
             let mut month = match &mining {
-                Some((m, rows)) => mining_month(m, rows, market, power, i)?,
+                Some((m, rows)) => {
+                    let (month, p) = mining_month(m, rows, market, power, i)?;
+                    parts = Some(p);
+                    month
+                }
                 None => Month::default(),
             };
             month.capex = build_capex;
@@ -458,18 +744,22 @@ fn ai_strategy(
             month.capex = month.capex.plus(build_capex)?;
         }
         months.push(month);
+        mined.push(parts);
     }
     // A buyer pays a multiple of a tenant's earnings: only when live for
     // the whole window.
     let w = n.min(12);
     let live_window = usize::try_from(g).is_ok_and(|g| g + w <= n);
-    Ok(Strategy {
-        months,
-        exit_multiple: if live_window {
-            a.f2.exit_multiple
-        } else {
-            Decimal::ZERO
+    Ok(StrategyTemplate {
+        base: Strategy {
+            months,
+            exit_multiple: if live_window {
+                a.f2.exit_multiple
+            } else {
+                Decimal::ZERO
+            },
         },
+        mining: mined,
     })
 }
 
@@ -498,7 +788,7 @@ struct Figures {
 
 fn figures(
     st: &Strategy,
-    market: &Market,
+    market: &Market<'_>,
     power: &Power,
     discount: &Discount,
     rate: Decimal,
@@ -526,10 +816,13 @@ fn figures(
             cumulative_cash_usd: cumulative,
             f2: Some(MonthF2 {
                 btc_price_usd: market.price[i],
-                network_hashrate_ehs: market.hashrate[i],
+                network_hashrate_ehs: market.free.hashrate[i],
                 power_price_usd_per_mwh: power.blended[i],
                 run_share: if m.mined && !m.run_den.is_zero() {
-                    Some(m.run_num.over(m.run_den)?)
+                    Some(match m.run_share {
+                        Some(share) => share,
+                        None => m.run_num.over(m.run_den)?,
+                    })
                 } else {
                     None
                 },
@@ -708,27 +1001,20 @@ fn rate_kink(st: &Strategy, discount: &Discount) -> Result<(Decimal, Decimal, De
 fn site_summary(
     scenario: &Scenario,
     site: &Site,
-    market: &Market,
+    template: &SiteTemplate,
+    market: &Market<'_>,
     network: &Network,
     discount: &Discount,
 ) -> Result<SiteSummary, Overflow> {
-    let n = market.hours.len();
-    let power = Power::new(site, n)?;
+    let n = market.price.len();
+    let power = &template.power;
     let rate = scenario.discount_rate;
-    let mine_st = site
-        .mining
-        .as_ref()
-        .map(|m| mine_strategy(m, network, market, &power))
-        .transpose()?;
-    let ai_st = site
-        .ai
-        .as_ref()
-        .map(|a| ai_strategy(site, a, network, market, &power))
-        .transpose()?;
+    let mine_st = template.mine.as_ref().map(|t| t.at(market)).transpose()?;
+    let ai_st = template.ai.as_ref().map(|t| t.at(market)).transpose()?;
     let mut mine_cfs = None;
     let mine = match &mine_st {
         Some(st) => {
-            let f = figures(st, market, &power, discount, rate)?;
+            let f = figures(st, market, power, discount, rate)?;
             let btc = f.outcome.btc_mined;
             let per_btc = |usd: Decimal| -> Result<Option<Decimal>, Overflow> {
                 if btc.is_zero() {
@@ -742,11 +1028,9 @@ fn site_summary(
                 .power_cost_usd
                 .plus(f.outcome.opex_usd)?
                 .plus(f.outcome.capex_usd)?;
-            let line = price_function(&[(1, st)], discount)?;
-            let breakeven = piecewise::limit_root(piecewise::breakeven(&line.pieces()?)?);
             mine_cfs = Some(f.cash_flows);
             Some(MineSummary {
-                breakeven_btc_price_usd: breakeven,
+                breakeven_btc_price_usd: template.breakeven,
                 cost_per_btc_usd: per_btc(f.outcome.power_cost_usd)?,
                 all_in_cost_per_btc_usd: per_btc(all_in)?,
                 outcome: f.outcome,
@@ -757,7 +1041,7 @@ fn site_summary(
     let mut ai_cfs = None;
     let ai = match (&ai_st, &site.ai) {
         (Some(st), Some(a)) => {
-            let f = figures(st, market, &power, discount, rate)?;
+            let f = figures(st, market, power, discount, rate)?;
             ai_cfs = Some(f.cash_flows);
             Some(AiSummary {
                 offer: match a.kind {
@@ -772,7 +1056,7 @@ fn site_summary(
         _ => None,
     };
     let comparison = match (&mine_st, &ai_st, &mine_cfs, &ai_cfs) {
-        (Some(ms), Some(as_), Some(mc), Some(ac)) => {
+        (Some(_), Some(as_), Some(mc), Some(ac)) => {
             let delta = ac
                 .iter()
                 .zip(mc)
@@ -786,7 +1070,6 @@ fn site_summary(
                 payback_months: payback_months(&delta)?,
                 breakeven_rate: piecewise::limit_root(conversion_rate(as_, mc, discount)?),
             };
-            let line = price_function(&[(1, as_), (-1, ms)], discount)?;
             Some(Comparison {
                 winner: match advantage.cmp(&Decimal::ZERO) {
                     std::cmp::Ordering::Greater => Winner::Ai,
@@ -794,9 +1077,7 @@ fn site_summary(
                     std::cmp::Ordering::Equal => Winner::Tie,
                 },
                 npv_advantage_usd: advantage.abs(),
-                crossover_btc_price_usd: piecewise::limit_root(piecewise::crossover(
-                    &line.pieces()?,
-                )?),
+                crossover_btc_price_usd: template.crossover,
                 conversion: Some(conversion),
             })
         }
