@@ -68,20 +68,42 @@ pub fn mirr(
     annual_rate: Decimal,
     discount: &Discount,
 ) -> Result<Option<Decimal>, Overflow> {
-    let n = cash_flows.len();
-    if n == 0
-        || !cash_flows
+    if !mirr_defined(cash_flows) {
+        return Ok(None);
+    }
+    let present_values = cash_flows
+        .iter()
+        .enumerate()
+        .map(|(i, c)| discount.present_value(*c, i))
+        .collect::<Result<Vec<_>, _>>()?;
+    mirr_with(cash_flows, &present_values, annual_rate)
+}
+
+/// Some flow is negative and some positive.
+fn mirr_defined(cash_flows: &[Decimal]) -> bool {
+    !cash_flows.is_empty()
+        && cash_flows
             .iter()
             .any(|c| c.is_sign_negative() && !c.is_zero())
-        || !cash_flows
+        && cash_flows
             .iter()
             .any(|c| c.is_sign_positive() && !c.is_zero())
-    {
+}
+
+/// [`mirr`], given each flow's present value (`Discount::present_value`
+/// of flow `i` at month `i`), where the caller already has them.
+pub fn mirr_with(
+    cash_flows: &[Decimal],
+    present_values: &[Decimal],
+    annual_rate: Decimal,
+) -> Result<Option<Decimal>, Overflow> {
+    let n = cash_flows.len();
+    if !mirr_defined(cash_flows) {
         return Ok(None);
     }
     let (mut pv_neg, mut pv_pos) = (Decimal::ZERO, Decimal::ZERO);
-    for (i, c) in cash_flows.iter().enumerate() {
-        let pv = discount.present_value(*c, i)?;
+    for (c, pv) in cash_flows.iter().zip(present_values) {
+        let pv = *pv;
         if *c < Decimal::ZERO {
             pv_neg = pv_neg.plus(pv)?;
         } else {

@@ -100,13 +100,24 @@ impl Patch {
     /// the scenario does not have, a value of another kind or out of its
     /// range rule): the scenario's text must be read then.
     pub fn of(base: &Scenario, o: &Override) -> Option<Patch> {
-        // A format-2 scenario holds its values in more than one place (a
+        let (key, decl) = resolve(base, &o.key)?;
+        // A format-2 scenario holds some values in more than one place (a
         // flat price is also its one power block): its points are read
-        // from the text.
-        if base.format2.is_some() {
+        // from the text, but for the [bitcoin] keys that take part in no
+        // rule but their own range.
+        if base.format2.is_some()
+            && !matches!(
+                key,
+                Key::PriceUsd
+                    | Key::PriceGrowthAnnual
+                    | Key::HashrateGrowthAnnual
+                    | Key::FeesBtcPerBlock
+                    | Key::BlockHeight
+                    | Key::BlockTimeS
+            )
+        {
             return None;
         }
-        let (key, decl) = resolve(base, &o.key)?;
         let value = read_value(decl, &o.value)?;
         Some(Patch { key, value })
     }

@@ -27,7 +27,7 @@ use super::output::{
     OutcomeF2, SiteSummary, Summary, Winner,
 };
 use crate::exact::{Checked, Growth, Overflow, sum};
-use crate::finance::{Discount, Line, irr, mirr, payback_months};
+use crate::finance::{Discount, Line, irr, mirr_with, payback_from_cumulative, payback_months};
 use crate::network::Network;
 use crate::piecewise::{self, Kink, Piecewise, Term};
 use crate::scenario::{Ai, AiKind, Fleet, Mining, Scenario, Shutdown, Site};
@@ -140,16 +140,19 @@ impl SiteTemplate {
     ) -> Result<SiteTemplate, Overflow> {
         let n = market.hours.len();
         let power = Power::new(site, n)?;
-        let mine = site
+        let mut mine = site
             .mining
             .as_ref()
             .map(|m| mine_strategy(m, network, market, &power))
             .transpose()?;
-        let ai = site
+        let mut ai = site
             .ai
             .as_ref()
             .map(|a| ai_strategy(site, a, network, market, &power))
             .transpose()?;
+        for st in [&mut mine, &mut ai].into_iter().flatten() {
+            st.settle(discount)?;
+        }
         let breakeven = match &mine {
             Some(st) => {
                 let line = price_function(&[(1, &st.base)], discount)?;
@@ -204,7 +207,39 @@ impl StrategyTemplate {
         Ok(Strategy {
             months,
             exit_multiple: self.base.exit_multiple,
+            fixed: self.base.fixed,
         })
+    }
+
+    /// Fills in what every price shares: the strategy's price-free totals
+    /// and, for each month that does not mine, its revenue, cash flow and
+    /// (but in the last month, which takes the terminal value) present
+    /// value, computed as [`figures`] computes them.
+    fn settle(&mut self, discount: &Discount) -> Result<(), Overflow> {
+        let n = self.base.months.len();
+        self.base.fixed = Some(FixedTotals::of(&self.base.months, discount)?);
+        for (i, (m, parts)) in self.base.months.iter_mut().zip(&self.mining).enumerate() {
+            if parts.is_none() {
+                let revenue = m.revenue()?;
+                let cash_flow = m.cash_flow()?;
+                let present_value = if i + 1 == n {
+                    None
+                } else {
+                    Some(discount.present_value(cash_flow, i)?)
+                };
+                let rate_present_value = cash_flow
+                    .minus(m.ai_revenue)
+                    .and_then(|x| discount.present_value(x, i))
+                    .ok();
+                m.settled = Some(FixedMonth {
+                    revenue,
+                    cash_flow,
+                    present_value,
+                    rate_present_value,
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -342,6 +377,9 @@ struct Month {
     run_den: Decimal,
     /// `run_num / run_den` when already known (a mining month's run set).
     run_share: Option<Decimal>,
+    /// Revenue, cash flow and present value, when a template computed
+    /// them (a month that does not mine, the same at every price).
+    settled: Option<FixedMonth>,
     /// `(month, row, block) → (threshold, slope, intercept)`: while the
     /// month-0 price is ≥ threshold (`None`: always) the row runs in the
     /// block and adds `slope · P + intercept` (revenue, minus power, plus
@@ -350,6 +388,19 @@ struct Month {
     /// The AI rate in force and the share in service (live months only).
     rate: Option<Decimal>,
     in_service: Option<Decimal>,
+}
+
+/// A price-free month's figures (see [`Month::settled`]).
+#[derive(Debug, Clone, Copy)]
+struct FixedMonth {
+    revenue: Decimal,
+    cash_flow: Decimal,
+    /// `None` in the last month (its cash flow takes the terminal value).
+    present_value: Option<Decimal>,
+    /// The present value of the cash flow without AI revenue (`None`
+    /// where it leaves the decimal range: computed again, and failing, at
+    /// the point that needs it).
+    rate_present_value: Option<Decimal>,
 }
 
 impl Month {
@@ -364,6 +415,9 @@ impl Month {
     }
 
     fn revenue(&self) -> Result<Decimal, Overflow> {
+        if let Some(f) = &self.settled {
+            return Ok(f.revenue);
+        }
         self.mining_revenue
             .plus(self.demand_response)?
             .plus(self.ai_revenue)
@@ -374,6 +428,9 @@ impl Month {
     }
 
     fn cash_flow(&self) -> Result<Decimal, Overflow> {
+        if let Some(f) = &self.settled {
+            return Ok(f.cash_flow);
+        }
         self.ebitda()?.minus(self.capex)
     }
 
@@ -620,6 +677,31 @@ fn price_of(market: &Market<'_>) -> Decimal {
 struct Strategy {
     months: Vec<Month>,
     exit_multiple: Decimal,
+    /// Its price-free totals, when a template computed them.
+    fixed: Option<FixedTotals>,
+}
+
+/// A strategy's totals that do not depend on the BTC price, summed as
+/// [`figures`] and [`breakeven_rate`] sum them.
+#[derive(Debug, Clone, Copy)]
+struct FixedTotals {
+    opex: Decimal,
+    capex: Decimal,
+    /// `Σ run_den` over the months that mine.
+    run_den: Decimal,
+    /// `Σ rate_coef_i / (1 + r)^((i+1)/12)`.
+    rate_npv: Decimal,
+}
+
+impl FixedTotals {
+    fn of(months: &[Month], discount: &Discount) -> Result<FixedTotals, Overflow> {
+        Ok(FixedTotals {
+            opex: sum(months.iter().map(|m| m.opex))?,
+            capex: sum(months.iter().map(|m| m.capex))?,
+            run_den: sum(months.iter().filter(|m| m.mined).map(|m| m.run_den))?,
+            rate_npv: discount.npv(months.iter().map(|m| m.rate_coef))?,
+        })
+    }
 }
 
 fn mine_strategy(
@@ -640,6 +722,7 @@ fn mine_strategy(
         base: Strategy {
             months,
             exit_multiple: m.f2.exit_multiple,
+            fixed: None,
         },
         mining,
     })
@@ -758,6 +841,7 @@ fn ai_strategy(
             } else {
                 Decimal::ZERO
             },
+            fixed: None,
         },
         mining: mined,
     })
@@ -797,18 +881,32 @@ fn figures(
     let (_, ebitda) = trailing_ebitda(&st.months)?;
     let tv = st.exit_multiple.times(ebitda.max(Decimal::ZERO))?;
     let mut cash_flows = Vec::with_capacity(n);
+    let mut present_values = Vec::with_capacity(n);
+    let mut cumulatives = Vec::with_capacity(n);
     let mut monthly = Vec::with_capacity(n);
     let mut cumulative = Decimal::ZERO;
     for (i, m) in st.months.iter().enumerate() {
-        let mut cf = m.cash_flow()?;
-        if i + 1 == n {
+        let revenue = m.revenue()?;
+        // Month::cash_flow, from the revenue just computed.
+        let mut cf = match m.settled {
+            Some(f) => f.cash_flow,
+            None => revenue.minus(m.power)?.minus(m.opex)?.minus(m.capex)?,
+        };
+        let last = i + 1 == n;
+        if last {
             cf = cf.plus(tv)?;
         }
+        let pv = match m.settled.and_then(|f| f.present_value) {
+            Some(pv) if !last => pv,
+            _ => discount.present_value(cf, i)?,
+        };
+        present_values.push(pv);
         cumulative = cumulative.plus(cf)?;
+        cumulatives.push(cumulative);
         cash_flows.push(cf);
         monthly.push(MonthFigures {
             btc_mined: m.btc,
-            revenue_usd: m.revenue()?,
+            revenue_usd: revenue,
             power_cost_usd: m.power,
             opex_usd: m.opex,
             capex_usd: m.capex,
@@ -829,21 +927,26 @@ fn figures(
                 rate: m.rate,
                 in_service_share: m.in_service,
                 discount_factor: discount.factor(i),
-                present_value_usd: discount.present_value(cf, i)?,
+                present_value_usd: pv,
             }),
         });
     }
-    let run_den = sum(st.months.iter().filter(|m| m.mined).map(|m| m.run_den))?;
+    let fixed = match st.fixed {
+        Some(f) => f,
+        None => FixedTotals::of(&st.months, discount)?,
+    };
+    let run_den = fixed.run_den;
     let run_num = sum(st.months.iter().filter(|m| m.mined).map(|m| m.run_num))?;
     let outcome = Outcome {
         revenue_usd: sum(monthly.iter().map(|m| m.revenue_usd))?,
         power_cost_usd: sum(st.months.iter().map(|m| m.power))?,
-        opex_usd: sum(st.months.iter().map(|m| m.opex))?,
-        capex_usd: sum(st.months.iter().map(|m| m.capex))?,
+        opex_usd: fixed.opex,
+        capex_usd: fixed.capex,
         net_cash_usd: cumulative,
-        npv_usd: discount.npv(cash_flows.iter().copied())?,
+        // Discount::npv's sum of the present values, in its order.
+        npv_usd: sum(present_values.iter().copied())?,
         irr: irr(&cash_flows)?,
-        payback_months: payback_months(&cash_flows)?,
+        payback_months: payback_from_cumulative(&cumulatives),
         btc_mined: sum(st.months.iter().map(|m| m.btc))?,
         price_line: Line {
             slope: Decimal::ZERO,
@@ -855,7 +958,7 @@ fn figures(
         },
         monthly,
         f2: Some(OutcomeF2 {
-            mirr: mirr(&cash_flows, rate, discount)?,
+            mirr: mirr_with(&cash_flows, &present_values, rate)?,
             demand_response_usd: sum(st.months.iter().map(|m| m.demand_response))?,
             terminal_value_usd: tv,
             run_share: if run_den.is_zero() {
@@ -944,16 +1047,20 @@ fn price_function(parts: &[(i32, &Strategy)], discount: &Discount) -> Result<Pie
 /// The AI rate at which the strategy's NPV is 0 (unique; `None` when
 /// revenue does not depend on the rate).
 fn breakeven_rate(st: &Strategy, discount: &Discount) -> Result<Option<Decimal>, Overflow> {
-    let b = discount.npv(st.months.iter().map(|m| m.rate_coef))?;
+    let b = rate_npv(st, discount)?;
     if b.is_zero() {
         return Ok(None);
     }
-    let a = discount.npv(
-        st.months
-            .iter()
-            .map(|m| m.cash_flow()?.minus(m.ai_revenue))
-            .collect::<Result<Vec<_>, _>>()?,
-    )?;
+    // Discount::npv of the cash flows without AI revenue, a settled
+    // month's present value as its template computed it.
+    let mut a = Decimal::ZERO;
+    for (i, m) in st.months.iter().enumerate() {
+        let pv = match m.settled.and_then(|f| f.rate_present_value) {
+            Some(pv) => pv,
+            None => discount.present_value(m.cash_flow()?.minus(m.ai_revenue)?, i)?,
+        };
+        a = a.plus(pv)?;
+    }
     let (c, e0, e1) = rate_kink(st, discount)?;
     piecewise::increasing_root(a, b, c, e0, e1)
 }
@@ -966,7 +1073,7 @@ fn conversion_rate(
     mine_cfs: &[Decimal],
     discount: &Discount,
 ) -> Result<Option<Decimal>, Overflow> {
-    let b = discount.npv(ai.months.iter().map(|m| m.rate_coef))?;
+    let b = rate_npv(ai, discount)?;
     if b.is_zero() {
         return Ok(None);
     }
@@ -979,6 +1086,14 @@ fn conversion_rate(
     )?;
     let (c, e0, e1) = rate_kink(ai, discount)?;
     piecewise::increasing_root(a, b, c, e0, e1)
+}
+
+/// `Σ rate_coef_i / (1 + r)^((i+1)/12)`: the AI NPV per unit of rate.
+fn rate_npv(st: &Strategy, discount: &Discount) -> Result<Decimal, Overflow> {
+    match st.fixed {
+        Some(f) => Ok(f.rate_npv),
+        None => discount.npv(st.months.iter().map(|m| m.rate_coef)),
+    }
 }
 
 /// The AI terminal value as a function of the rate: `c · max(0, e0 + e1 ·
@@ -1062,11 +1177,17 @@ fn site_summary(
                 .zip(mc)
                 .map(|(a, m)| a.minus(*m))
                 .collect::<Result<Vec<_>, _>>()?;
-            let advantage = discount.npv(delta.iter().copied())?;
+            let present_values = delta
+                .iter()
+                .enumerate()
+                .map(|(i, d)| discount.present_value(*d, i))
+                .collect::<Result<Vec<_>, _>>()?;
+            // Discount::npv's sum of the present values, in its order.
+            let advantage = sum(present_values.iter().copied())?;
             let conversion = Conversion {
                 npv_usd: advantage,
                 irr: irr(&delta)?,
-                mirr: mirr(&delta, rate, discount)?,
+                mirr: mirr_with(&delta, &present_values, rate)?,
                 payback_months: payback_months(&delta)?,
                 breakeven_rate: piecewise::limit_root(conversion_rate(as_, mc, discount)?),
             };
