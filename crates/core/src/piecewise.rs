@@ -133,13 +133,27 @@ impl Piecewise {
         let mut out = Vec::new();
         let mut lo = Decimal::ZERO;
         let mut next = 0;
+        // Where each kink's EBITDA crosses 0 (`None` inside: it does not),
+        // computed again only once an event has moved that kink's line.
+        let mut zeros: Vec<Option<Option<Decimal>>> = vec![None; kinks.len()];
         loop {
             let hi = events.get(next).map(|e| e.0);
             // Split [lo, hi) where a kink's EBITDA crosses 0.
             let mut cuts: Vec<Decimal> = Vec::new();
-            for (e0, e1) in &kinks {
-                if !e1.is_zero()
-                    && let Ok(z) = Decimal::ZERO.minus(e0.over(*e1)?)
+            for ((e0, e1), zero) in kinks.iter().zip(zeros.iter_mut()) {
+                let z = match zero {
+                    Some(z) => *z,
+                    None => {
+                        let z = if e1.is_zero() {
+                            None
+                        } else {
+                            Decimal::ZERO.minus(e0.over(*e1)?).ok()
+                        };
+                        *zero = Some(z);
+                        z
+                    }
+                };
+                if let Some(z) = z
                     && z > lo
                     && hi.is_none_or(|h| z < h)
                 {
@@ -183,6 +197,7 @@ impl Piecewise {
                     Some(k) => {
                         kinks[k].0 = kinks[k].0.plus(t.intercept)?;
                         kinks[k].1 = kinks[k].1.plus(t.slope)?;
+                        zeros[k] = None;
                     }
                 }
                 next += 1;
