@@ -378,5 +378,8 @@ fn format_2_states_its_policies() {
     assert!(never.contains("\nmining never switches off · "), "{never}");
     // Format 1 states none of them.
     let one = table(&["scenarios/lake-mariner.toml"]);
-    assert!(!one.contains("switches off") && !one.contains("exit "), "{one}");
+    assert!(
+        !one.contains("switches off") && !one.contains("exit "),
+        "{one}"
+    );
 }
