@@ -1,4 +1,4 @@
-//! Properties of scenario format 2 (MODEL.md, "Scenario format 2"),
+//! Properties of scenario format 2 (docs/model.md, "Scenario format 2: what an operator actually does"),
 //! checked on generated scenarios (proptest):
 //! - economic shutdown never lowers mining NPV versus `"never"`;
 //! - NPV is non-decreasing in the month-0 BTC price (every strategy);

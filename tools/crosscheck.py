@@ -17,7 +17,7 @@ some of them ordinary, some built to earn first and lose later (no capex,
 falling hashprice) so that the IRR rule for a positive first cash flow is
 exercised (docs/model.md, "Finance").
 
---format2 (with --random) generates format-2 scenarios instead (MODEL.md,
+--format2 (with --random) generates format-2 scenarios instead (docs/model.md,
 "Scenario format 2"): a price duration curve of several power blocks with
 a high-price block (and sometimes a negative one), fleet rows of different
 efficiencies, a month-0 revenue per MWh between the block prices and a

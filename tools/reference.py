@@ -9,11 +9,11 @@ significant digits. It prints the Summary JSON of one scenario;
 `tools/crosscheck.py` compares it with `hashpivot run --format json`.
 It does not validate format-1 input: feed it scenarios hashpivot accepts.
 
-Scenario format 2 (/work/shared/MODEL.md, "Scenario format 2 — the
-operator's real choices") is computed too, except `site.ai.start` later
+Scenario format 2 (docs/model.md, "Scenario format 2: what an operator
+actually does") is computed too, except `site.ai.start` later
 than `start`, `fleet_sale_usd`, `keep_mining` (NotInReference) and the
 `conversion` and `portfolio` blocks (not printed); see the block comment
-"Scenario format 2" below for the readings chosen where MODEL.md is
+"Scenario format 2" below for the readings chosen where docs/model.md is
 ambiguous. Exit 2 on a scenario error or an unimplemented feature.
 Standard library only (Python 3.11+).
 
@@ -450,8 +450,8 @@ def dump(v):
 
 
 # ============================================================================
-# Scenario format 2 (MODEL.md, "Scenario format 2 — the operator's real
-# choices": New keys, Prices that move, Mining row by row, Strategy `ai` in
+# Scenario format 2 (docs/model.md, "Scenario format 2: what an operator
+# actually does": New keys, Prices that move, Mining row by row, Strategy `ai` in
 # format 2, Terminal value, Cash flow and finance in format 2, Summary JSON in
 # format 2).
 #
@@ -461,9 +461,9 @@ def dump(v):
 # (Evaluation.omitted lists their paths, and crosscheck.py drops them from
 # hashpivot's output before comparing). `[risk]` is range-checked, not used.
 #
-# Readings chosen where MODEL.md is ambiguous (what a mining CFO would
+# Readings chosen where docs/model.md is ambiguous (what a mining CFO would
 # expect; the Rust side needs the same ones):
-#  A1 Revenue includes demand response (MODEL.md says so); the terminal value
+#  A1 Revenue includes demand response (docs/model.md says so); the terminal value
 #     is NOT revenue: `revenue_usd` excludes it, `net_cash_usd`, NPV, IRR,
 #     MIRR and payback include it (added to the last month's cash flow).
 #  A2 `cost_per_btc_usd` / `all_in_cost_per_btc_usd` (mine only, as in
@@ -471,10 +471,10 @@ def dump(v):
 #     so it can be negative) and power + opex + capex by the BTC mined; the
 #     terminal value and demand response do not reduce them.
 #  A3 Uptime: a running row pays power for `uptime` of the hours in its
-#     blocks (MODEL.md's power formula), but demand response
+#     blocks (docs/model.md's power formula), but demand response
 #     (`dr · Σ M_r · x_r,i`) and `run_share` (`M_r · hours_i · x_r,i`) carry
 #     no uptime factor, exactly as written.
-#  A4 The shutdown test ignores uptime and opex (both sides of the MODEL.md
+#  A4 The shutdown test ignores uptime and opex (both sides of the docs/model.md
 #     inequality scale with uptime; opex is paid running or not), and uses the
 #     escalated block price of that month.
 #  A5 Breakeven BTC price and crossover vary only the month-0 BTC price P
@@ -484,7 +484,7 @@ def dump(v):
 #     (a tie runs), so NPV(P) is right-continuous at a threshold.
 #  A6 Terminal value as a function of P or of the rate: x · max(0, EBITDA)
 #     puts a kink where EBITDA = 0; the root search treats that point as a
-#     breakpoint too (MODEL.md lists only the run thresholds).
+#     breakpoint too (docs/model.md lists only the run thresholds).
 #  A7 Breakeven rate (ai) varies the rate with the AI strategy's own mining
 #     (during the build) held at the scenario's BTC price. The terminal value
 #     (when x > 0 and the window is all live) is re-evaluated at each rate.
@@ -497,14 +497,14 @@ def dump(v):
 #     sign just right of where it stops being 0. A jump of D (demand response
 #     at a threshold) from σ0 to −σ0 makes the crossover that threshold.
 #  A9 `winner` and `npv_advantage_usd` in format 2 come from the month-by-
-#     month ΔCF NPV (Σ d_i · (CF_ai,i − CF_mine,i)), like D(P) (MODEL.md:
+#     month ΔCF NPV (Σ d_i · (CF_ai,i − CF_mine,i)), like D(P) (docs/model.md:
 #     "every difference of the two strategies is built month by month").
 #  A10 MIRR: discount factors (1 + r)^(−(i+1)/12) that a 28-decimal-place
 #     decimal cannot hold (they round to 0 at 28 places) count as 0 for PV−
 #     and PV+ ("PV− underflows to 0"); n = months. Null when no flow is
 #     negative, none is positive, PV− is 0 or the result exceeds 10^6.
 #     Literal reading: positive flows whose PV+ underflows to 0 give
-#     (1 + r) · 0 − 1 = −1.000000 (MODEL.md nulls only an underflowing PV−).
+#     (1 + r) · 0 − 1 = −1.000000 (docs/model.md nulls only an underflowing PV−).
 #  A11 In `ai`, opex escalates with market time i (floor(i/12)), like
 #     mining opex and the power escalator; the lease escalator alone counts
 #     from go-live (format 1's anniversaries).

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-test of the format-2 part of tools/reference.py (MODEL.md,
+"""Self-test of the format-2 part of tools/reference.py (docs/model.md,
 "Scenario format 2").
 
 Part 1: hand-worked scenarios; every expected number is worked out by hand

@@ -180,7 +180,7 @@ pub fn ai_fields(a: &AiSummary, start: YearMonth) -> Vec<(&'static str, Field)> 
     fields
 }
 
-/// The top-level keys format 2 adds, after `sites` (MODEL.md, "Summary
+/// The top-level keys format 2 adds, after `sites` (docs/model.md, "Summary
 /// JSON in format 2"): `format`, `start`, `discount_rate` (as used,
 /// trailing zeros removed). `None` for format 1.
 pub fn format2_top(summary: &Summary) -> Option<Vec<(&'static str, Field)>> {

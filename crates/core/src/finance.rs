@@ -56,7 +56,7 @@ impl Discount {
     }
 }
 
-/// MIRR (MODEL.md, "Cash flow and finance in format 2"): with `PV−` and
+/// MIRR (docs/model.md, "Cash flow and finance in format 2"): with `PV−` and
 /// `PV+` the present values of the negative and of the positive flows,
 /// `(1 + r) · (PV+ / −PV−)^(12/n) − 1` (n = months). `None` when no flow
 /// is negative or none is positive, when `PV−` underflows to 0 (every

@@ -1,5 +1,5 @@
 //! Roots of piecewise-linear functions, found exactly from their
-//! breakpoints (docs/model.md and MODEL.md, "Cash flow and finance in
+//! breakpoints (docs/model.md, "Cash flow and finance in
 //! format 2").
 //!
 //! In format 2 a strategy's NPV as a function of the month-0 BTC price `P`
@@ -13,7 +13,7 @@
 //! re-running of the model.
 //!
 //! Everything here is exact decimal arithmetic; a root whose magnitude
-//! exceeds 10^12 is reported as `None` (MODEL.md: an artefact of a nearly
+//! exceeds 10^12 is reported as `None` (docs/model.md, "Cash flow and finance in format 2": an artefact of a nearly
 //! flat line, which could not be printed).
 
 use crate::exact::{Checked, Overflow};
@@ -81,7 +81,7 @@ impl Piece {
     }
 }
 
-/// The largest root magnitude reported (MODEL.md: 10^12).
+/// The largest root magnitude reported (docs/model.md, "Cash flow and finance in format 2": 10^12).
 pub fn root_limit() -> Decimal {
     Decimal::from(1_000_000_000_000_i64)
 }

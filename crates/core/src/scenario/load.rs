@@ -791,7 +791,7 @@ fn read_ai(
 
 /// `[site.ai]`'s format-2 keys. `start` later than the scenario's,
 /// `fleet_sale_usd > 0` and `keep_mining = true` are checked, then refused
-/// as not supported yet (MODEL.md's next part).
+/// as not supported yet (docs/model.md, "Not implemented yet").
 fn read_ai2(t: &Table, h: &Horizon, has_mining: bool) -> Result<Ai2> {
     let start = if t.get(ai::START.name).is_some() {
         let month = t.month(&ai::START)?;

@@ -44,8 +44,8 @@ pub use warnings::{Slip, Warning};
 /// Scenario format 1 (docs/model.md, "Scenario file (TOML)").
 pub const FORMAT: i128 = 1;
 
-/// Scenario format 2 (MODEL.md, "Scenario format 2 — the operator's real
-/// choices").
+/// Scenario format 2 (docs/model.md, "Scenario format 2: what an operator
+/// actually does").
 pub const FORMAT_2: i128 = 2;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,7 +79,7 @@ pub struct Format2 {
     pub risk: Risk,
 }
 
-/// `[risk]` (MODEL.md, "Uncertainty"): every key optional.
+/// `[risk]` (docs/keys.md, "[risk]"): every key optional.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Risk {
     pub price_vol_annual: Decimal,
@@ -126,7 +126,7 @@ pub struct Power2 {
     pub escalator_annual: Decimal,
 }
 
-/// When mining switches a row off (MODEL.md, "Mining, row by row").
+/// When mining switches a row off (docs/model.md, "Mining, row by row").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shutdown {
     /// A row runs in a block only when it earns that block's price.

@@ -24,6 +24,31 @@ pub fn go_live(ai: &Ai, months: usize) -> Option<usize> {
 
 /// Share of capacity in service in live month `k`:
 /// `f_k = min(1, (k + 1) / ramp_months)`, or 1 without a ramp.
+/// Conversion capex charged in each construction month: spread evenly
+/// over `build_months`, or all in the first month when there are none.
+pub fn build_capex_per_month(ai: &Ai) -> Result<Decimal, Overflow> {
+    match ai.build_months {
+        0 => Ok(ai.conversion_capex_usd),
+        g => ai.conversion_capex_usd.over(Decimal::from(g)),
+    }
+}
+
+/// How the AI rate moves over `months`: the lease escalator in yearly
+/// steps (counted from go-live by the caller), or the GPU-hour decline
+/// month by month (in market time).
+pub fn rate_path(ai: &Ai, months: usize) -> Result<Growth, Overflow> {
+    match &ai.kind {
+        AiKind::Colocation {
+            lease_escalator_annual,
+            ..
+        } => Growth::yearly(Decimal::ONE.plus(*lease_escalator_annual)?, months / 12 + 1),
+        AiKind::GpuCloud {
+            gpu_hour_decline_annual,
+            ..
+        } => Growth::monthly(Decimal::ONE.minus(*gpu_hour_decline_annual)?, months),
+    }
+}
+
 pub fn ramp_share(k: u64, ramp_months: u64) -> Result<Decimal, Overflow> {
     if ramp_months == 0 || k + 1 >= ramp_months {
         return Ok(Decimal::ONE);
@@ -44,21 +69,8 @@ pub fn project(
         (Some(mining), true) => Some(MiningRig::new(site, mining, net, price_usd)?),
         _ => None,
     };
-    let build_capex = if g == 0 {
-        ai.conversion_capex_usd
-    } else {
-        ai.conversion_capex_usd.over(Decimal::from(g))?
-    };
-    let escalator = match &ai.kind {
-        AiKind::Colocation {
-            lease_escalator_annual,
-            ..
-        } => Growth::yearly(Decimal::ONE.plus(*lease_escalator_annual)?, months / 12 + 1)?,
-        AiKind::GpuCloud {
-            gpu_hour_decline_annual,
-            ..
-        } => Growth::monthly(Decimal::ONE.minus(*gpu_hour_decline_annual)?, months)?,
-    };
+    let build_capex = build_capex_per_month(ai)?;
+    let escalator = rate_path(ai, months)?;
     // Critical IT load and power drawn at full ramp, MW at the meter (when
     // the site pays for it).
     let it_mw = ai.it_mw()?;

@@ -1,10 +1,10 @@
-//! Scenario format 2 (MODEL.md, "Scenario format 2 — the operator's real
-//! choices"): prices that move, mining row by row with economic shutdown
+//! Scenario format 2 (docs/model.md, "Scenario format 2: what an operator
+//! actually does"): prices that move, mining row by row with economic shutdown
 //! and demand response, terminal value on trailing EBITDA, MIRR, and the
 //! breakeven and crossover prices as roots of piecewise-linear functions.
 //!
 //! A format-1 scenario never comes here (its path, `compute`, is
-//! unchanged). Readings where MODEL.md is silent are those of
+//! unchanged). Readings where the rules are silent are those of
 //! tools/reference.py (A1–A16 at the top of its format-2 code):
 //! - revenue includes demand response; the terminal value is not revenue,
 //!   but it is in the last month's cash flow (net cash, NPV, IRR, MIRR,
@@ -31,7 +31,7 @@ use crate::finance::{Discount, Line, irr, mirr_with, payback_from_cumulative, pa
 use crate::network::Network;
 use crate::piecewise::{self, Kink, Piecewise, Term};
 use crate::scenario::{Ai, AiKind, Fleet, Mining, Scenario, Shutdown, Site};
-use crate::strategy::ai::{go_live, ramp_share};
+use crate::strategy::ai::{build_capex_per_month, go_live, ramp_share, rate_path};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -741,21 +741,8 @@ fn ai_strategy(
         (Some(m), true) => Some((m, rows_of(m, net)?)),
         _ => None,
     };
-    let build_capex = if g == 0 {
-        a.conversion_capex_usd
-    } else {
-        a.conversion_capex_usd.over(Decimal::from(g))?
-    };
-    let escalator = match &a.kind {
-        AiKind::Colocation {
-            lease_escalator_annual,
-            ..
-        } => Growth::yearly(Decimal::ONE.plus(*lease_escalator_annual)?, n / 12 + 1)?,
-        AiKind::GpuCloud {
-            gpu_hour_decline_annual,
-            ..
-        } => Growth::monthly(Decimal::ONE.minus(*gpu_hour_decline_annual)?, n)?,
-    };
+    let build_capex = build_capex_per_month(a)?;
+    let escalator = rate_path(a, n)?;
     let it_mw = a.it_mw()?;
     let metered_mw = it_mw.times(a.pue)?;
     let mut months = Vec::with_capacity(n);

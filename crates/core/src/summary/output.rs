@@ -80,7 +80,7 @@ pub struct Outcome {
     pub f2: Option<OutcomeF2>,
 }
 
-/// What format 2 adds to each strategy (MODEL.md, "Summary JSON in format
+/// What format 2 adds to each strategy (docs/model.md, "Summary JSON in format
 /// 2"). Under `ai`, `start` is the scenario's start and no fleet is sold
 /// or kept (this version refuses those keys).
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +95,7 @@ pub struct OutcomeF2 {
     pub run_share: Option<Decimal>,
 }
 
-/// What format 2 adds to each month (MODEL.md, "monthly rows").
+/// What format 2 adds to each month (docs/model.md, "Summary JSON in format 2").
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MonthF2 {
     pub btc_price_usd: Decimal,
@@ -191,7 +191,7 @@ pub struct Comparison {
     pub conversion: Option<Conversion>,
 }
 
-/// Converting as an investment of its own (MODEL.md, "Summary JSON in
+/// Converting as an investment of its own (docs/model.md, "Summary JSON in
 /// format 2"): finance on `ΔCF_i = CF_ai,i − CF_mine,i`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversion {
