@@ -156,30 +156,37 @@ def mine_rows(site, net):
     return rows
 
 
-def ai_rows(site, net):
-    """docs/model.md, "Strategy `ai`"."""
+def ai_rows(site, net, s=0):
+    """docs/model.md, "Strategy `ai`". s: the month the conversion starts
+    (format 1 files start at 0; `pivot` varies it, "When to convert"): months
+    i < s mine as strategy `mine` without its capex, construction is
+    s <= i < s + g, go-live L = s + g, and the ramp, lease escalator and GPU
+    capex count from L; the GPU-hour rate keeps market time i."""
     a = site["ai"]
     n = len(net)
     g = a.get("build_months", 0)
+    live = s + g
     conv = dec(a.get("conversion_capex_usd", 0))
     ramp = a.get("ramp_months", 0)
     pue = dec(a.get("pue", 1))
     opex = dec(a.get("opex_usd_per_month", 0))
     pp = dec(site["power_price_usd_per_mwh"])
     mdb = a.get("mine_during_build", False)
-    mp = mining_params(site) if mdb else None
+    mp = mining_params(site) if (mdb or s > 0) else None
     decline = None
     if a["kind"] != "colocation":
         decline = month_powers(1 - dec(a.get("gpu_hour_decline_annual", 0)), n)
     rows = []
     for i in range(n):
         nm = net[i]
-        if i < g:
+        if i < s:
+            row = mining_month(site, mp, nm)
+        elif i < live:
             row = mining_month(site, mp, nm) if mdb else empty_row()
             row["capex"] = conv / g
         else:
             row = empty_row()
-            k = i - g
+            k = i - live
             f = D(1) if ramp == 0 else min(D(1), D(k + 1) / D(ramp))
             row["opex"] = opex
             if a["kind"] == "colocation":
@@ -195,9 +202,9 @@ def ai_rows(site, net):
                 row["rcoef"] = cnt * f * nm["hours"] * dec(a.get("utilization", 1)) * decline[i]
                 row["arev"] = dec(a["gpu_hour_usd"]) * row["rcoef"]
                 row["power"] = it * f * pue * nm["hours"] * pp
-                if i == g:
+                if i == live:
                     row["capex"] += cnt * dec(a.get("gpu_capex_usd", 0))
-        if i == 0 and g == 0:
+        if i == s and g == 0:
             row["capex"] += conv
         rows.append(row)
     return rows

@@ -154,8 +154,7 @@ pub fn mine_fields(m: &MineSummary) -> Vec<(&'static str, Field)> {
 }
 
 /// Strategy `ai`'s figures, paired with [`OUTCOME_KEYS`] then [`AI_KEYS`]
-/// (then [`AI_F2_KEYS`] in format 2: this version converts at the
-/// scenario's `start`, sells no fleet and keeps none).
+/// (then [`AI_F2_KEYS`] in format 2).
 pub fn ai_fields(a: &AiSummary, start: YearMonth) -> Vec<(&'static str, Field)> {
     let own = [
         Field::opt(a.breakeven_rate, places::RATE),
@@ -169,12 +168,18 @@ pub fn ai_fields(a: &AiSummary, start: YearMonth) -> Vec<(&'static str, Field)> 
     if let Some(f) = &a.outcome.f2 {
         fields.extend(AI_F2_KEYS.into_iter().zip([
             Field::opt(f.mirr, places::IRR),
-            Field::month(Some(start)),
-            Field::fixed(Decimal::ZERO, places::USD),
+            Field::month(Some(a.f2.as_ref().map_or(start, |a2| a2.start))),
+            Field::fixed(
+                a.f2.as_ref().map_or(Decimal::ZERO, |a2| a2.fleet_sale_usd),
+                places::USD,
+            ),
             Field::fixed(f.demand_response_usd, places::USD),
             Field::fixed(f.terminal_value_usd, places::USD),
             Field::opt(f.run_share, places::RATE),
-            Field::Null,
+            Field::opt(
+                a.f2.as_ref().and_then(|a2| a2.kept_hashrate_ths),
+                places::RATE,
+            ),
         ]));
     }
     fields
@@ -437,6 +442,7 @@ pub(crate) mod sample {
                         outcome: outcome("250000.5", None, Some(0), "0"),
                         breakeven_rate: Some(d("-12.34565")),
                         go_live: Some(ym("2028-04")),
+                        f2: None,
                     }),
                     comparison: Some(Comparison {
                         winner: Winner::Ai,
@@ -453,6 +459,7 @@ pub(crate) mod sample {
                         outcome: outcome("-0.001", Some("-0.5"), Some(2), "0"),
                         breakeven_rate: None,
                         go_live: None,
+                        f2: None,
                     }),
                     comparison: None,
                 },

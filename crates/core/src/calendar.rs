@@ -51,6 +51,13 @@ impl YearMonth {
         }
     }
 
+    /// How many months `self` is after `earlier` (`None` when it is
+    /// before it): the inverse of [`YearMonth::add_months`].
+    pub fn months_since(self, earlier: YearMonth) -> Option<u32> {
+        let months = |m: YearMonth| i64::from(m.year) * 12 + i64::from(m.month) - 1;
+        u32::try_from(months(self) - months(earlier)).ok()
+    }
+
     /// Days in this calendar month (28 … 31).
     pub fn days(self) -> u32 {
         let leap = NaiveDate::from_ymd_opt(self.year, 1, 1).is_some_and(|d| d.leap_year());

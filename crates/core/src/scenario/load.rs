@@ -789,9 +789,9 @@ fn read_ai(
     Ok(a)
 }
 
-/// `[site.ai]`'s format-2 keys. `start` later than the scenario's,
-/// `fleet_sale_usd > 0` and `keep_mining = true` are checked, then refused
-/// as not supported yet (docs/model.md, "Not implemented yet").
+/// `[site.ai]`'s format-2 keys (docs/model.md, "Strategy `ai` in format
+/// 2"): `start` within the horizon; a `start` later than the scenario's,
+/// `fleet_sale_usd > 0` and `keep_mining = true` need `[site.mining]`.
 fn read_ai2(t: &Table, h: &Horizon, has_mining: bool) -> Result<Ai2> {
     let start = if t.get(ai::START.name).is_some() {
         let month = t.month(&ai::START)?;
@@ -834,22 +834,19 @@ fn read_ai2(t: &Table, h: &Horizon, has_mining: bool) -> Result<Ai2> {
             format!("{} = true", t.key_path(ai::KEEP_MINING.name)),
         )
     });
-    if let Some((key, what)) = [later, sale, keep].into_iter().flatten().next() {
-        let span = t.get(key).map(|v| v.span());
-        if !has_mining {
-            return Err(Diagnostic::new(
-                format!("{what} needs a [site.mining] table in the same site"),
-                span,
-            ));
-        }
+    if !has_mining && let Some((key, what)) = [later, sale, keep].into_iter().flatten().next() {
         return Err(Diagnostic::new(
-            format!(
-                "{what} is not supported yet: this hashpivot converts at the scenario's start, sells no fleet and keeps none mining"
-            ),
-            span,
+            format!("{what} needs a [site.mining] table in the same site"),
+            t.get(key).map(|v| v.span()),
         ));
     }
-    Ok(Ai2 { exit_multiple })
+    Ok(Ai2 {
+        // Within the horizon (checked above), so at most months − 1.
+        start_index: start.months_since(h.start).unwrap_or(0),
+        fleet_sale_usd,
+        keep_mining,
+        exit_multiple,
+    })
 }
 
 #[cfg(test)]

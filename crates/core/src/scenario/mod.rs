@@ -156,10 +156,19 @@ impl Default for Mining2 {
     }
 }
 
-/// The format-2 keys of `[site.ai]` (this version computes `start` =
-/// the scenario's start, no fleet sale, no `keep_mining`).
+/// The format-2 keys of `[site.ai]` (docs/model.md, "Strategy `ai` in
+/// format 2"). Format 1: their defaults, which convert at the scenario's
+/// start, sell no fleet and keep none mining.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ai2 {
+    /// `s`, the month index of `site.ai.start` (0: the scenario's start);
+    /// within the horizon, and > 0 only on a site with `[site.mining]`.
+    pub start_index: u32,
+    /// ≥ 0, received in the month mining stops (> 0 only with mining).
+    pub fleet_sale_usd: Decimal,
+    /// Partial conversion: the best machines mine on the grid the AI load
+    /// leaves (only with mining).
+    pub keep_mining: bool,
     /// ≥ 0.
     pub exit_multiple: Decimal,
 }

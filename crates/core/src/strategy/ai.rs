@@ -15,11 +15,13 @@ use crate::network::Network;
 use crate::scenario::{Ai, AiKind, Site};
 use rust_decimal::Decimal;
 
-/// The month index at which the site goes live, if inside the horizon.
+/// The month index at which the site goes live, `L = s + build_months`
+/// (`s` = `site.ai.start`, 0 in format 1), if inside the horizon.
 pub fn go_live(ai: &Ai, months: usize) -> Option<usize> {
     usize::try_from(ai.build_months)
         .ok()
-        .filter(|&g| g < months)
+        .and_then(|g| g.checked_add(ai.f2.start_index as usize))
+        .filter(|&l| l < months)
 }
 
 /// Share of capacity in service in live month `k`:

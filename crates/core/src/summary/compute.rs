@@ -344,6 +344,7 @@ fn ai_summary(
         // the horizon, or utilization 0 (the line is flat).
         breakeven_rate: outcome.rate_line.zero()?,
         go_live: ai::go_live(ai_spec, network.months.len()).map(|g| network.months[g].grid.label),
+        f2: None,
         outcome,
     })
 }

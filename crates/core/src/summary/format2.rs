@@ -23,7 +23,7 @@
 use super::cache::Cache;
 use super::compute::ComputeError;
 use super::output::{
-    AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
+    AiF2, AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
     OutcomeF2, SiteSummary, Summary, Winner,
 };
 use crate::exact::{Checked, Growth, Overflow, sum};
@@ -125,6 +125,8 @@ struct SiteTemplate {
     power: Power,
     mine: Option<StrategyTemplate>,
     ai: Option<StrategyTemplate>,
+    /// Strategy `ai`'s start, fleet sale and kept machines.
+    plan: Option<AiPlan>,
     /// The mining breakeven BTC price (limited).
     breakeven: Option<Decimal>,
     /// The crossover BTC price (limited), when the site has both.
@@ -145,11 +147,13 @@ impl SiteTemplate {
             .as_ref()
             .map(|m| mine_strategy(m, network, market, &power))
             .transpose()?;
-        let mut ai = site
-            .ai
-            .as_ref()
-            .map(|a| ai_strategy(site, a, network, market, &power))
-            .transpose()?;
+        let (mut ai, plan) = match &site.ai {
+            Some(a) => {
+                let (st, plan) = ai_strategy(site, a, network, market, &power)?;
+                (Some(st), Some(plan))
+            }
+            None => (None, None),
+        };
         for st in [&mut mine, &mut ai].into_iter().flatten() {
             st.settle(discount)?;
         }
@@ -171,6 +175,7 @@ impl SiteTemplate {
             power,
             mine,
             ai,
+            plan,
             breakeven,
             crossover,
         })
@@ -338,6 +343,83 @@ fn rows_of(m: &Mining, net: &Network) -> Result<Vec<Row>, Overflow> {
             .map(|r| Ok((r.hashrate_ths()?, r.j_per_th)))
             .collect::<Result<_, Overflow>>()?,
     };
+    rows_from(m, net, pairs)
+}
+
+/// The machines `keep_mining` keeps (docs/model.md, "Strategy `ai` in
+/// format 2"): on the spare grid `C = grid_mw − it_mw · pue_ai`, best
+/// first (lowest J/TH, file order on ties), whole machines.
+struct Kept {
+    /// The kept rows, in file order (a row keeping no machine left out).
+    rows: Vec<Row>,
+    /// `Σ n_r · ths_r`, or `T'` for the single form, TH/s.
+    hashrate_ths: Decimal,
+    /// Kept IT load ÷ the full fleet's (the share of mining opex kept).
+    it_kept: Decimal,
+    it_full: Decimal,
+}
+
+fn kept(site: &Site, m: &Mining, a: &Ai, net: &Network) -> Result<Kept, Overflow> {
+    // C = grid_mw − it_mw · pue_ai: never negative, as the AI load fits.
+    let spare_mw = site.grid_mw.minus(a.it_mw()?.times(a.pue)?)?;
+    let mega = Decimal::from(1_000_000);
+    let (pairs, hashrate_ths) = match &m.fleet {
+        Fleet::Single {
+            hashrate_ths,
+            efficiency_j_per_th,
+        } => {
+            // T' = min(T, C · 10^6 / (E · pue_mining)).
+            let fits = spare_mw
+                .times(mega)?
+                .over(efficiency_j_per_th.times(m.pue)?)?;
+            let t = (*hashrate_ths).min(fits);
+            (vec![(t, *efficiency_j_per_th)], t)
+        }
+        Fleet::Rows(rows) => {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
+            // A stable sort: file order on ties.
+            order.sort_by(|x, y| rows[*x].j_per_th.cmp(&rows[*y].j_per_th));
+            let mut left = spare_mw;
+            let mut counts = vec![0u64; rows.len()];
+            for r in order {
+                let row = &rows[r];
+                // m_r = ths_r · j_per_th_r · pue_mining / 10^6, MW a machine.
+                let machine_mw = row.ths.times(row.j_per_th)?.times(m.pue)?.over(mega)?;
+                let fit = left.over(machine_mw)?.floor();
+                let n = u64::try_from(fit).unwrap_or(u64::MAX).min(row.count);
+                counts[r] = n;
+                left = left.minus(Decimal::from(n).times(machine_mw)?)?;
+            }
+            let mut pairs = Vec::new();
+            let mut ths = Decimal::ZERO;
+            for (row, n) in rows.iter().zip(counts) {
+                if n > 0 {
+                    let t = Decimal::from(n).times(row.ths)?;
+                    ths = ths.plus(t)?;
+                    pairs.push((t, row.j_per_th));
+                }
+            }
+            (pairs, ths)
+        }
+    };
+    let it_kept = pairs
+        .iter()
+        .try_fold(Decimal::ZERO, |acc, (t, e)| acc.plus(t.times(*e)?))?;
+    let it_full = m.fleet.it_mw()?.times(mega)?;
+    Ok(Kept {
+        rows: rows_from(m, net, pairs)?,
+        hashrate_ths,
+        it_kept,
+        it_full,
+    })
+}
+
+/// Fleet rows of `(T_r, E_r)` pairs.
+fn rows_from(
+    m: &Mining,
+    net: &Network,
+    pairs: Vec<(Decimal, Decimal)>,
+) -> Result<Vec<Row>, Overflow> {
     pairs
         .into_iter()
         .map(|(ths, e)| {
@@ -372,6 +454,8 @@ struct Month {
     ai_power: Decimal,
     opex: Decimal,
     capex: Decimal,
+    /// Cash from selling the fleet (not revenue, not in EBITDA).
+    fleet_sale: Decimal,
     mined: bool,
     run_num: Decimal,
     run_den: Decimal,
@@ -431,7 +515,7 @@ impl Month {
         if let Some(f) = &self.settled {
             return Ok(f.cash_flow);
         }
-        self.ebitda()?.minus(self.capex)
+        self.ebitda()?.minus(self.capex)?.plus(self.fleet_sale)
     }
 
     /// The part of the cash flow that does not depend on the BTC price.
@@ -439,7 +523,8 @@ impl Month {
         self.ai_revenue
             .minus(self.ai_power)?
             .minus(self.opex)?
-            .minus(self.capex)
+            .minus(self.capex)?
+            .plus(self.fleet_sale)
     }
 }
 
@@ -583,7 +668,7 @@ impl MiningParts {
         let set = self.sets.get(k).copied().ok_or(Overflow)??;
         month.btc = set.btc;
         month.price_coef = set.price_coef;
-        month.power = set.power;
+        month.power = month.ai_power.plus(set.power)?;
         month.demand_response = set.demand_response;
         month.run_num = set.run_num;
         month.run_share = set.run_share;
@@ -598,6 +683,22 @@ impl MiningParts {
 fn mining_month(
     m: &Mining,
     rows: &[Row],
+    market: &MarketFree,
+    power: &Power,
+    i: usize,
+) -> Result<(Month, MiningParts), Overflow> {
+    fleet_month(m, rows, 0, market, power, i)
+}
+
+/// The row index kept machines' terms carry (their rows are not the full
+/// fleet's, so their terms never cancel against strategy `mine`'s).
+const KEPT_ROWS: usize = usize::MAX / 2;
+
+/// [`mining_month`] for `rows` whose terms are keyed from `first_row`.
+fn fleet_month(
+    m: &Mining,
+    rows: &[Row],
+    first_row: usize,
     market: &MarketFree,
     power: &Power,
     i: usize,
@@ -653,7 +754,7 @@ fn mining_month(
                 continue;
             };
             month.terms.push((
-                (i, r, b),
+                (i, first_row + r, b),
                 Term {
                     threshold,
                     slope: coef,
@@ -728,17 +829,31 @@ fn mine_strategy(
     })
 }
 
+/// Strategy `ai` (docs/model.md, "Strategy `ai` in format 2"): the
+/// fleet mines until the conversion starts in month `s`, construction
+/// runs `s ≤ i < L = s + g`, the AI load is live from `L`, and with
+/// `keep_mining` the best machines mine beside it from `L`.
 fn ai_strategy(
     site: &Site,
     a: &Ai,
     net: &Network,
     market: &MarketFree,
     power: &Power,
-) -> Result<StrategyTemplate, Overflow> {
+) -> Result<(StrategyTemplate, AiPlan), Overflow> {
     let n = market.hours.len();
-    let g = a.build_months;
-    let mining = match (&site.mining, a.mine_during_build) {
-        (Some(m), true) => Some((m, rows_of(m, net)?)),
+    let g = usize::try_from(a.build_months).unwrap_or(usize::MAX);
+    let s = a.f2.start_index as usize;
+    // L = s + g, saturating: a go-live past the horizon never comes.
+    let live_from = s.saturating_add(g);
+    // The full fleet, for the months before s and (with
+    // mine_during_build) the build; the loader lets none of these
+    // happen on a site without mining.
+    let fleet = match &site.mining {
+        Some(m) => Some((m, rows_of(m, net)?)),
+        None => None,
+    };
+    let kept = match &site.mining {
+        Some(m) if a.f2.keep_mining => Some((m, kept(site, m, a, net)?)),
         _ => None,
     };
     let build_capex = build_capex_per_month(a)?;
@@ -749,10 +864,11 @@ fn ai_strategy(
     let mut mined = Vec::with_capacity(n);
     for i in 0..n {
         let hours = market.hours[i];
-        let i_u64 = i as u64;
         let mut parts = None;
-        let mut month = if i_u64 < g {
-            let mut month = match &mining {
+        let building = (s..live_from).contains(&i);
+        let mut month = if i < s || (building && a.mine_during_build) {
+            // Mining as strategy `mine` does, without its capex.
+            let mut month = match &fleet {
                 Some((m, rows)) => {
                     let (month, p) = mining_month(m, rows, market, power, i)?;
                     parts = Some(p);
@@ -760,16 +876,32 @@ fn ai_strategy(
                 }
                 None => Month::default(),
             };
-            month.capex = build_capex;
+            if building {
+                month.capex = build_capex;
+            }
             month
-        } else {
-            let k = i_u64 - g;
-            let share = ramp_share(k, a.ramp_months)?;
-            let mut month = Month {
-                opex: a.opex_usd_per_month.times(market.inflation[i])?,
-                in_service: Some(share),
+        } else if building {
+            Month {
+                capex: build_capex,
                 ..Month::default()
+            }
+        } else {
+            let k = (i - live_from) as u64;
+            let share = ramp_share(k, a.ramp_months)?;
+            let mut month = match &kept {
+                Some((m, kept)) if !kept.rows.is_empty() => {
+                    let (mut month, p) = fleet_month(m, &kept.rows, KEPT_ROWS, market, power, i)?;
+                    parts = Some(p);
+                    // Mining opex scaled by kept meter load ÷ full meter load.
+                    month.opex = month.opex.times(kept.it_kept)?.over(kept.it_full)?;
+                    month
+                }
+                _ => Month::default(),
             };
+            month.opex = month
+                .opex
+                .plus(a.opex_usd_per_month.times(market.inflation[i])?)?;
+            month.in_service = Some(share);
             let (rate, pays_power) = match &a.kind {
                 AiKind::Colocation {
                     lease_usd_per_kw_month,
@@ -806,32 +938,58 @@ fn ai_strategy(
                     .times(share)?
                     .times(hours)?
                     .times(power.blended[i])?;
-                month.power = month.ai_power;
+                month.power = month.ai_power.plus(month.power)?;
             }
             month
         };
-        if i == 0 && g == 0 {
+        if i == s && g == 0 {
             month.capex = month.capex.plus(build_capex)?;
         }
         months.push(month);
         mined.push(parts);
     }
+    // The fleet is sold when mining stops: at go-live when it mines
+    // through the build, else when the build starts; not at all past the
+    // horizon.
+    let sold_in = if a.mine_during_build { live_from } else { s };
+    let mut fleet_sale_usd = Decimal::ZERO;
+    if let Some(month) = months.get_mut(sold_in) {
+        month.fleet_sale = a.f2.fleet_sale_usd;
+        fleet_sale_usd = a.f2.fleet_sale_usd;
+    }
     // A buyer pays a multiple of a tenant's earnings: only when live for
-    // the whole window.
+    // the whole window (L ≤ months − w).
     let w = n.min(12);
-    let live_window = usize::try_from(g).is_ok_and(|g| g + w <= n);
-    Ok(StrategyTemplate {
-        base: Strategy {
-            months,
-            exit_multiple: if live_window {
-                a.f2.exit_multiple
-            } else {
-                Decimal::ZERO
+    let live_window = live_from.saturating_add(w) <= n;
+    let plan = AiPlan {
+        start: s,
+        fleet_sale_usd,
+        kept_hashrate_ths: kept.as_ref().map(|(_, k)| k.hashrate_ths),
+    };
+    Ok((
+        StrategyTemplate {
+            base: Strategy {
+                months,
+                exit_multiple: if live_window {
+                    a.f2.exit_multiple
+                } else {
+                    Decimal::ZERO
+                },
+                fixed: None,
             },
-            fixed: None,
+            mining: mined,
         },
-        mining: mined,
-    })
+        plan,
+    ))
+}
+
+/// What strategy `ai` reports of its plan (see [`AiF2`]): `start` as a
+/// month index.
+#[derive(Debug, Clone, Copy)]
+struct AiPlan {
+    start: usize,
+    fleet_sale_usd: Decimal,
+    kept_hashrate_ths: Option<Decimal>,
 }
 
 /// The window `w = min(12, months)` and `EBITDA · 12 / w` over it.
@@ -877,7 +1035,11 @@ fn figures(
         // Month::cash_flow, from the revenue just computed.
         let mut cf = match m.settled {
             Some(f) => f.cash_flow,
-            None => revenue.minus(m.power)?.minus(m.opex)?.minus(m.capex)?,
+            None => revenue
+                .minus(m.power)?
+                .minus(m.opex)?
+                .minus(m.capex)?
+                .plus(m.fleet_sale)?,
         };
         let last = i + 1 == n;
         if last {
@@ -1152,6 +1314,11 @@ fn site_summary(
                 },
                 breakeven_rate: piecewise::limit_root(breakeven_rate(st, discount)?),
                 go_live: go_live(a, n).map(|g| network.months[g].grid.label),
+                f2: template.plan.map(|p| AiF2 {
+                    start: network.months[p.start].grid.label,
+                    fleet_sale_usd: p.fleet_sale_usd,
+                    kept_hashrate_ths: p.kept_hashrate_ths,
+                }),
                 outcome: f.outcome,
             })
         }

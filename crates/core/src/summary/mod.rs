@@ -21,6 +21,6 @@ mod output;
 pub use cache::{CACHE_ENTRIES, Cache, PROJECTION_BYTES_PER_MONTH, SharedKey};
 pub use compute::{ComputeError, summarize, summarize_with};
 pub use output::{
-    AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
+    AiF2, AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
     OutcomeF2, SiteSummary, Summary, Winner,
 };

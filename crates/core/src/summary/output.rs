@@ -146,6 +146,21 @@ pub struct AiSummary {
     /// is 0.
     pub breakeven_rate: Option<Decimal>,
     pub go_live: Option<YearMonth>,
+    /// Format 2's own figures of strategy `ai` (`None` in format 1).
+    pub f2: Option<AiF2>,
+}
+
+/// What format 2 adds to strategy `ai` (docs/model.md, "Strategy `ai` in
+/// format 2").
+#[derive(Debug, Clone, PartialEq)]
+pub struct AiF2 {
+    /// The month the conversion starts (`site.ai.start`).
+    pub start: YearMonth,
+    /// The fleet sale received within the horizon (0 when none is).
+    pub fleet_sale_usd: Decimal,
+    /// `Σ n_r · ths_r` kept mining (`T'` for the single form); `None`
+    /// unless `keep_mining`.
+    pub kept_hashrate_ths: Option<Decimal>,
 }
 
 /// What an AI site sells, which sets the unit of its rate.
