@@ -59,7 +59,7 @@ sys.dont_write_bytecode = True  # leave no tools/__pycache__ behind
 import reference  # noqa: E402  (tools/reference.py)
 
 FIRST_POSITIVE = "the first non-zero cash flow is positive"
-IRR_PATH = re.compile(r"^\$\.sites\[(\d+)\]\.(mine|ai)\.irr$")
+IRR_PATH = re.compile(r"^\$\.sites\[(\d+)\]\.(mine|ai|conversion)\.irr$")
 TIMEOUT_S = 300
 
 

@@ -21,9 +21,10 @@ Usage: python3 tools/reference.py SCENARIO.toml
 """
 import calendar
 import json
+import re
 import sys
 import tomllib
-from decimal import ROUND_HALF_EVEN, Decimal as D, getcontext, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal as D, getcontext, localcontext
 
 getcontext().prec = 60
 
@@ -624,17 +625,24 @@ def validate2(s):
             if "fleet_sale_usd" in ai and not _num(ai["fleet_sale_usd"], "ai.fleet_sale_usd") >= 0:
                 raise ScenarioError(f"site {name!r}: ai.fleet_sale_usd must be >= 0")
             needs = []
-            if ai.get("start", s["start"]) != s["start"]:
-                needs.append("site.ai.start later than start")
+            if "start" in ai:
+                label = ai["start"]
+                if not (isinstance(label, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", label)):
+                    raise ScenarioError(f"site {name!r}: ai.start must be \"YYYY-MM\", got {label!r}")
+                k = month_index(s["start"], label)
+                if not 0 <= k < s["months"]:
+                    raise ScenarioError(f"site {name!r}: ai.start {label} is outside the horizon "
+                                        f"({s['start']} and {s['months']} months)")
+                if k > 0:
+                    needs.append("site.ai.start later than start")
             if dec(ai.get("fleet_sale_usd", 0)) > 0:
                 needs.append("fleet_sale_usd > 0")
             if ai.get("keep_mining", False):
                 needs.append("keep_mining = true")
+            if ai.get("mine_during_build", False):
+                needs.append("mine_during_build = true")
             if needs and mg is None:
                 raise ScenarioError(f"site {name!r}: {needs[0]} needs [site.mining]")
-            if needs:
-                raise NotInReference(f"site {name!r}: {', '.join(needs)} is not implemented "
-                                     "in tools/reference.py")
 
 
 def blocks_of(site):
@@ -659,10 +667,15 @@ def mining_params2(site):
     mg = site["mining"]
     pue = dec(mg.get("pue", 1))
     if "fleet" in mg:
-        rows = [(D(r["count"]) * dec(r["ths"]), dec(r["j_per_th"])) for r in mg["fleet"]]
+        rows = [dict(T=D(r["count"]) * dec(r["ths"]), E=dec(r["j_per_th"]), count=r["count"],
+                     ths=dec(r["ths"])) for r in mg["fleet"]]
     else:
-        rows = [(dec(mg["hashrate_ths"]), dec(mg["efficiency_j_per_th"]))]
-    return dict(rows=[dict(T=t, E=e, M=t * e / D(10) ** 6 * pue) for t, e in rows],
+        rows = [dict(T=dec(mg["hashrate_ths"]), E=dec(mg["efficiency_j_per_th"]), count=None,
+                     ths=None)]
+    for r, rw in enumerate(rows):
+        rw["M"] = rw["T"] * rw["E"] / D(10) ** 6 * pue
+        rw["tag"] = r   # a row's key in the price-line terms (kept rows: see kept_fleet)
+    return dict(rows=rows, single="fleet" not in mg,
                 pue=pue, uptime=dec(mg.get("uptime", 1)), fee=dec(mg.get("pool_fee", 0)),
                 opex=dec(mg.get("opex_usd_per_month", 0)), capex=dec(mg.get("capex_usd", 0)),
                 economic=mg.get("shutdown", "economic") == "economic",
@@ -677,7 +690,7 @@ def empty_row2():
     # always) the row/block adds slope · P + intercept to the cash flow.
     return dict(btc=D(0), mrev=D(0), dr=D(0), arev=D(0), rcoef=D(0), power=D(0),
                 opex=D(0), capex=D(0), mined=False, run_num=D(0), run_den=D(0), terms=[],
-                power_ai=D(0))
+                power_ai=D(0), sale=D(0))
 
 
 def mining_month2(mp, nm, blocks_i, opex_i, i):
@@ -689,7 +702,7 @@ def mining_month2(mp, nm, blocks_i, opex_i, i):
     net_reward = reward * (1 - mp["fee"])
     lhs = net_reward * p_i          # R_i · (1 − pool_fee) · P_i
     kcoef = net_reward * pfac        # the same per unit of month-0 price
-    for r, rw in enumerate(mp["rows"]):
+    for rw in mp["rows"]:
         beta = rw["T"] * mp["uptime"] / (h * D(10) ** 6) * net_reward
         row["run_den"] += rw["M"] * hours
         for b, (share, price) in enumerate(blocks_i):
@@ -711,7 +724,7 @@ def mining_month2(mp, nm, blocks_i, opex_i, i):
                 thr = None
             else:
                 continue      # never runs
-            row["terms"].append(((i, r, b), thr, beta * share * pfac, dr - power))
+            row["terms"].append(((i, rw["tag"], b), thr, beta * share * pfac, dr - power))
     return row
 
 
@@ -723,52 +736,159 @@ def mine_rows2(site, net, ctx):
     return rows
 
 
-def ai_rows2(site, net, ctx):
-    """"Strategy `ai` in format 2" with s = 0 (start = the scenario's start)."""
+def month_index(start, label):
+    """Months from `start` to `label`, both "YYYY-MM"."""
+    y0, m0 = map(int, start.split("-"))
+    y1, m1 = map(int, label.split("-"))
+    return (y1 - y0) * 12 + (m1 - m0)
+
+
+def kept_fleet(site, mp):
+    """"Strategy `ai` in format 2", keep_mining: the machines kept on the
+    spare grid C = grid_mw − it_mw · pue_ai. Returns (kept mining params,
+    kept hashrate in TH/s, kept meter load ÷ full meter load)."""
+    a = site["ai"]
+    c_left = dec(site["grid_mw"]) - ai_it_mw(a) * dec(a.get("pue", 1))
+    pue = mp["pue"]
+    kept = []
+    if mp["single"]:
+        rw = mp["rows"][0]
+        t = min(rw["T"], c_left * D(10) ** 6 / (rw["E"] * pue))
+        kept_ths = t
+        if t == rw["T"]:
+            kept.append(rw)   # all kept: the very row strategy mine runs (A20)
+        elif t > 0:
+            kept.append(dict(rw, T=t, M=t * rw["E"] / D(10) ** 6 * pue, tag=(rw["tag"], "kept")))
+    else:
+        counts = {}
+        # best first: lowest j_per_th, file order on ties (a stable sort)
+        for rw in sorted(mp["rows"], key=lambda rw: rw["E"]):
+            m = rw["ths"] * rw["E"] * pue / D(10) ** 6
+            n_r = min(rw["count"], int((c_left / m).to_integral_value(rounding=ROUND_FLOOR)))
+            counts[rw["tag"]] = n_r
+            c_left -= n_r * m
+        kept_ths = D(0)
+        for rw in mp["rows"]:   # file order
+            n_r = counts[rw["tag"]]
+            kept_ths += n_r * rw["ths"]
+            if n_r == rw["count"]:
+                kept.append(rw)
+            elif n_r > 0:
+                t = n_r * rw["ths"]
+                kept.append(dict(rw, T=t, M=t * rw["E"] / D(10) ** 6 * pue, count=n_r,
+                                 tag=(rw["tag"], "kept")))
+    full_load = sum(rw["M"] for rw in mp["rows"])
+    kept_load = sum(rw["M"] for rw in kept)
+    return dict(mp, rows=kept), kept_ths, kept_load / full_load
+
+
+def ai_it_mw(a):
+    if a["kind"] == "colocation":
+        return dec(a["it_mw"])
+    return D(a["gpu_count"]) * dec(a["gpu_kw"]) / 1000
+
+
+def ai_timing(s, a, n):
+    """(start s, go-live L, month the fleet sale is received or None)."""
+    start = s if s is not None else 0
+    live = start + a.get("build_months", 0)
+    sale_month = live if a.get("mine_during_build", False) else start
+    return start, live, (sale_month if sale_month < n else None)
+
+
+class AiMonths:
+    """The months strategy `ai` can be made of, for one site: the whole
+    fleet mining in month i, the kept fleet mining in month i, the AI in
+    live month k of market month i. Computed once and shared by every start
+    `pivot` tries; rows built from them are copies."""
+
+    def __init__(self, site, net, ctx):
+        self.site, self.net, self.ctx = site, net, ctx
+        a = site["ai"]
+        self.mp = mining_params2(site) if "mining" in site else None
+        self.keep = a.get("keep_mining", False)
+        self.kept_mp = self.kept_ths = self.scale = None
+        if self.keep:
+            self.kept_mp, self.kept_ths, self.scale = kept_fleet(site, self.mp)
+        self.decline = None
+        if a["kind"] != "colocation":
+            self.decline = month_powers(1 - dec(a.get("gpu_hour_decline_annual", 0)), len(net))
+        self._full, self._kept = {}, {}
+
+    def full(self, i):
+        """Month i of strategy mine, without its capex."""
+        if i not in self._full:
+            self._full[i] = mining_month2(self.mp, self.net[i], self.ctx["blocks"][i],
+                                          self.mp["opex"] * self.ctx["infl"][i], i)
+        return dict(self._full[i])
+
+    def kept(self, i):
+        """Month i of the kept fleet: opex scaled by kept ÷ full meter load;
+        not mined at all when nothing is kept."""
+        if i not in self._kept:
+            if not self.kept_mp["rows"]:
+                self._kept[i] = empty_row2()
+            else:
+                self._kept[i] = mining_month2(self.kept_mp, self.net[i], self.ctx["blocks"][i],
+                                              self.mp["opex"] * self.ctx["infl"][i] * self.scale, i)
+        return dict(self._kept[i])
+
+    def add_live(self, row, i, k):
+        """Live month k (k = i − L) of the AI in market month i, added to row."""
+        a = self.site["ai"]
+        nm = self.net[i]
+        pbar = self.ctx["pbar"][i]
+        ramp = a.get("ramp_months", 0)
+        pue = dec(a.get("pue", 1))
+        f = D(1) if ramp == 0 else min(D(1), D(k + 1) / D(ramp))
+        row["opex"] += dec(a.get("opex_usd_per_month", 0)) * self.ctx["infl"][i]
+        row["in_service"] = f
+        power = D(0)
+        if a["kind"] == "colocation":
+            it = dec(a["it_mw"])
+            esc = dec(a.get("lease_escalator_annual", 0))
+            row["rcoef"] = it * 1000 * f * (1 + esc) ** (k // 12)
+            row["arev"] = dec(a["lease_usd_per_kw_month"]) * row["rcoef"]
+            if not a.get("power_pass_through", True):
+                power = it * f * pue * nm["hours"] * pbar
+        else:
+            cnt = D(a["gpu_count"])
+            it = cnt * dec(a["gpu_kw"]) / 1000
+            row["rcoef"] = cnt * f * nm["hours"] * dec(a.get("utilization", 1)) * self.decline[i]
+            row["arev"] = dec(a["gpu_hour_usd"]) * row["rcoef"]
+            power = it * f * pue * nm["hours"] * pbar
+            if k == 0:
+                row["capex"] += cnt * dec(a.get("gpu_capex_usd", 0))
+        row["power"] += power
+        row["power_ai"] = power
+
+
+def ai_rows2(site, net, ctx, s=None, months=None):
+    """"Strategy `ai` in format 2", starting in month s (None: the file's
+    `site.ai.start`, default its `start`). months: an AiMonths to share."""
     a = site["ai"]
     n = len(net)
+    if s is None:
+        s = month_index(net[0]["label"], a.get("start", net[0]["label"]))
+    months = months or AiMonths(site, net, ctx)
     g = a.get("build_months", 0)
     conv = dec(a.get("conversion_capex_usd", 0))
-    ramp = a.get("ramp_months", 0)
-    pue = dec(a.get("pue", 1))
-    opex = dec(a.get("opex_usd_per_month", 0))
     mdb = a.get("mine_during_build", False)
-    mp = mining_params2(site) if mdb else None
-    decline = None
-    if a["kind"] != "colocation":
-        decline = month_powers(1 - dec(a.get("gpu_hour_decline_annual", 0)), n)
+    s, live, sale_month = ai_timing(s, a, n)
     rows = []
     for i in range(n):
-        nm = net[i]
-        pbar = ctx["pbar"][i]
-        if i < g:
-            if mdb:
-                row = mining_month2(mp, nm, ctx["blocks"][i], mp["opex"] * ctx["infl"][i], i)
-            else:
-                row = empty_row2()
+        if i < s:
+            row = months.full(i)                      # mining as strategy mine, no capex
+        elif i < live:
+            row = months.full(i) if mdb else empty_row2()
             row["capex"] += conv / g
         else:
-            row = empty_row2()
-            k = i - g
-            f = D(1) if ramp == 0 else min(D(1), D(k + 1) / D(ramp))
-            row["opex"] = opex * ctx["infl"][i]
-            if a["kind"] == "colocation":
-                it = dec(a["it_mw"])
-                esc = dec(a.get("lease_escalator_annual", 0))
-                row["rcoef"] = it * 1000 * f * (1 + esc) ** (k // 12)
-                row["arev"] = dec(a["lease_usd_per_kw_month"]) * row["rcoef"]
-                if not a.get("power_pass_through", True):
-                    row["power"] = row["power_ai"] = it * f * pue * nm["hours"] * pbar
-            else:
-                cnt = D(a["gpu_count"])
-                it = cnt * dec(a["gpu_kw"]) / 1000
-                row["rcoef"] = cnt * f * nm["hours"] * dec(a.get("utilization", 1)) * decline[i]
-                row["arev"] = dec(a["gpu_hour_usd"]) * row["rcoef"]
-                row["power"] = row["power_ai"] = it * f * pue * nm["hours"] * pbar
-                if i == g:
-                    row["capex"] += cnt * dec(a.get("gpu_capex_usd", 0))
-        if i == 0 and g == 0:
+            row = months.kept(i) if months.keep else empty_row2()
+            months.add_live(row, i, i - live)
+        if i == s and g == 0:
             row["capex"] += conv
+        if i == sale_month:
+            row["sale"] += dec(a.get("fleet_sale_usd", 0))
         rows.append(row)
     return rows
 
@@ -778,7 +898,8 @@ def ebitda(r):
 
 
 def cf2(r):
-    return ebitda(r) - r["capex"]
+    # "Cash flow and finance in format 2": the fleet sale is cash, not EBITDA
+    return ebitda(r) - r["capex"] + r["sale"]
 
 
 def tv_params(rows, x, enabled):
@@ -833,7 +954,8 @@ class PriceLine:
         merged = {}
         for weight, rows, _ in parts:
             for i, r in enumerate(rows):
-                fixed[i] += weight * (r["arev"] - r["capex"] - r["opex"] - self._ai_power(r))
+                fixed[i] += weight * (r["arev"] - r["capex"] - r["opex"] - self._ai_power(r)
+                                      + r["sale"])
                 for key, thr, s, c in r["terms"]:
                     old = merged.get(key)
                     merged[key] = (thr, s, c, weight + (old[3] if old else 0))
@@ -966,13 +1088,16 @@ def crossover_price(line):
     return None
 
 
-def breakeven_rate2(rows, disc, tv):
-    """Unique root of NPV(rate) = A + B·rate + c·max(0, e0 + e1·rate) (A7)."""
+def breakeven_rate2(rows, disc, tv, other=None):
+    """Unique root of NPV(rate) = A + B·rate + c·max(0, e0 + e1·rate) (A7).
+    other: cash flows subtracted month by month (the conversion block's rate
+    at which NPV_ai = NPV_mine, A22)."""
     n = len(rows)
     B = sum(r["rcoef"] * d for r, d in zip(rows, disc))
     if B == 0:
         return None
-    A = sum((cf2(r) - r["arev"]) * d for r, d in zip(rows, disc))
+    other = other or [D(0)] * n
+    A = sum((cf2(r) - r["arev"] - o) * d for r, o, d in zip(rows, other, disc))
     c = tv["x"] * disc[n - 1]
     w = tv["w"]
     e0 = sum(ebitda(r) - r["arev"] for r in rows[n - w:]) * 12 / w
@@ -1023,7 +1148,8 @@ def fill2(ev, s):
     rate = dec(s.get("discount_rate", D("0.10")))
     disc = discount_factors(rate, n)
     infl = yearly(s.get("inflation_annual", 0), n)
-    ev.omitted = ["$.portfolio"]
+    ev.omitted = []
+    npvs = dict(mine=[], ai=[], best=[], convert=[])
     sites = []
     for si, site in enumerate(s["site"]):
         esc = yearly(site.get("power_escalator_annual", 0), n)
@@ -1041,13 +1167,14 @@ def fill2(ev, s):
                 tv = tv_params(rows, x, True)
             else:
                 a = site["ai"]
-                g = a.get("build_months", 0)
+                s_ai, live, sale_month = ai_timing(
+                    month_index(s["start"], a.get("start", s["start"])), a, n)
                 x = dec(a.get("exit_multiple", 0))
                 w = min(12, n)
-                tv = tv_params(rows, x, g <= n - w)
+                tv = tv_params(rows, x, live <= n - w)
             o, cfs, why = outcome2(rows, disc, tv)
             for r, c in zip(rows, cfs):
-                ev.see(r["btc"], r["mrev"], r["arev"], r["power"], r["opex"], r["capex"], c)
+                ev.see(r["btc"], r["mrev"], r["arev"], r["power"], r["opex"], r["capex"], r["sale"], c)
             ev.see(*(v for v in o.values() if isinstance(v, D)))
             ev.cashflows[(si, strategy)] = cfs
             if why:
@@ -1075,20 +1202,25 @@ def fill2(ev, s):
             else:
                 ev.detail[(si, "ai", "breakeven_rate")] = breakeven_rate2(rows, disc, tv)
                 x_out["breakeven_rate"] = q(limit_root(ev.detail[(si, "ai", "breakeven_rate")]), 4)
-                g = site["ai"].get("build_months", 0)
-                x_out["go_live"] = net[g]["label"] if g < n else None
+                x_out["go_live"] = net[live]["label"] if live < n else None
                 x_out["mirr"] = q(mirr(cfs, rate, disc), 6)
-                x_out["start"] = net[0]["label"]
-                x_out["fleet_sale_usd"] = q(D(0), 2)
+                x_out["start"] = net[s_ai]["label"]
+                x_out["fleet_sale_usd"] = q(sum(r["sale"] for r in rows), 2)
                 x_out["demand_response_usd"] = q(o["dr"], 2)
                 x_out["terminal_value_usd"] = q(tv["tv"], 2)
                 x_out["run_share"] = q(o["run_share"], 4)
-                x_out["kept_hashrate_ths"] = None
+                kept = None
+                if a.get("keep_mining", False):
+                    kept = kept_fleet(site, mining_params2(site))[1]
+                    ev.detail[(si, "ai", "kept_hashrate_ths")] = kept
+                x_out["kept_hashrate_ths"] = q(kept, 4)
+                ev.detail[(si, "ai", "rows")] = rows
             out[strategy] = x_out
-            lines[strategy] = (rows, tv, cfs)
+            lines[strategy] = (rows, tv, cfs, o["npv_usd"])
+            npvs[strategy].append(o["npv_usd"])
         if "mine" in lines and "ai" in lines:
-            rm, tm, cm = lines["mine"]
-            ra, ta, ca = lines["ai"]
+            rm, tm, cm, _ = lines["mine"]
+            ra, ta, ca, _ = lines["ai"]
             adv = sum((x - y) * d for x, y, d in zip(ca, cm, disc))   # A9
             out["winner"] = "ai" if adv > 0 else "mine" if adv < 0 else "tie"
             out["npv_advantage_usd"] = q(abs(adv), 2)
@@ -1097,13 +1229,38 @@ def fill2(ev, s):
             ev.detail[(si, "diff", "line")] = line
             ev.detail[(si, "diff", "crossover")] = crossover_price(line)
             out["crossover_btc_price_usd"] = q(limit_root(ev.detail[(si, "diff", "crossover")]), 2)
-            ev.omitted.append(f"$.sites[{si}].conversion")
+            # "conversion": the same rules on ΔCF_i = CF_ai,i − CF_mine,i (A22)
+            dcf = [x - y for x, y in zip(ca, cm)]
+            d_irr, d_why = irr_with_reason(dcf)
+            ev.cashflows[(si, "conversion")] = dcf
+            if d_why:
+                ev.irr_null[(si, "conversion")] = d_why
+            ev.see(*dcf)
+            d_rate = breakeven_rate2(ra, disc, ta, other=cm)
+            ev.detail[(si, "conversion", "breakeven_rate")] = d_rate
+            out["conversion"] = {"npv_usd": q(adv, 2), "irr": q(d_irr, 6),
+                                 "mirr": q(mirr(dcf, rate, disc), 6),
+                                 "payback_months": payback(dcf),
+                                 "breakeven_rate": q(limit_root(d_rate), 4)}
+            best = lines["ai"][3] if adv > 0 else lines["mine"][3]   # A23
+            convert = adv > 0
+        else:
+            only = lines.get("mine") or lines.get("ai")
+            best, convert = only[3], "ai" in lines
+        npvs["best"].append(best)
+        if convert:
+            npvs["convert"].append(site["name"])
         sites.append(out)
     ev.summary = {"scenario": s["name"], "months": s["months"],
                   "network": {"hashprice_usd_per_ph_day": q(net[0]["hashprice"], 4),
                               "halvings": halvings},
                   "sites": sites,
-                  "format": 2, "start": s["start"], "discount_rate": normalized(rate)}
+                  "format": 2, "start": s["start"], "discount_rate": normalized(rate),
+                  "portfolio": {
+                      "mine_npv_usd": q(sum(npvs["mine"]), 2) if npvs["mine"] else None,
+                      "ai_npv_usd": q(sum(npvs["ai"]), 2) if npvs["ai"] else None,
+                      "best_npv_usd": q(sum(npvs["best"]), 2),
+                      "convert": npvs["convert"]}}
 
 
 if __name__ == "__main__":

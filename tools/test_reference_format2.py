@@ -135,7 +135,7 @@ def hand_cases():
     eq(m["run_share"], "0.7500", "case 1 run share")
     eq(m["breakeven_btc_price_usd"], "93989.42", "case 1 breakeven inside a piece")
     eq(m["terminal_value_usd"], "0.00", "case 1 terminal value")
-    eq(list(out)[-3:], ["format", "start", "discount_rate"], "case 1 top keys")
+    eq(list(out)[-4:], ["format", "start", "discount_rate", "portfolio"], "case 1 top keys")
     eq(out["discount_rate"], "0.12", "case 1 discount rate")
     eq(list(m)[-4:], ["mirr", "demand_response_usd", "terminal_value_usd", "run_share"],
        "case 1 mine keys")

@@ -35,6 +35,7 @@ pub mod finance;
 pub mod network;
 pub mod parallel;
 pub mod piecewise;
+pub mod pivot;
 pub mod scenario;
 pub mod strategy;
 pub mod summary;

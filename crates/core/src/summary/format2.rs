@@ -149,7 +149,8 @@ impl SiteTemplate {
             .transpose()?;
         let (mut ai, plan) = match &site.ai {
             Some(a) => {
-                let (st, plan) = ai_strategy(site, a, network, market, &power)?;
+                let start = a.f2.start_index as usize;
+                let (st, plan) = ai_strategy(site, a, start, true, network, market, &power)?;
                 (Some(st), Some(plan))
             }
             None => (None, None),
@@ -833,16 +834,21 @@ fn mine_strategy(
 /// fleet mines until the conversion starts in month `s`, construction
 /// runs `s ≤ i < L = s + g`, the AI load is live from `L`, and with
 /// `keep_mining` the best machines mine beside it from `L`.
+///
+/// `s` is the start's month index; without `before_start` the months
+/// before it are left empty (for [`npv_by_start`], which takes them from
+/// strategy `mine`).
 fn ai_strategy(
     site: &Site,
     a: &Ai,
+    s: usize,
+    before_start: bool,
     net: &Network,
     market: &MarketFree,
     power: &Power,
 ) -> Result<(StrategyTemplate, AiPlan), Overflow> {
     let n = market.hours.len();
     let g = usize::try_from(a.build_months).unwrap_or(usize::MAX);
-    let s = a.f2.start_index as usize;
     // L = s + g, saturating: a go-live past the horizon never comes.
     let live_from = s.saturating_add(g);
     // The full fleet, for the months before s and (with
@@ -866,7 +872,9 @@ fn ai_strategy(
         let hours = market.hours[i];
         let mut parts = None;
         let building = (s..live_from).contains(&i);
-        let mut month = if i < s || (building && a.mine_during_build) {
+        let mut month = if i < s && !before_start {
+            Month::default()
+        } else if i < s || (building && a.mine_during_build) {
             // Mining as strategy `mine` does, without its capex.
             let mut month = match &fleet {
                 Some((m, rows)) => {
@@ -1364,4 +1372,102 @@ fn site_summary(
         ai,
         comparison,
     })
+}
+
+/// Strategy `ai`'s NPV with `site.ai.start` at each month s = 0 …
+/// months − 1, everything else as the scenario gives it (docs/model.md,
+/// "When to convert (`pivot`)"), for the site at `site_index`, which has
+/// both strategies. Each equals `run`'s AI NPV with that start: the same
+/// months, cash flows and present values, summed in month order. What
+/// does not depend on the start is computed once: the network, the power
+/// prices, and the mining months before it (strategy `mine`'s months
+/// without its capex), whose present values are summed once as a prefix.
+pub fn npv_by_start(scenario: &Scenario, site_index: usize) -> Result<Vec<Decimal>, ComputeError> {
+    let site = scenario.sites.get(site_index);
+    let fail = |_: Overflow| ComputeError {
+        scenario: scenario.name.clone(),
+        during: format!(
+            "site[{site_index}] (\"{}\") the AI NPV by start month",
+            site.map_or("", |s| s.name.as_str())
+        ),
+    };
+    let shared = super::compute::shared(scenario, None)?;
+    let (network, discount) = (&shared.network, &shared.discount);
+    let (Some(site), Some(free)) = (site, MarketFree::new(scenario, network).ok()) else {
+        return Err(fail(Overflow));
+    };
+    let (Some(m), Some(a)) = (&site.mining, &site.ai) else {
+        return Err(fail(Overflow));
+    };
+    starts(
+        site,
+        m,
+        a,
+        &free,
+        scenario.bitcoin.price_usd,
+        network,
+        discount,
+    )
+    .map_err(fail)
+}
+
+fn starts(
+    site: &Site,
+    m: &Mining,
+    a: &Ai,
+    free: &MarketFree,
+    price_usd: Decimal,
+    network: &Network,
+    discount: &Discount,
+) -> Result<Vec<Decimal>, Overflow> {
+    let n = free.hours.len();
+    let market = Market::at(free, price_usd)?;
+    let p0 = price_of(&market);
+    let power = Power::new(site, n)?;
+    // prefix[s]: Σ_{i<s} PV of the mining month i without capex, summed
+    // from the left as Discount::npv sums.
+    let rows = rows_of(m, network)?;
+    let mut prefix = Vec::with_capacity(n + 1);
+    let mut acc = Decimal::ZERO;
+    prefix.push(acc);
+    for i in 0..n {
+        let (mut month, parts) = mining_month(m, &rows, free, &power, i)?;
+        parts.add_to(&mut month, market.price[i], p0)?;
+        acc = acc.plus(discount.present_value(month.cash_flow()?, i)?)?;
+        prefix.push(acc);
+    }
+    (0..n)
+        .map(|s| {
+            let (template, _) = ai_strategy(site, a, s, false, network, free, &power)?;
+            let mut months = Vec::with_capacity(n - s);
+            for (month, parts) in template.base.months[s..].iter().zip(&template.mining[s..]) {
+                let mut month = month.without_terms();
+                if let Some(parts) = parts {
+                    parts.add_to(&mut month, market.price[s + months.len()], p0)?;
+                }
+                months.push(month);
+            }
+            // The terminal value counts only when live for the whole
+            // window, which then lies within months ≥ s.
+            let tv = if template.base.exit_multiple.is_zero() {
+                Decimal::ZERO
+            } else {
+                let (_, ebitda) = trailing_ebitda(&months)?;
+                template
+                    .base
+                    .exit_multiple
+                    .times(ebitda.max(Decimal::ZERO))?
+            };
+            let mut npv = prefix[s];
+            let last = months.len().saturating_sub(1);
+            for (k, month) in months.iter().enumerate() {
+                let mut cf = month.cash_flow()?;
+                if k == last {
+                    cf = cf.plus(tv)?;
+                }
+                npv = npv.plus(discount.present_value(cf, s + k)?)?;
+            }
+            Ok(npv)
+        })
+        .collect()
 }
