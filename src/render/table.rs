@@ -23,7 +23,7 @@ use super::number::{
     stated_percent, thousands,
 };
 use crate::finance::NoIrr;
-use crate::summary::{AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
+use crate::summary::{AiF2, AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle, presets};
 use rust_decimal::Decimal;
 
@@ -665,11 +665,11 @@ fn site_table(site: &SiteSummary, split: bool) -> String {
     if format2 {
         let mut c = 0;
         if let Some(m) = &site.mine {
-            columns[c].extend(f2_cells(&m.outcome));
+            columns[c].extend(f2_cells(&m.outcome, None));
             c += 1;
         }
         if let Some(a) = &site.ai {
-            columns[c].extend(f2_cells(&a.outcome));
+            columns[c].extend(f2_cells(&a.outcome, a.f2.as_ref()));
         }
     }
     let labels = LABELS
@@ -717,8 +717,11 @@ fn signed_money(v: Decimal) -> String {
 /// The rows format 2 adds (docs/model.md, "Summary JSON in format 2"),
 /// and the terminal value in today's money: the part of the NPV that is
 /// an assumed sale at the horizon, which a reader must see beside the NPV.
-const LABELS_F2: [&str; 5] = [
+const LABELS_F2: [&str; 8] = [
     "MIRR (a year)",
+    "Conversion starts",
+    "Fleet sale",
+    "Hashrate kept",
     "Run share",
     "Demand response",
     "Terminal value",
@@ -733,13 +736,31 @@ fn terminal_present_value(o: &Outcome) -> Option<Decimal> {
     f.terminal_value_usd.checked_mul(factor)
 }
 
-/// A strategy's format-2 cells, in [`LABELS_F2`]'s order.
-fn f2_cells(o: &Outcome) -> Vec<String> {
+/// A strategy's format-2 cells, in [`LABELS_F2`]'s order; `plan` is
+/// strategy `ai`'s start, fleet sale and kept machines (blank under
+/// `mine`).
+fn f2_cells(o: &Outcome, plan: Option<&AiF2>) -> Vec<String> {
     let Some(f) = &o.f2 else {
         return vec![String::new(); LABELS_F2.len()];
     };
+    let (start, sale, kept) = match plan {
+        Some(p) => (
+            p.start.to_string(),
+            money(p.fleet_sale_usd, places::USD),
+            p.kept_hashrate_ths.map_or("none".into(), |t| {
+                let t = t
+                    .round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven)
+                    .normalize();
+                format!("{} TH/s", group(&t.to_string()))
+            }),
+        ),
+        None => Default::default(),
+    };
     vec![
         f.mirr.map_or(NULL.into(), |m| percent(m, Percent::IRR)),
+        start,
+        sale,
+        kept,
         f.run_share.map_or(NULL.into(), |r| {
             let r =
                 r.round_dp_with_strategy(4, rust_decimal::RoundingStrategy::MidpointNearestEven);
