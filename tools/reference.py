@@ -10,14 +10,19 @@ significant digits. It prints the Summary JSON of one scenario;
 It does not validate format-1 input: feed it scenarios hashpivot accepts.
 
 Scenario format 2 (docs/model.md, "Scenario format 2: what an operator
-actually does") is computed too, except `site.ai.start` later
-than `start`, `fleet_sale_usd`, `keep_mining` (NotInReference) and the
-`conversion` and `portfolio` blocks (not printed); see the block comment
-"Scenario format 2" below for the readings chosen where docs/model.md is
-ambiguous. Exit 2 on a scenario error or an unimplemented feature.
-Standard library only (Python 3.11+).
+actually does") is computed in full, `site.ai.start`, `fleet_sale_usd`,
+`keep_mining` and the `conversion` and `portfolio` blocks included; see the
+block comment "Scenario format 2" below for the readings chosen where
+docs/model.md is ambiguous (A1 …). `pivot` prints the JSON of docs/model.md,
+"When to convert (`pivot`)", for format-1 and format-2 files alike (readings
+A24 …); `tools/crosscheck.py --pivot` compares it with `hashpivot pivot FILE
+--format json`. `--set KEY=VALUE` changes a value of the parsed file first
+(README, "What-ifs"; the output does not list the overrides).
+Exit 2 on a scenario error, 1 when a printed figure is beyond the decimal
+range. Standard library only (Python 3.11+).
 
-Usage: python3 tools/reference.py SCENARIO.toml
+Usage: python3 tools/reference.py [run] SCENARIO.toml [--set KEY=VALUE]...
+       python3 tools/reference.py pivot SCENARIO.toml [--set KEY=VALUE]...
 """
 import calendar
 import json
@@ -157,12 +162,13 @@ def mine_rows(site, net):
     return rows
 
 
-def ai_rows(site, net, s=0):
+def ai_rows(site, net, s=0, memo=None):
     """docs/model.md, "Strategy `ai`". s: the month the conversion starts
     (format 1 files start at 0; `pivot` varies it, "When to convert"): months
     i < s mine as strategy `mine` without its capex, construction is
     s <= i < s + g, go-live L = s + g, and the ramp, lease escalator and GPU
-    capex count from L; the GPU-hour rate keeps market time i."""
+    capex count from L; the GPU-hour rate keeps market time i. memo: a dict
+    of mining months shared by the starts `pivot` tries."""
     a = site["ai"]
     n = len(net)
     g = a.get("build_months", 0)
@@ -177,13 +183,20 @@ def ai_rows(site, net, s=0):
     decline = None
     if a["kind"] != "colocation":
         decline = month_powers(1 - dec(a.get("gpu_hour_decline_annual", 0)), n)
+    memo = {} if memo is None else memo
+
+    def mined(i):
+        if i not in memo:
+            memo[i] = mining_month(site, mp, net[i])
+        return dict(memo[i])
+
     rows = []
     for i in range(n):
         nm = net[i]
         if i < s:
-            row = mining_month(site, mp, nm)
+            row = mined(i)
         elif i < live:
-            row = mining_month(site, mp, nm) if mdb else empty_row()
+            row = mined(i) if mdb else empty_row()
             row["capex"] = conv / g
         else:
             row = empty_row()
@@ -463,11 +476,10 @@ def dump(v):
 # format 2, Terminal value, Cash flow and finance in format 2, Summary JSON in
 # format 2).
 #
-# Not implemented here (a scenario using them stops with NotInReference):
-# `site.ai.start` later than `start`, `fleet_sale_usd > 0`, `keep_mining =
-# true`; the `conversion` and `portfolio` output blocks are not computed
-# (Evaluation.omitted lists their paths, and crosscheck.py drops them from
-# hashpivot's output before comparing). `[risk]` is range-checked, not used.
+# Everything `run` prints for format 2 is computed (`site.ai.start`,
+# `fleet_sale_usd`, `keep_mining`, the `conversion` and `portfolio` blocks
+# included; Evaluation.omitted is empty, kept for paths a future reference
+# may leave out). `[risk]` is range-checked, not used.
 #
 # Readings chosen where docs/model.md is ambiguous (what a mining CFO would
 # expect; the Rust side needs the same ones):
@@ -494,7 +506,8 @@ def dump(v):
 #     puts a kink where EBITDA = 0; the root search treats that point as a
 #     breakpoint too (docs/model.md lists only the run thresholds).
 #  A7 Breakeven rate (ai) varies the rate with the AI strategy's own mining
-#     (during the build) held at the scenario's BTC price. The terminal value
+#     (before the start, during the build, kept machines) held at the
+#     scenario's BTC price. The terminal value
 #     (when x > 0 and the window is all live) is re-evaluated at each rate.
 #  A8 A root (breakeven price, breakeven rate, crossover) with |root| > 10^12
 #     is null; so is a breakeven price that no P ≥ 0 reaches. NPV(0) ≥ 0
@@ -518,16 +531,86 @@ def dump(v):
 #     from go-live (format 1's anniversaries).
 #  A12 `run_share` weights each row by its meter load M_r (pue included) and
 #     the month's hours; under `ai` it covers the months the AI strategy mines
-#     (build months with mine_during_build); null when it mines none.
+#     (months before the start, build months with mine_during_build, live
+#     months with a kept load > 0, weighted by the kept M_r); null when it
+#     mines none.
 #  A13 `shutdown = "never"` makes negative-price blocks cost negative power
 #     (the operator is paid to consume); `"economic"` always runs in a block
 #     whose price is ≤ 0 (v ≥ 0 ≥ price), so the same holds there.
 #  A14 The discount_rate is printed as the decimal used with trailing zeros
 #     removed and no exponent (0.10 → 0.1, 0 → 0, 2 → 2).
-#  A15 `kept_hashrate_ths` is null (keep_mining is false here); `start` under
-#     `ai` is the scenario's start; `fleet_sale_usd` prints 0.00.
+#  A15 Under `ai`, `start` prints the month the conversion starts (the file's
+#     `site.ai.start`, default the scenario's `start`); `fleet_sale_usd` the
+#     amount received within the horizon (0.00 when none is); and
+#     `kept_hashrate_ths` Σ n_r · ths_r (or T') whenever keep_mining is true,
+#     0.0000 when nothing fits, null when keep_mining is false.
 #  A16 A format-2 key in a format-1 file is an error (reference: ScenarioError),
 #     and `[risk]` keys are range-checked and otherwise ignored.
+#  A17 With keep_mining, the file's `fleet_sale_usd` IS the proceeds of the
+#     machines not kept: used as given, never scaled by the share sold. It is
+#     received in month L with mine_during_build, else in month s, whether or
+#     not the site goes live in the horizon; not at all when that month is
+#     ≥ months (then `fleet_sale_usd` prints 0.00).
+#  A18 `site.ai.start` is a "YYYY-MM" string with month index 0 ≤ s < months
+#     (before `start`, or at or after the horizon's end, is a scenario error);
+#     s > 0 needs [site.mining]. Months i < s are strategy mine's months
+#     minus its capex: the whole fleet, full escalated opex, shutdown and
+#     demand response, so in every ΔCF (D(P), conversion, winner) they cancel
+#     month by month. With build_months = 0 the conversion capex is all in
+#     month s. The AI opex escalates in market time (A11), from L on.
+#  A19 keep_mining, which machines: decided once (the grid, loads and rows do
+#     not change with time): C = grid_mw − it_mw · pue_ai, rows best first
+#     (lowest j_per_th, file order on ties), n_r = min(count_r, floor(C_left /
+#     m_r)) at 60 digits (a quotient that is an integer is exact), and the
+#     loop goes on past a row that does not fit whole (a smaller machine later
+#     may still fit). A row kept in part is dispatched like the full row
+#     (same j_per_th, so the same shutdown test and thresholds) with
+#     T = n_r · ths_r and M = T · E · pue / 10^6; the single form keeps the
+#     fractional T' and M' = T' · E · pue / 10^6.
+#  A20 keep_mining, the months: from L on (only within the horizon), the kept
+#     rows mine with their own dispatch, demand response on the kept running
+#     M_r, and mining opex · (1 + inflation)^floor(i/12) · (Σ kept M_r ÷ Σ
+#     M_r) on top of the AI's own opex. A month whose kept load is 0 is not
+#     mined: no mining opex, and out of `run_share`. Months s ≤ i < L mine
+#     the whole fleet with mine_during_build, nothing without it. A row kept
+#     whole (and the single form when T' = T) is the very row strategy mine
+#     runs: its BTC-price terms cancel against mine's in D(P); a row kept in
+#     part is a line of its own. The kept lines count in revenue, power,
+#     opex, btc_mined, demand response, run_share and the AI terminal
+#     value's EBITDA (when L ≤ months − w).
+#  A21 `go_live` is month L = s + g, null when L ≥ months; the GPU capex is in
+#     month L (none when L ≥ months); the ramp and the lease escalator count
+#     from L, the GPU-hour rate decline from month 0 (market time).
+#  A22 `conversion`: ΔCF_i = CF_ai,i − CF_mine,i with both terminal values and
+#     the fleet sale in the CFs; npv_usd = Σ d_i · ΔCF_i (= −/+ the
+#     npv_advantage, A9); irr, mirr, payback by the format-1/2 rules on ΔCF
+#     (IRR null when the first non-zero ΔCF is positive); breakeven_rate: the
+#     AI rate at which Σ d_i · (CF_ai,i(rate) − CF_mine,i) = 0, all mining of
+#     both strategies at the scenario's BTC price, the AI terminal value's
+#     kink as in A7; null when AI revenue does not depend on the rate, or
+#     when |root| > 10^12.
+#  A23 `portfolio`: sums of unrounded NPVs, rounded once; a site with both
+#     strategies counts its winner's NPV (the ΔCF sign, A9; on a tie mine's,
+#     equal anyway) in best_npv_usd and is in `convert` only when the winner
+#     is ai; mine_npv_usd / ai_npv_usd null when no site has that strategy.
+#  A24 `pivot`: the file is read and validated as `run` reads it, then its
+#     own `site.ai.start` is replaced by each s; fleet sale (received at s or
+#     L as in A17, lost beyond the horizon), keep_mining, mine_during_build
+#     and exit multiples as given. Start s may be chosen iff s + g ≤ months −
+#     w (w = min(12, months)). "Highest NPV" compares month by month: s
+#     replaces the best so far iff Σ d_i · (CF_i(s) − CF_i(best)) > 0 (so the
+#     earliest wins a tie); verdict "convert" iff Σ d_i · (CF_ai,i(best) −
+#     CF_mine,i) > 0; value_of_waiting_usd = Σ d_i · (CF_i(best) − CF_i(0))
+#     (0.00 when the best is s = 0; null with best). best_npv_usd is the
+#     best start's entry of npv_by_start.
+#  A25 `pivot` on a format-1 file: months i < s are format-1 mining without
+#     capex, the build and go-live move with s as in A21; no terminal value,
+#     fleet sale or keep_mining (format-2 keys are errors in format 1).
+#  A26 `pivot`: npv_by_start lists every start, those whose go-live is at or
+#     beyond the horizon too (mining, then construction only). A pivot
+#     figure beyond the decimal range is an overflow (reference exit 1;
+#     hashpivot must stop with an error). Sites without both strategies are
+#     left out; none with both is a scenario error (exit 2).
 # ============================================================================
 
 ROOT_LIMIT = D(10) ** 12
@@ -1263,15 +1346,166 @@ def fill2(ev, s):
                       "convert": npvs["convert"]}}
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        print(__doc__.strip().splitlines()[-1], file=sys.stderr)
-        sys.exit(2)
+# ============================================================================
+# When to convert (`pivot`, docs/model.md "When to convert"): NPV_ai(s) for
+# every start s = 0 … months − 1, everything else as the file gives it (a
+# format-1 file with format-1 rules). Only the NPVs are computed; the rows
+# of every start share the months computed once (AiMonths, the memo).
+# ============================================================================
+
+def pivot(s):
+    """The pivot JSON object of scenario s (ScenarioError when no site has
+    both strategies; OutOfRange when a printed figure is beyond the decimal
+    range)."""
+    fmt = s.get("format")
+    validate2(s)
+    net, _ = project_network(s)
+    n = len(net)
+    w = min(12, n)
+    rate = dec(s.get("discount_rate", D("0.10")))
+    disc = discount_factors(rate, n)
+    infl = yearly(s.get("inflation_annual", 0), n) if fmt == 2 else None
+    sites = []
+    for site in s["site"]:
+        if "mining" not in site or "ai" not in site:
+            continue
+        a = site["ai"]
+        g = a.get("build_months", 0)
+        if fmt == 2:
+            esc = yearly(site.get("power_escalator_annual", 0), n)
+            blocks = [[(sh, p * esc[i]) for sh, p in blocks_of(site)] for i in range(n)]
+            ctx = dict(infl=infl, blocks=blocks, pbar=[sum(sh * p for sh, p in bl) for bl in blocks])
+            rows = mine_rows2(site, net, ctx)
+            tv = tv_params(rows, dec(site["mining"].get("exit_multiple", 0)), True)
+            never = [cf2(r) for r in rows]
+            never[-1] += tv["tv"]
+            months = AiMonths(site, net, ctx)
+            x = dec(a.get("exit_multiple", 0))
+
+            def ai_cfs(start):
+                rows = ai_rows2(site, net, ctx, start, months)
+                tv = tv_params(rows, x, start + g <= n - w)
+                cfs = [cf2(r) for r in rows]
+                cfs[-1] += tv["tv"]
+                return cfs
+        else:
+            never = [cf(r) for r in mine_rows(site, net)]
+            memo = {}
+
+            def ai_cfs(start):
+                return [cf(r) for r in ai_rows(site, net, start, memo)]
+
+        by_start, now, best, best_s = [], None, None, None
+        for start in range(n):
+            cfs = ai_cfs(start)
+            by_start.append(npv_with(cfs, disc))
+            if start == 0:
+                now = cfs
+            if start + g > n - w:
+                continue   # live for less than the window: listed, never chosen
+            # strictly higher, month by month (A24); earliest on ties
+            if best is None or npv_with([p - q_ for p, q_ in zip(cfs, best)], disc) > 0:
+                best, best_s = cfs, start
+        never_npv = npv_with(never, disc)
+        if best is None:
+            best_npv = waiting = None
+            verdict = "mine"
+        else:
+            best_npv = by_start[best_s]
+            waiting = npv_with([p - q_ for p, q_ in zip(best, now)], disc)
+            ahead = npv_with([p - q_ for p, q_ in zip(best, never)], disc)
+            verdict = "convert" if ahead > 0 else "mine"
+        sites.append({"name": site["name"],
+                      "best_start": None if best is None else net[best_s]["label"],
+                      "best_npv_usd": q(best_npv, 2), "now_npv_usd": q(by_start[0], 2),
+                      "never_npv_usd": q(never_npv, 2), "value_of_waiting_usd": q(waiting, 2),
+                      "verdict": verdict, "npv_by_start": [q(v, 2) for v in by_start]})
+    if not sites:
+        raise ScenarioError("pivot needs a site with both [site.mining] and [site.ai]; "
+                            "no site has both")
+    out = {"scenario": s["name"], "sites": sites}
+    path, big = find_too_large(out, "$")
+    if big is not None:
+        raise OutOfRange(f"scenario {s['name']!r}: {path} = {big.v:.6e} is beyond the decimal "
+                         "range (about ±7.9e28)")
+    return out
+
+
+# ---------------------------------------------------------------- --set
+
+def apply_set(s, assignment):
+    """`--set KEY=VALUE` (README, "What-ifs"): KEY as `site[0].mining.uptime`,
+    `site[NAME].x`, `site.0.x` or `site.NAME.x`; VALUE a TOML value, anything
+    else a string. Changes the parsed scenario s in place."""
+    key, sep, value = assignment.partition("=")
+    if not sep or not key:
+        raise ScenarioError(f"--set needs KEY=VALUE, got {assignment!r}")
     try:
-        print(dump(summary(load(sys.argv[1]))))
-    except (ScenarioError, NotInReference) as e:
-        print(f"reference.py: {sys.argv[1]}: {e}", file=sys.stderr)
-        sys.exit(2)
+        v = tomllib.loads(f"v = {value}", parse_float=D)["v"]
+    except tomllib.TOMLDecodeError:
+        v = value
+    tokens = []
+    for name, sel in re.findall(r"([^.\[\]]+)(?:\[([^\]]*)\])?", key):
+        tokens.append(name)
+        if sel:
+            tokens.append(sel)
+    cur = s
+    for i, tok in enumerate(tokens):
+        last = i == len(tokens) - 1
+        if isinstance(cur, list):
+            found = [e for j, e in enumerate(cur)
+                     if (tok.isdigit() and j == int(tok)) or (not tok.isdigit() and e.get("name") == tok)]
+            if not found:
+                raise ScenarioError(f"--set {key}: no element {tok!r}")
+            if last:
+                raise ScenarioError(f"--set {key}: names a table, not a value")
+            cur = found[0]
+        elif last:
+            cur[tok] = v
+        else:
+            cur = cur.setdefault(tok, {})
+
+
+USAGE = """usage: python3 tools/reference.py [run] SCENARIO.toml [--set KEY=VALUE]...
+       python3 tools/reference.py pivot SCENARIO.toml [--set KEY=VALUE]...
+(--format json is accepted and ignored: the output is always JSON)"""
+
+
+def main(argv):
+    args = list(argv)
+    mode = "run"
+    if args and args[0] in ("run", "pivot") and len(args) > 1:
+        mode = args.pop(0)
+    path, sets = None, []
+    while args:
+        a = args.pop(0)
+        if a == "--set" and args:
+            sets.append(args.pop(0))
+        elif a.startswith("--set="):
+            sets.append(a[len("--set="):])
+        elif a == "--format" and args and args[0] == "json":
+            args.pop(0)
+        elif path is None and not a.startswith("--"):
+            path = a
+        else:
+            path = None
+            break
+    if path is None:
+        print(USAGE, file=sys.stderr)
+        return 2
+    try:
+        s = load(path)
+        for a in sets:
+            apply_set(s, a)
+        print(dump(pivot(s) if mode == "pivot" else summary(s)))
+    except ScenarioError as e:
+        print(f"reference.py: {path}: {e}", file=sys.stderr)
+        return 2
     except OutOfRange as e:
-        print(f"reference.py: {sys.argv[1]}: {e}", file=sys.stderr)
-        sys.exit(1)
+        print(f"reference.py: {path}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
