@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Compare `hashpivot run --format json` with tools/reference.py.
+"""Compare `hashpivot run --format json` (or, with --pivot, `hashpivot pivot
+FILE --format json`) with tools/reference.py.
 
 Usage:
   python3 tools/crosscheck.py [options] PATH...
   python3 tools/crosscheck.py [options] --random N [--seed S] [--keep DIR] [--months 240,600]
+  options: --bin PATH, --format2 [--basic], --pivot, --jobs N
 
 PATH is a scenario file or a folder, searched recursively for *.toml (so
 `scenarios/ tests/extremes/` checks every shipped scenario). A scenario
@@ -22,12 +24,25 @@ exercised (docs/model.md, "Finance").
 a high-price block (and sometimes a negative one), fleet rows of different
 efficiencies, a month-0 revenue per MWh between the block prices and a
 falling hashprice, so that economic shutdown binds in some months and not
-in others; demand response, terminal values, inflation and escalators.
-They use only what tools/reference.py implements (no site.ai.start,
-fleet_sale_usd or keep_mining); the `portfolio` and `conversion` blocks,
-which the reference does not compute, are dropped from hashpivot's output
-before comparing. A binary that does not read format 2 yet is reported as
-"REFUSED" (counted as failed; nothing was checked).
+in others; demand response, terminal values, inflation and escalators;
+and conversions that start later (`site.ai.start`), sell the fleet
+(`fleet_sale_usd`) and keep mining on the spare grid (`keep_mining`, with
+grids that keep every machine, some or none), each at some sites.
+--basic leaves those three keys out (the format-2 files of before they
+existed: with the same seed, the very files an earlier crosscheck.py
+generated). A binary that does not read format 2 yet, or refuses one of
+those keys as "not supported yet", is reported as "REFUSED" (counted as
+failed; nothing was checked).
+
+--pivot (with PATHs or --random) runs `hashpivot pivot FILE --format json`
+and compares it with `tools/reference.py pivot FILE` (docs/model.md, "When
+to convert"), one unit in the last printed decimal (money: 0.01). A file
+without a site that has both strategies must fail (exit 2, nothing on
+stdout), as must a file with a `.stderr` (its first line on stderr; one
+expecting run's overflow is skipped). A different `best_start` passes when
+its NPV is within a cent of the reference's best (and it may be chosen), a
+different `verdict` when best and never are within a cent. A binary
+without the pivot command is reported as "REFUSED".
 
 A figure passes when it differs by at most one unit in its last printed
 decimal (IRR: 1e-6, as any root within 1e-9 of the true rate is correct and
@@ -59,6 +74,7 @@ sys.dont_write_bytecode = True  # leave no tools/__pycache__ behind
 import reference  # noqa: E402  (tools/reference.py)
 
 FIRST_POSITIVE = "the first non-zero cash flow is positive"
+NOT_YET = "not supported yet"   # how hashpivot refuses a key it does not compute yet
 IRR_PATH = re.compile(r"^\$\.sites\[(\d+)\]\.(mine|ai|conversion)\.irr$")
 TIMEOUT_S = 300
 
@@ -266,6 +282,11 @@ def check_success(path, run, res):
     why = reference_overflow(ev)
     if run.returncode != 0:
         got = first_line(run.stderr)
+        if run.returncode == 2 and NOT_YET in got:
+            res["refused"] = True
+            res["kinds"] = {"refused"}
+            res["lines"].append(f"hashpivot does not read this yet: {got}")
+            return
         if run.returncode == 2 and is_format2(path) and "format" in got:
             res["refused"] = True
             res["kinds"] = {"refused"}
@@ -297,6 +318,122 @@ def check_success(path, run, res):
     res["lines"], res["kinds"], roots = explain(diffs, ev, mine)
     res["note"] = "; ".join(([res["note"]] if res["note"] else []) + roots)
     res["ok"] = not res["lines"]
+
+
+# ---------------------------------------------------------------- pivot
+
+PIVOT_REFUSED = ("unrecognized subcommand", NOT_YET)
+
+
+def check_pivot(path, binary):
+    """Check `hashpivot pivot PATH --format json` against reference.pivot
+    (docs/model.md, "When to convert"). Same result dict as check()."""
+    t0 = time.monotonic()
+    res = dict(path=path, ok=False, lines=[], kinds=set(), irr=[], note="", refused=False,
+               skipped=False)
+    try:
+        run = subprocess.run([binary, "pivot", path, "--format", "json"],
+                             capture_output=True, text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        res["lines"] = [f"hashpivot pivot took more than {TIMEOUT_S} s"]
+        res["seconds"] = time.monotonic() - t0
+        return res
+    expected = os.path.splitext(path)[0] + ".stderr"
+    try:
+        if os.path.exists(expected):
+            with open(expected) as f:
+                want = first_line(f.read())
+            if "overflow" in want:
+                # that overflow is `run`'s (a figure pivot does not print may be the one)
+                res["ok"], res["skipped"] = True, True
+                res["note"] = "SKIPPED, not compared: its .stderr expects run's overflow"
+            else:
+                check_failure(path, run, want, res)   # a scenario error is pivot's too
+        else:
+            check_pivot_success(path, run, res)
+    except Exception as e:  # a crash (reference, unreadable output) is a failure, not a traceback
+        res["ok"] = False
+        res["lines"].append(f"check failed: {type(e).__name__}: {e}")
+    res["seconds"] = time.monotonic() - t0
+    return res
+
+
+def check_pivot_success(path, run, res):
+    s = reference.load(path)
+    want, err, over = None, None, None
+    try:
+        want = reference.pivot(s)
+    except reference.ScenarioError as e:
+        err = str(e)
+    except reference.OutOfRange as e:
+        over = str(e)
+    if run.returncode != 0:
+        got = first_line(run.stderr)
+        if run.returncode == 2 and any(r in got for r in PIVOT_REFUSED):
+            res["refused"] = True
+            res["kinds"] = {"refused"}
+            res["lines"].append(f"hashpivot has no pivot for this yet: {got}")
+        elif run.returncode == 2 and err:
+            res["note"] = f"error, as expected: reference: {err}"
+            if run.stdout:
+                res["lines"].append(f"hashpivot printed {len(run.stdout)} bytes on stdout, "
+                                    "expected none")
+        elif run.returncode == 2 and over and "overflow" in got:
+            res["note"] = f"overflow error, as expected: reference: {over}"
+        else:
+            res["lines"].append(f"hashpivot pivot failed (exit {run.returncode}): {got}")
+            if err or over:
+                res["lines"].append(f"reference: {err or over}")
+            res["kinds"] = {"error"}
+        res["ok"] = not res["lines"]
+        return
+    if err or over:
+        res["lines"].append(f"hashpivot printed a pivot, reference: {err or over}")
+        res["kinds"] = {"figure"}
+        return
+    mine = json.loads(run.stdout, parse_float=D, parse_int=D)
+    theirs = json.loads(reference.dump(want), parse_float=D, parse_int=D)
+    diffs = []
+    compare(mine, theirs, "$", diffs)
+    notes = []
+    for path_, a, b, msg in diffs:
+        why = near_tie(path_, a, mine, theirs, s)
+        if why:
+            notes.append(why)
+            continue
+        res["lines"].append(f"{path_}: {msg}")
+        res["kinds"].add("figure")
+    res["note"] = "; ".join(notes)
+    res["ok"] = not res["lines"]
+
+
+def near_tie(path, a, mine, theirs, s):
+    """A pivot difference that only a near tie explains, or None: a different
+    best_start whose NPV is within a cent of the best (and that may be
+    chosen), or a different verdict where best and never are within a cent.
+    Such a start's best_npv_usd and value_of_waiting_usd then agree anyway."""
+    m = re.match(r"^\$\.sites\[(\d+)\]\.(best_start|verdict)$", path)
+    if not m:
+        return None
+    k, key = int(m.group(1)), m.group(2)
+    ref_site = theirs["sites"][k]
+    cent = D("0.01")
+    if key == "verdict":
+        if ref_site["best_npv_usd"] is not None and \
+                abs(ref_site["best_npv_usd"] - ref_site["never_npv_usd"]) <= cent:
+            return f"verdict {a}: best and never NPVs within a cent (a near tie)"
+        return None
+    if not isinstance(a, str) or ref_site["best_start"] is None:
+        return None
+    site = next(x for x in s["site"] if x["name"] == ref_site["name"])
+    n = s["months"]
+    j = reference.month_index(s["start"], a)
+    g = site["ai"].get("build_months", 0)
+    if not (0 <= j < n and j + g <= n - min(12, n)):
+        return None
+    if abs(ref_site["npv_by_start"][j] - ref_site["best_npv_usd"]) <= cent:
+        return f"best_start {a}: within a cent of the reference's {ref_site['best_start']} (a near tie)"
+    return None
 
 
 # ---------------------------------------------------------------- generating
@@ -473,11 +610,41 @@ ROWS2 = (("S9", 14, 95), ("S17", 56, 45), ("S19j Pro", 104, "29.5"), ("S19 XP", 
          ("S21", 200, "17.5"), ("S21 XP", 270, "13.5"))
 
 
-def generate_format2(rng, n):
+def label_after(start, k):
+    """The "YYYY-MM" k months after start."""
+    y, m = map(int, start.split("-"))
+    y, m = y + (m - 1 + k) // 12, (m - 1 + k) % 12 + 1
+    return f"{y:04d}-{m:02d}"
+
+
+def partial_conversion(rng, a, months, start, load, aload):
+    """Add what an operator converting later or in part writes to the
+    [site.ai] lines a (docs/model.md, "Strategy `ai` in format 2"): a later
+    start, a fleet sale, keep_mining. Returns the grid in MW: with
+    keep_mining, a spare grid that keeps every machine, some, or none."""
+    if rng.random() < 0.45 and months > 1:
+        a.append(f'start = "{label_after(start, rng.randint(1, months - 1))}"')
+    elif rng.random() < 0.1:
+        a.append(f'start = "{start}"')
+    if rng.random() < 0.4:
+        a.append(f"fleet_sale_usd = {pick(rng, 1500000, 20000000, '7250000.5')}")
+    if rng.random() < 0.45:
+        a.append("keep_mining = true")
+        # grid = the larger load + share · the smaller: spare C = grid − AI load
+        # is below the mining load for a share < 1 (some machines kept; none
+        # when the AI load is the larger and the share is 0 or tiny)
+        share = D(pick(rng, 0, "0.0001", "0.3", "0.3", "0.7", "0.7", "1.5"))
+        return max(load, aload) + share * min(load, aload)
+    return max(load, aload) * D(pick(rng, 1, "1.25"))
+
+
+def generate_format2(rng, n, partial=True):
     """A valid format-2 scenario in which economic shutdown binds in some
     months: the month-0 revenue per MWh of a mid-efficiency machine sits
     between the block prices, hashprice falls (hashrate growth, flat or
-    falling price, often a halving), and the rows differ in efficiency."""
+    falling price, often a halving), and the rows differ in efficiency.
+    partial: the AI may also start later, sell the fleet and keep mining
+    (partial_conversion); False writes none of those keys."""
     months = rng.choice(MONTHS)
     h0 = rng.randint(500, 1500)
     fees = D(pick(rng, 0, "0.02", "0.1"))
@@ -487,8 +654,8 @@ def generate_format2(rng, n):
     subsidy = D("3.125") if height < 1050000 else D("1.5625")
     v0 = D(rng.randint(40, 140))          # USD per MWh earned at month 0 by a 21.5 J/TH row
     price = int(v0 * h0 * D("21.5") / (6 * (subsidy + fees) * (1 - pool_fee))) + 1
-    lines = ["format = 2", f'name = "format-2 random {n}"',
-             f'start = "{rng.randint(2025, 2030)}-{rng.randint(1, 12):02d}"',
+    start = f"{rng.randint(2025, 2030)}-{rng.randint(1, 12):02d}"
+    lines = ["format = 2", f'name = "format-2 random {n}"', f'start = "{start}"',
              f"months = {months}",
              f"discount_rate = {pick(rng, 0, '0.08', '0.10', '0.15', '0.35')}",
              f"inflation_annual = {pick(rng, 0, '0.03', '0.1', '-0.02')}"]
@@ -531,12 +698,16 @@ def generate_format2(rng, n):
             a, aload = ai_block(rng, True, (0, 1, 6, 12, months // 2, months),
                                 (0, 20000000, 300000000), 0.6)
             a.insert(2, f"exit_multiple = {pick(rng, 0, 0, 8, '12.5')}")
+            grid = partial_conversion(rng, a, months, start, load, aload) if partial else None
             body = a + body if rng.random() < 0.5 else body + a
             if body[0] != "":
                 body.insert(0, "")
             loads.append(aload)
+        else:
+            grid = None
         # ([site.ai] after [[site.mining.fleet]] rows is a new table: fine in TOML)
-        grid = max(loads) * D(pick(rng, 1, "1.25"))
+        if grid is None:
+            grid = max(loads) * D(pick(rng, 1, "1.25"))
         site = ["", "[[site]]", f'name = "site {s}"', f"grid_mw = {grid}",
                 f"power_escalator_annual = {pick(rng, 0, '0.02', '0.05', '-0.03')}"]
         if rng.random() < 0.15:
@@ -562,7 +733,13 @@ def parse(argv):
     ap.add_argument("--keep", metavar="DIR", help="write the generated scenarios to DIR and keep them")
     ap.add_argument("--months", help="horizons --random picks from, e.g. 240,600")
     ap.add_argument("--format2", action="store_true",
-                    help="--random generates format-2 scenarios (shutdown, power blocks, ...)")
+                    help="--random generates format-2 scenarios (shutdown, power blocks, a later "
+                    "start, fleet sale, keep_mining, ...)")
+    ap.add_argument("--basic", action="store_true",
+                    help="with --format2: no site.ai.start, fleet_sale_usd or keep_mining")
+    ap.add_argument("--pivot", action="store_true",
+                    help="compare `hashpivot pivot FILE --format json` with the reference's pivot "
+                    "instead of run")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                     help="scenarios checked in parallel (default: CPU count)")
     args = ap.parse_args(argv)
@@ -582,6 +759,8 @@ def parse(argv):
         args.months = months
     if (args.keep or args.months or args.seed != 1 or args.format2) and args.random is None:
         ap.error("--seed, --keep, --months and --format2 go with --random")
+    if args.basic and not args.format2:
+        ap.error("--basic goes with --format2")
     return args
 
 
@@ -608,13 +787,14 @@ def main(argv):
         for i in range(args.random):
             p = os.path.join(folder, f"random-{i}.toml")
             with open(p, "w") as f:
-                f.write(generate_format2(rng, i) if args.format2 else generate(rng, i))
+                f.write(generate_format2(rng, i, partial=not args.basic) if args.format2
+                        else generate(rng, i))
             paths.append(p)
 
     t0 = time.monotonic()
     failed, kinds_failed, irr_kinds, refused, skipped = 0, [], {}, 0, 0
     with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for res in pool.map(check, paths, [binary] * len(paths)):
+        for res in pool.map(check_pivot if args.pivot else check, paths, [binary] * len(paths)):
             note = f", {res['note']}" if res["note"] else ""
             for why in res["irr"]:
                 irr_kinds[why] = irr_kinds.get(why, 0) + 1
@@ -632,7 +812,7 @@ def main(argv):
                 print(f"  … and {len(res['lines']) - 20} more")
             sys.stdout.flush()
     elapsed = time.monotonic() - t0
-    if args.random is not None:
+    if args.random is not None and not args.pivot:
         print("IRR of the strategy lines checked: " +
               (", ".join(f"{n} {why}" for why, n in sorted(irr_kinds.items(), key=lambda kv: -kv[1]))
                or "none"))
@@ -645,10 +825,12 @@ def main(argv):
         print(f"{only_rule} of the failures differ only where hashpivot prints an IRR although "
               f"the first non-zero cash flow is positive (docs/model.md, \"Finance\": null)")
     if refused:
-        print(f"{refused} of the failures: hashpivot refused the format-2 scenario (it does not "
-              f"read format 2 yet), so nothing was compared; the reference computed each one")
+        what = "pivot command" if args.pivot else "format-2 scenario"
+        print(f"{refused} of the failures: hashpivot refused the {what} (a command, format or key "
+              f"it does not implement yet), so nothing was compared; the reference computed "
+              f"each one")
     print(f"{len(paths)} scenarios in {elapsed:.1f} s with {args.jobs} jobs, {binary}")
-    extra = f", {skipped} skipped (features tools/reference.py does not implement)" if skipped else ""
+    extra = f", {skipped} skipped (not compared: see SKIPPED above)" if skipped else ""
     print(f"crosscheck: {len(paths) - failed - skipped} passed, {failed} failed{extra}")
     return 1 if failed else 0
 
