@@ -149,8 +149,8 @@ impl SiteTemplate {
             .transpose()?;
         let (mut ai, plan) = match &site.ai {
             Some(a) => {
-                let start = a.f2.start_index as usize;
-                let (st, plan) = ai_strategy(site, a, start, true, network, market, &power)?;
+                let setup = AiSetup::new(site, a, network, market.hours.len())?;
+                let (st, plan) = ai_strategy(&setup, a.f2.start_index as usize, market, &power)?;
                 (Some(st), Some(plan))
             }
             None => (None, None),
@@ -830,82 +830,121 @@ fn mine_strategy(
     })
 }
 
-/// Strategy `ai` (docs/model.md, "Strategy `ai` in format 2"): the
-/// fleet mines until the conversion starts in month `s`, construction
-/// runs `s ≤ i < L = s + g`, the AI load is live from `L`, and with
-/// `keep_mining` the best machines mine beside it from `L`.
-///
-/// `s` is the start's month index; without `before_start` the months
-/// before it are left empty (for [`npv_by_start`], which takes them from
-/// strategy `mine`).
-fn ai_strategy(
-    site: &Site,
-    a: &Ai,
-    s: usize,
-    before_start: bool,
-    net: &Network,
-    market: &MarketFree,
-    power: &Power,
-) -> Result<(StrategyTemplate, AiPlan), Overflow> {
-    let n = market.hours.len();
-    let g = usize::try_from(a.build_months).unwrap_or(usize::MAX);
-    // L = s + g, saturating: a go-live past the horizon never comes.
-    let live_from = s.saturating_add(g);
-    // The full fleet, for the months before s and (with
-    // mine_during_build) the build; the loader lets none of these
-    // happen on a site without mining.
-    let fleet = match &site.mining {
-        Some(m) => Some((m, rows_of(m, net)?)),
-        None => None,
-    };
-    let kept = match &site.mining {
-        Some(m) if a.f2.keep_mining => Some((m, kept(site, m, a, net)?)),
-        _ => None,
-    };
-    let build_capex = build_capex_per_month(a)?;
-    let escalator = rate_path(a, n)?;
-    let it_mw = a.it_mw()?;
-    let metered_mw = it_mw.times(a.pue)?;
-    let mut months = Vec::with_capacity(n);
-    let mut mined = Vec::with_capacity(n);
-    for i in 0..n {
-        let hours = market.hours[i];
-        let mut parts = None;
-        let building = (s..live_from).contains(&i);
-        let mut month = if i < s && !before_start {
-            Month::default()
-        } else if i < s || (building && a.mine_during_build) {
-            // Mining as strategy `mine` does, without its capex.
-            let mut month = match &fleet {
-                Some((m, rows)) => {
-                    let (month, p) = mining_month(m, rows, market, power, i)?;
-                    parts = Some(p);
-                    month
-                }
-                None => Month::default(),
-            };
-            if building {
-                month.capex = build_capex;
-            }
-            month
+/// What strategy `ai` is made of whatever month it starts in
+/// (docs/model.md, "Strategy `ai` in format 2"): the fleet that mines
+/// before the start (and through the build with `mine_during_build`), the
+/// machines `keep_mining` keeps, the build capex, the rate path and the
+/// AI load. [`ai_strategy`] builds one start from it, [`starts`] every
+/// start.
+struct AiSetup<'a> {
+    a: &'a Ai,
+    /// `[site.mining]` and its rows (none on a site without mining: the
+    /// loader lets nothing mine there).
+    fleet: Option<(&'a Mining, Vec<Row>)>,
+    kept: Option<(&'a Mining, Kept)>,
+    /// `g`, saturating.
+    build_months: usize,
+    build_capex: Decimal,
+    escalator: Growth,
+    it_mw: Decimal,
+    metered_mw: Decimal,
+}
+
+/// What mines in a month of strategy `ai`.
+enum Miners {
+    /// The whole fleet, as strategy `mine` mines it (without its capex).
+    Fleet,
+    /// The machines `keep_mining` keeps, beside the live AI load.
+    Kept,
+    None,
+}
+
+impl<'a> AiSetup<'a> {
+    fn new(site: &'a Site, a: &'a Ai, net: &Network, n: usize) -> Result<AiSetup<'a>, Overflow> {
+        let fleet = match &site.mining {
+            Some(m) => Some((m, rows_of(m, net)?)),
+            None => None,
+        };
+        let kept = match &site.mining {
+            Some(m) if a.f2.keep_mining => Some((m, kept(site, m, a, net)?)),
+            _ => None,
+        };
+        let it_mw = a.it_mw()?;
+        Ok(AiSetup {
+            a,
+            fleet,
+            kept,
+            build_months: usize::try_from(a.build_months).unwrap_or(usize::MAX),
+            build_capex: build_capex_per_month(a)?,
+            escalator: rate_path(a, n)?,
+            it_mw,
+            metered_mw: it_mw.times(a.pue)?,
+        })
+    }
+
+    /// Go-live `L = s + g`, saturating: a go-live past the horizon never
+    /// comes.
+    fn live_from(&self, s: usize) -> usize {
+        s.saturating_add(self.build_months)
+    }
+
+    /// What mines in month `i` when the conversion starts in month `s`.
+    fn miners(&self, i: usize, s: usize) -> Miners {
+        let building = (s..self.live_from(s)).contains(&i);
+        if i < s || (building && self.a.mine_during_build) {
+            Miners::Fleet
         } else if building {
-            Month {
-                capex: build_capex,
-                ..Month::default()
-            }
+            Miners::None
+        } else if self.kept.as_ref().is_some_and(|(_, k)| !k.rows.is_empty()) {
+            Miners::Kept
         } else {
+            Miners::None
+        }
+    }
+
+    /// The mining month of `miners` in month `i`, with its parts, or
+    /// `None` when nothing mines.
+    fn mining(
+        &self,
+        miners: &Miners,
+        market: &MarketFree,
+        power: &Power,
+        i: usize,
+    ) -> Result<Option<(Month, MiningParts)>, Overflow> {
+        match (miners, &self.fleet, &self.kept) {
+            (Miners::Fleet, Some((m, rows)), _) => {
+                mining_month(m, rows, market, power, i).map(Some)
+            }
+            (Miners::Kept, _, Some((m, kept))) => {
+                let (mut month, p) = fleet_month(m, &kept.rows, KEPT_ROWS, market, power, i)?;
+                // Mining opex scaled by kept meter load ÷ full meter load.
+                month.opex = month.opex.times(kept.it_kept)?.over(kept.it_full)?;
+                Ok(Some((month, p)))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Month `i` of strategy `ai` starting in month `s`, from the month's
+    /// mining (`Month::default()` when nothing mines): build capex, or the
+    /// live AI load beside any kept machines. The fleet sale is not in it
+    /// (see [`AiSetup::sold_in`]).
+    fn month(
+        &self,
+        mut month: Month,
+        i: usize,
+        s: usize,
+        market: &MarketFree,
+        power: &Power,
+    ) -> Result<Month, Overflow> {
+        let a = self.a;
+        let live_from = self.live_from(s);
+        if (s..live_from).contains(&i) {
+            month.capex = self.build_capex;
+        } else if i >= live_from {
+            let hours = market.hours[i];
             let k = (i - live_from) as u64;
             let share = ramp_share(k, a.ramp_months)?;
-            let mut month = match &kept {
-                Some((m, kept)) if !kept.rows.is_empty() => {
-                    let (mut month, p) = fleet_month(m, &kept.rows, KEPT_ROWS, market, power, i)?;
-                    parts = Some(p);
-                    // Mining opex scaled by kept meter load ÷ full meter load.
-                    month.opex = month.opex.times(kept.it_kept)?.over(kept.it_full)?;
-                    month
-                }
-                _ => Month::default(),
-            };
             month.opex = month
                 .opex
                 .plus(a.opex_usd_per_month.times(market.inflation[i])?)?;
@@ -916,9 +955,12 @@ fn ai_strategy(
                     power_pass_through,
                     ..
                 } => {
-                    let kw = it_mw.times(Decimal::ONE_THOUSAND)?.times(share)?;
-                    month.rate_coef = escalator.scale(kw, (k / 12) as usize)?;
-                    month.rate = Some(escalator.scale(*lease_usd_per_kw_month, (k / 12) as usize)?);
+                    let kw = self.it_mw.times(Decimal::ONE_THOUSAND)?.times(share)?;
+                    month.rate_coef = self.escalator.scale(kw, (k / 12) as usize)?;
+                    month.rate = Some(
+                        self.escalator
+                            .scale(*lease_usd_per_kw_month, (k / 12) as usize)?,
+                    );
                     (*lease_usd_per_kw_month, !power_pass_through)
                 }
                 AiKind::GpuCloud {
@@ -932,8 +974,9 @@ fn ai_strategy(
                         .times(share)?
                         .times(hours)?
                         .times(*utilization)?;
-                    month.rate_coef = escalator.scale(sold, i)?;
-                    month.rate = Some(escalator.scale(*gpu_hour_usd, i)?);
+                    // The GPU-hour rate keeps market time i.
+                    month.rate_coef = self.escalator.scale(sold, i)?;
+                    month.rate = Some(self.escalator.scale(*gpu_hour_usd, i)?);
                     if k == 0 {
                         month.capex = Decimal::from(*gpu_count).times(*gpu_capex_usd)?;
                     }
@@ -942,47 +985,80 @@ fn ai_strategy(
             };
             month.ai_revenue = rate.times(month.rate_coef)?;
             if pays_power {
-                month.ai_power = metered_mw
+                month.ai_power = self
+                    .metered_mw
                     .times(share)?
                     .times(hours)?
                     .times(power.blended[i])?;
                 month.power = month.ai_power.plus(month.power)?;
             }
-            month
-        };
-        if i == s && g == 0 {
-            month.capex = month.capex.plus(build_capex)?;
         }
-        months.push(month);
+        // Without a build, all of the conversion capex in month s.
+        if i == s && self.build_months == 0 {
+            month.capex = month.capex.plus(self.build_capex)?;
+        }
+        Ok(month)
+    }
+
+    /// The month the fleet is sold in: when mining stops, at go-live when
+    /// it mines through the build, else when the build starts (past the
+    /// horizon: never).
+    fn sold_in(&self, s: usize) -> usize {
+        if self.a.mine_during_build {
+            self.live_from(s)
+        } else {
+            s
+        }
+    }
+
+    /// The AI exit multiple for start `s`: a buyer pays a multiple of a
+    /// tenant's earnings, so 0 unless live for the whole window
+    /// (`L ≤ months − w`).
+    fn exit_multiple(&self, s: usize, n: usize) -> Decimal {
+        if self.live_from(s).saturating_add(n.min(12)) <= n {
+            self.a.f2.exit_multiple
+        } else {
+            Decimal::ZERO
+        }
+    }
+}
+
+/// Strategy `ai` (docs/model.md, "Strategy `ai` in format 2") starting in
+/// month `s`: the fleet mines until then, construction runs `s ≤ i < L =
+/// s + g`, the AI load is live from `L`, and with `keep_mining` the best
+/// machines mine beside it from `L`.
+fn ai_strategy(
+    setup: &AiSetup<'_>,
+    s: usize,
+    market: &MarketFree,
+    power: &Power,
+) -> Result<(StrategyTemplate, AiPlan), Overflow> {
+    let n = market.hours.len();
+    let mut months = Vec::with_capacity(n);
+    let mut mined = Vec::with_capacity(n);
+    for i in 0..n {
+        let (month, parts) = match setup.mining(&setup.miners(i, s), market, power, i)? {
+            Some((month, parts)) => (month, Some(parts)),
+            None => (Month::default(), None),
+        };
+        months.push(setup.month(month, i, s, market, power)?);
         mined.push(parts);
     }
-    // The fleet is sold when mining stops: at go-live when it mines
-    // through the build, else when the build starts; not at all past the
-    // horizon.
-    let sold_in = if a.mine_during_build { live_from } else { s };
     let mut fleet_sale_usd = Decimal::ZERO;
-    if let Some(month) = months.get_mut(sold_in) {
-        month.fleet_sale = a.f2.fleet_sale_usd;
-        fleet_sale_usd = a.f2.fleet_sale_usd;
+    if let Some(month) = months.get_mut(setup.sold_in(s)) {
+        month.fleet_sale = setup.a.f2.fleet_sale_usd;
+        fleet_sale_usd = setup.a.f2.fleet_sale_usd;
     }
-    // A buyer pays a multiple of a tenant's earnings: only when live for
-    // the whole window (L ≤ months − w).
-    let w = n.min(12);
-    let live_window = live_from.saturating_add(w) <= n;
     let plan = AiPlan {
         start: s,
         fleet_sale_usd,
-        kept_hashrate_ths: kept.as_ref().map(|(_, k)| k.hashrate_ths),
+        kept_hashrate_ths: setup.kept.as_ref().map(|(_, k)| k.hashrate_ths),
     };
     Ok((
         StrategyTemplate {
             base: Strategy {
                 months,
-                exit_multiple: if live_window {
-                    a.f2.exit_multiple
-                } else {
-                    Decimal::ZERO
-                },
+                exit_multiple: setup.exit_multiple(s, n),
                 fixed: None,
             },
             mining: mined,
@@ -1396,12 +1472,11 @@ pub fn npv_by_start(scenario: &Scenario, site_index: usize) -> Result<Vec<Decima
     let (Some(site), Some(free)) = (site, MarketFree::new(scenario, network).ok()) else {
         return Err(fail(Overflow));
     };
-    let (Some(m), Some(a)) = (&site.mining, &site.ai) else {
+    let (Some(_), Some(a)) = (&site.mining, &site.ai) else {
         return Err(fail(Overflow));
     };
     starts(
         site,
-        m,
         a,
         &free,
         scenario.bitcoin.price_usd,
@@ -1413,7 +1488,6 @@ pub fn npv_by_start(scenario: &Scenario, site_index: usize) -> Result<Vec<Decima
 
 fn starts(
     site: &Site,
-    m: &Mining,
     a: &Ai,
     free: &MarketFree,
     price_usd: Decimal,
@@ -1424,39 +1498,64 @@ fn starts(
     let market = Market::at(free, price_usd)?;
     let p0 = price_of(&market);
     let power = Power::new(site, n)?;
+    let setup = AiSetup::new(site, a, network, n)?;
+    // Each month's mining, priced, computed once: the full fleet's (before
+    // the start and through a build that mines), and the kept machines'.
+    let priced = |miners: Miners| -> Result<Vec<Option<Month>>, Overflow> {
+        (0..n)
+            .map(|i| {
+                setup
+                    .mining(&miners, free, &power, i)?
+                    .map(|(month, parts)| {
+                        let mut month = month.without_terms();
+                        parts.add_to(&mut month, market.price[i], p0)?;
+                        Ok(month)
+                    })
+                    .transpose()
+            })
+            .collect()
+    };
+    let fleet = priced(Miners::Fleet)?;
+    let kept = match &setup.kept {
+        Some(_) => priced(Miners::Kept)?,
+        None => vec![None; n],
+    };
     // prefix[s]: Σ_{i<s} PV of the mining month i without capex, summed
     // from the left as Discount::npv sums.
-    let rows = rows_of(m, network)?;
     let mut prefix = Vec::with_capacity(n + 1);
     let mut acc = Decimal::ZERO;
     prefix.push(acc);
-    for i in 0..n {
-        let (mut month, parts) = mining_month(m, &rows, free, &power, i)?;
-        parts.add_to(&mut month, market.price[i], p0)?;
-        acc = acc.plus(discount.present_value(month.cash_flow()?, i)?)?;
+    for (i, month) in fleet.iter().enumerate() {
+        let cf = match month {
+            Some(month) => month.cash_flow()?,
+            None => Decimal::ZERO,
+        };
+        acc = acc.plus(discount.present_value(cf, i)?)?;
         prefix.push(acc);
     }
     (0..n)
         .map(|s| {
-            let (template, _) = ai_strategy(site, a, s, false, network, free, &power)?;
             let mut months = Vec::with_capacity(n - s);
-            for (month, parts) in template.base.months[s..].iter().zip(&template.mining[s..]) {
-                let mut month = month.without_terms();
-                if let Some(parts) = parts {
-                    parts.add_to(&mut month, market.price[s + months.len()], p0)?;
+            for i in s..n {
+                let mining = match setup.miners(i, s) {
+                    Miners::Fleet => fleet[i].clone(),
+                    Miners::Kept => kept[i].clone(),
+                    Miners::None => None,
+                };
+                let mut month = setup.month(mining.unwrap_or_default(), i, s, free, &power)?;
+                if i == setup.sold_in(s) {
+                    month.fleet_sale = a.f2.fleet_sale_usd;
                 }
                 months.push(month);
             }
             // The terminal value counts only when live for the whole
             // window, which then lies within months ≥ s.
-            let tv = if template.base.exit_multiple.is_zero() {
+            let exit_multiple = setup.exit_multiple(s, n);
+            let tv = if exit_multiple.is_zero() {
                 Decimal::ZERO
             } else {
                 let (_, ebitda) = trailing_ebitda(&months)?;
-                template
-                    .base
-                    .exit_multiple
-                    .times(ebitda.max(Decimal::ZERO))?
+                exit_multiple.times(ebitda.max(Decimal::ZERO))?
             };
             let mut npv = prefix[s];
             let last = months.len().saturating_sub(1);
