@@ -187,10 +187,9 @@ fn a_later_start_mines_until_then() {
     let a = ai(&s);
     assert_eq!(a.f2.as_ref().unwrap().start.to_string(), "2026-04");
     assert_eq!(a.go_live.unwrap().to_string(), "2026-06");
-    for i in 0..3 {
-        let m = &a.outcome.monthly[i];
-        assert_eq!(m.btc_mined, mine[i].btc_mined);
-        assert_eq!(m.revenue_usd, mine[i].revenue_usd);
+    for (m, mined) in a.outcome.monthly.iter().zip(mine).take(3) {
+        assert_eq!(m.btc_mined, mined.btc_mined);
+        assert_eq!(m.revenue_usd, mined.revenue_usd);
         assert_eq!(m.capex_usd, Decimal::ZERO);
     }
     assert_eq!(mine[0].capex_usd, d("5000000"));
