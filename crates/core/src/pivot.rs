@@ -145,12 +145,7 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         // A start s is a conversion worth the name when L = s + g ≤ months − w.
         let g = usize::try_from(ai.build_months).unwrap_or(usize::MAX);
         let limit = (months - w + 1).saturating_sub(g).min(months);
-        let mut best: Option<usize> = None;
-        for (s, npv) in npvs.iter().enumerate().take(limit) {
-            if best.is_none_or(|b| *npv > npvs[b]) {
-                best = Some(s);
-            }
-        }
+        let best = best_start(&npvs, limit);
         let best_npv = best.map(|b| npvs[b]);
         let now = npvs.first().copied().unwrap_or_default();
         let value_of_waiting = match best_npv {
@@ -182,6 +177,18 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         months: scenario.months,
         sites,
     })
+}
+
+/// The start with the highest NPV among the first `limit` (the eligible
+/// ones), the earliest on a tie; `None` when none is eligible.
+fn best_start(npvs: &[Decimal], limit: usize) -> Option<usize> {
+    let mut best: Option<usize> = None;
+    for (s, npv) in npvs.iter().enumerate().take(limit) {
+        if best.is_none_or(|b| *npv > npvs[b]) {
+            best = Some(s);
+        }
+    }
+    best
 }
 
 /// A format-1 scenario as format 2 computes it identically: each site's
@@ -299,6 +306,67 @@ exit_multiple = 8
                 "start {s}"
             );
         }
+    }
+
+    #[track_caller]
+    fn check_best(npvs: &[i64], limit: usize, expected: Option<usize>) {
+        let npvs: Vec<Decimal> = npvs.iter().map(|&v| Decimal::from(v)).collect();
+        assert_eq!(best_start(&npvs, limit), expected);
+    }
+
+    #[test]
+    fn the_best_start_is_the_highest_eligible_and_the_earliest_on_a_tie() {
+        check_best(&[5, 9, 7], 3, Some(1));
+        // A tie: the earliest.
+        check_best(&[5, 9, 9], 3, Some(1));
+        // Month 2's 12 is not eligible (go-live too late): month 1 wins.
+        check_best(&[5, 9, 12], 2, Some(1));
+        // All negative: still the highest.
+        check_best(&[-5, -9, -2], 3, Some(2));
+        // Nothing eligible.
+        check_best(&[5, 9], 0, None);
+    }
+
+    /// months = 30, w = 12, build 4: start s is eligible iff s + 4 ≤ 18,
+    /// so starts 0 … 14 (limit 15); the verdict compares the best with
+    /// never converting, and waiting is worth best − now.
+    #[test]
+    fn the_limit_and_the_verdict() {
+        let scenario = parse(&FORMAT2.replace("MDB", "true").replace("KEEP", "false")).unwrap();
+        let p = pivot(&scenario).unwrap();
+        let site = &p.sites[0];
+        assert_eq!(site.last_start_limit, 15);
+        assert!(site.eligible(14) && !site.eligible(15));
+        let best = site.best_start.unwrap();
+        assert!(best < 15);
+        assert_eq!(site.best_npv_usd, Some(site.npv_by_start[best]));
+        assert!(
+            site.npv_by_start[..15]
+                .iter()
+                .all(|v| *v <= site.npv_by_start[best])
+        );
+        assert_eq!(site.now_npv_usd, site.npv_by_start[0]);
+        assert_eq!(
+            site.value_of_waiting_usd,
+            Some(site.npv_by_start[best] - site.npv_by_start[0])
+        );
+        let expected = if site.npv_by_start[best] > site.never_npv_usd {
+            Verdict::Convert
+        } else {
+            Verdict::Mine
+        };
+        assert_eq!(site.verdict, expected);
+    }
+
+    #[test]
+    fn a_scenario_without_a_site_with_both_is_refused() {
+        let text = FORMAT2.replace("MDB", "true").replace("KEEP", "false");
+        let cut = &text[..text.find("[site.ai]").unwrap()];
+        let scenario = parse(cut).unwrap();
+        assert!(matches!(
+            pivot(&scenario),
+            Err(PivotError::NoSiteWithBoth { .. })
+        ));
     }
 
     #[test]
