@@ -15,7 +15,7 @@
 pub use hashpivot_core::{
     ComputeError, Diagnostic, Error, Evaluation, Override, Scenario, Summary, Warning, calendar,
     diagnostic, evaluate, evaluate_cached, evaluate_with, evaluate_with_warnings, exact, finance,
-    network, parallel, scenario, strategy, summarize, summary, sweep,
+    network, parallel, pivot, scenario, strategy, summarize, summary, sweep,
 };
 
 pub mod compare;

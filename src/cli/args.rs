@@ -34,6 +34,10 @@ pub(crate) enum Command {
         #[command(flatten)]
         overrides: Overrides,
     },
+    /// When to convert: for each site with both strategies, the NPV of
+    /// converting in each start month, the best start, and whether it beats
+    /// never converting.
+    Pivot(PivotArgs),
     /// Evaluate one scenario over a grid of one or two varied keys.
     Sweep(SweepArgs),
     /// Compare each scenario's summary with its golden file (NAME.golden.json
@@ -130,6 +134,34 @@ pub(crate) struct RunArgs {
     /// every scenario succeeds (a failed run leaves FILE as it was).
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct PivotArgs {
+    /// Scenario files (TOML), folders (their `*.toml`, in name order), or
+    /// `-` for standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) paths: Vec<String>,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PivotFormat::Table)]
+    pub(crate) format: PivotFormat,
+    /// Write the output to FILE instead of stdout: atomically, and only when
+    /// every scenario succeeds (a failed run leaves FILE as it was).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PivotFormat {
+    /// Per site the verdict, the figures behind it and a chart of the NPV
+    /// by start month.
+    Table,
+    /// The pivot JSON: an object for one file, an array for several.
+    Json,
+    /// One row per site and start month, one header for every file.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

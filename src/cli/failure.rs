@@ -17,6 +17,7 @@
 use super::input::Evaluated;
 use hashpivot::Summary;
 use hashpivot::golden::GoldenError;
+use hashpivot::pivot::PivotError;
 use hashpivot::sweep::SweepError;
 use hashpivot::{Error as ScenarioError, Override};
 use std::fmt;
@@ -95,6 +96,9 @@ pub(crate) enum Failure {
     /// A scenario with warnings under `--deny-warnings` (the warnings
     /// themselves are printed before the failures).
     DeniedWarnings { origin: String, count: usize },
+    /// `pivot` (or `check --pivot`) of a scenario with no site that has
+    /// both strategies; printed as a scenario's error without a position.
+    NothingToPivot { origin: String, error: PivotError },
 }
 
 /// A scenario's error with what it takes to point into the scenario.
@@ -240,6 +244,9 @@ impl fmt::Display for Failure {
                 "error: {origin}: {count} warning{}, which --deny-warnings makes errors",
                 if *count == 1 { "" } else { "s" }
             ),
+            Failure::NothingToPivot { origin, error } => {
+                writeln!(f, "error: {error}\n --> {origin}")
+            }
         }
     }
 }

@@ -142,18 +142,28 @@ pub(crate) fn evaluate_all(
     inputs: Vec<Input>,
     overrides: &[Override],
 ) -> Vec<(String, Result<Evaluated, Failure>)> {
-    let summaries = parallel_map(&inputs, |input| {
-        input.source.as_ref().ok().map(|s| evaluate(s, overrides))
-    });
+    evaluate_all_then(inputs, overrides, |_, evaluated| Ok(evaluated))
+}
+
+/// As [`evaluate_all`], each evaluation then taken on by `then` (on the
+/// same core, with the source it came from, so its failure can point into
+/// it).
+pub(crate) fn evaluate_all_then<T: Send>(
+    inputs: Vec<Input>,
+    overrides: &[Override],
+    then: impl Fn(&Source, Evaluated) -> Result<T, Failure> + Sync,
+) -> Vec<(String, Result<T, Failure>)> {
+    let run = |s: &Source| evaluate(s, overrides).and_then(|e| then(s, e));
+    let results = parallel_map(&inputs, |input| input.source.as_ref().ok().map(run));
     inputs
         .into_iter()
-        .zip(summaries)
-        .map(|(input, summary)| {
-            let result = match (input.source, summary) {
+        .zip(results)
+        .map(|(input, result)| {
+            let result = match (input.source, result) {
                 (Ok(_), Some(result)) => result,
                 (Err(failure), _) => Err(failure),
                 // Not reached: every readable input was evaluated above.
-                (Ok(source), None) => evaluate(&source, overrides),
+                (Ok(source), None) => run(&source),
             };
             (input.path, result)
         })

@@ -16,6 +16,7 @@ mod args;
 mod failure;
 mod input;
 mod output;
+mod pivot;
 mod regress;
 mod run;
 mod sweep;
@@ -34,6 +35,7 @@ pub fn run() -> ExitCode {
                 Command::Validate { paths, overrides } => {
                     run::validate(&paths, &overrides.set, &mut failures)
                 }
+                Command::Pivot(args) => pivot::pivot(&args, &mut failures),
                 Command::Sweep(args) => sweep::sweep(&args, &mut failures),
                 Command::Check(args) => regress::check(&args, &mut failures),
                 Command::Diff(args) => regress::diff(&args, &mut failures),

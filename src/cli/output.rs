@@ -1,6 +1,6 @@
 //! Writing output: stdout, atomic files, colour, closed pipes.
 
-use super::failure::Failure;
+use super::failure::{Failure, Failures};
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, Once};
@@ -161,6 +161,38 @@ pub(crate) fn refuse_overwriting_input<'a>(
         }
     }
     Ok(())
+}
+
+/// Writes the rendered output of a batch where it goes: to `output`
+/// (atomically) only when every one of `total` scenarios succeeded (`done`
+/// of them did; otherwise a note says why the file was not written), or
+/// to standard output when any succeeded.
+pub(crate) fn deliver(
+    output: Option<&Path>,
+    bytes: &[u8],
+    done: usize,
+    total: usize,
+    failures: &mut Failures,
+) -> Result<(), Failure> {
+    match output {
+        // A file is written only when every scenario succeeded.
+        Some(path) if failures.is_empty() => write_atomically(path, |w| w.write_all(bytes)),
+        // Some computed, yet nothing is written: say so, or the good
+        // ones' absence is a surprise. (With none computed the errors
+        // say it all.)
+        Some(path) if done > 0 => {
+            failures.note(format!(
+                "{} not written: {} of {} scenarios failed (a file holds all or none)",
+                path.display(),
+                total - done,
+                total
+            ));
+            Ok(())
+        }
+        Some(_) => Ok(()),
+        None if done > 0 => write_stdout(bytes),
+        None => Ok(()),
+    }
 }
 
 /// Writes `bytes` to standard output and flushes it.

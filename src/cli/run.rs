@@ -3,13 +3,12 @@
 use super::args::{Format, RunArgs};
 use super::failure::{Failure, Failures};
 use super::input::{evaluate_all, sources};
-use super::output::{refuse_overwriting_input, use_color, write_atomically, write_stdout};
+use super::output::{deliver, refuse_overwriting_input, use_color, write_stdout};
 use hashpivot::Override;
 use hashpivot::render::Renderer;
 use hashpivot::render::csv::CsvRenderer;
 use hashpivot::render::json::{JsonRenderer, JsonlRenderer};
 use hashpivot::render::table::TableRenderer;
-use std::io::Write;
 
 /// Renders every scenario that computes; each one that does not is a
 /// failure, and then no output file is written at all.
@@ -50,25 +49,13 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
     };
     let as_list = args.paths.len() > 1 || any_folder;
     let bytes = renderer.render(&summaries, as_list);
-    match &args.output {
-        // A file is written only when every scenario succeeded.
-        Some(path) if failures.is_empty() => write_atomically(path, |w| w.write_all(&bytes)),
-        // Some computed, yet nothing is written: say so, or the good
-        // ones' absence is a surprise. (With none computed the errors
-        // say it all.)
-        Some(path) if !summaries.is_empty() => {
-            failures.note(format!(
-                "{} not written: {} of {} scenarios failed (a file holds all or none)",
-                path.display(),
-                total - summaries.len(),
-                total
-            ));
-            Ok(())
-        }
-        Some(_) => Ok(()),
-        None if !summaries.is_empty() => write_stdout(&bytes),
-        None => Ok(()),
-    }
+    deliver(
+        args.output.as_deref(),
+        &bytes,
+        summaries.len(),
+        total,
+        failures,
+    )
 }
 
 /// `ok PATH` for each scenario that loads and computes.

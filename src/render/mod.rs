@@ -9,6 +9,7 @@
 pub mod csv;
 pub mod json;
 pub mod number;
+pub mod pivot;
 pub mod report;
 pub mod sweep;
 pub mod table;

@@ -521,7 +521,7 @@ fn widest(text: &str) -> usize {
     text.lines().map(chars).max().unwrap_or(0)
 }
 
-fn push_lines(out: &mut String, lines: impl IntoIterator<Item = String>) {
+pub(super) fn push_lines(out: &mut String, lines: impl IntoIterator<Item = String>) {
     for line in lines {
         out.push_str(&line);
         out.push('\n');
@@ -530,7 +530,7 @@ fn push_lines(out: &mut String, lines: impl IntoIterator<Item = String>) {
 
 /// `lead`, then `items` joined by " · ", in lines of at most [`WIDTH`]
 /// characters; continuation lines are indented by `lead`'s width.
-fn wrap(lead: &str, items: &[impl AsRef<str>]) -> Vec<String> {
+pub(super) fn wrap(lead: &str, items: &[impl AsRef<str>]) -> Vec<String> {
     wrap_to(WIDTH, lead, &" ".repeat(chars(lead)), items)
 }
 
