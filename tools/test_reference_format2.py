@@ -3,12 +3,17 @@
 "Scenario format 2").
 
 Part 1: hand-worked scenarios; every expected number is worked out by hand
-in the comments beside it. Part 2: properties on generated format-2
+in the comments beside it (partial_conversion_cases: a later
+`site.ai.start`, `fleet_sale_usd` with and without mine_during_build,
+`keep_mining` with fleet rows and with the single form, the `conversion`
+and `portfolio` blocks). Part 2: properties on generated format-2
 scenarios (crosscheck.py --format2's generator): the piecewise-linear NPV
 lines behind the breakeven and crossover agree with a direct re-evaluation
 of the scenario at that BTC price, the breakeven price and the crossover
-are where the directly evaluated NPV / NPV difference changes sign, and the
-AI NPV is 0 at the breakeven rate. Part 3: format-2 key rules.
+are where the directly evaluated NPV / NPV difference changes sign, the
+AI NPV is 0 at the breakeven rate and equals the mine NPV at the
+conversion block's breakeven rate (the generated scenarios start later,
+sell the fleet and keep mining at some sites). Part 3: format-2 key rules.
 
 Usage: python3 tools/test_reference_format2.py [N generated scenarios, default 60]
 Standard library only. Exit 0 when every check passes.
@@ -252,6 +257,327 @@ price_usd_per_mwh = 500
     eq(m["run_share"], "1.0000", "case 6 a tie runs")
 
 
+# ---------------------------------------------------------------- partial conversion
+# docs/model.md, "Strategy `ai` in format 2". Network as above (start 2026-02,
+# BTC 100,000, 1,000 EH/s, 3.125 BTC, no fees); discount_rate 0, so every NPV
+# is the sum of the cash flows. Months: Feb 28 d (672 h), Mar 31 (744 h),
+# Apr 30 (720 h), May 31, Jun 30, Jul 31.
+#   R_i = days · 144 · 3.125 = 450 · days BTC; BTC per TH/s = R_i / 10^9.
+# One row 1000 × 100 TH/s at 20 J/TH (M = 2 MW), flat 40 USD/MWh, opex 10,000:
+#   v = 93.75 USD/MWh ≥ 40: runs every month (economic, no demand response)
+#   revenue 100,000 TH/s · 450 · days / 10^9 · 100,000 = 4,500 · days
+#   power 2 · 24 · days · 40 = 1,920 · days; EBITDA_i = 2,580 · days − 10,000
+#   Feb 62,240; Mar 69,980; Apr 67,400; May 69,980; Jun 67,400; Jul 69,980
+#   mine: capex 50,000 in month 0: net = 406,980 − 50,000 = 356,980
+# AI: colocation 1 MW at 200 USD/kW-month (200,000 a month), pass-through,
+#   opex 5,000, build 1 month, conversion capex 300,000.
+LATE = """format = 2
+name = "{name}"
+start = "2026-02"
+months = {months}
+discount_rate = 0
+
+[bitcoin]
+price_usd = 100000
+network_hashrate_ehs = 1000
+block_height = 840000
+
+[[site]]
+name = "A"
+grid_mw = 10
+power_price_usd_per_mwh = 40
+[site.mining]
+opex_usd_per_month = 10000
+capex_usd = 50000
+[[site.mining.fleet]]
+model = "M"
+count = 1000
+ths = 100
+j_per_th = 20
+[site.ai]
+kind = "colocation"
+it_mw = 1
+lease_usd_per_kw_month = {lease}
+opex_usd_per_month = 5000
+build_months = {build}
+conversion_capex_usd = 300000
+exit_multiple = {exit}
+{ai}
+"""
+
+# Two rows for keep_mining, the worse one first in the file:
+#   "old" 1000 × 100 TH/s at 20 J/TH: m = 100 · 20 / 10^6 = 0.002 MW a machine, 2 MW
+#   "new" 1000 × 100 TH/s at 10 J/TH: m = 0.001 MW a machine, 1 MW
+#   full meter load 3 MW (pue 1); mining opex 30,000; demand response 1,000/MW-month
+#   v_old = 93.75, v_new = 187.5 USD/MWh: both run at 40 (economic)
+# AI: colocation it_mw {it}, pue 1, 100 USD/kW-month, opex 5,000, no build, no capex.
+KEEP = """format = 2
+name = "{name}"
+start = "2026-02"
+months = {months}
+discount_rate = 0
+
+[bitcoin]
+price_usd = 100000
+network_hashrate_ehs = 1000
+block_height = 840000
+
+[[site]]
+name = "A"
+grid_mw = {grid}
+power_price_usd_per_mwh = 40
+[site.mining]
+opex_usd_per_month = 30000
+capex_usd = 50000
+demand_response_usd_per_mw_month = 1000
+[[site.mining.fleet]]
+model = "old"
+count = 1000
+ths = 100
+j_per_th = 20
+[[site.mining.fleet]]
+model = "new"
+count = 1000
+ths = 100
+j_per_th = 10
+[site.ai]
+kind = "colocation"
+it_mw = {it}
+lease_usd_per_kw_month = 100
+opex_usd_per_month = 5000
+keep_mining = true
+fleet_sale_usd = 250000
+{ai}
+"""
+
+
+def run2(template, **kw):
+    return ref.evaluate(scenario(template.format(**kw))).summary
+
+
+def partial_conversion_cases():
+    # ---- L1: start 3 months later (s = 3, May), build 1 (May), live Jun, Jul (L = 4).
+    #   ai CF: Feb 62,240, Mar 69,980, Apr 67,400 (mining as strategy mine,
+    #   without its capex), May −300,000 (build, not mining), Jun 195,000,
+    #   Jul 195,000 (200,000 − 5,000); net = 199,620 − 300,000 + 390,000 = 289,620
+    #   revenue 4,500 · 89 + 400,000 = 800,500; power 1,920 · 89 = 170,880;
+    #   opex 30,000 + 10,000 = 40,000; capex 300,000; BTC 100,000 · 450 · 89 / 10^9 = 4.005
+    #   payback: C = 0, 62240, 132220, 199620, −100380, 94620, 289620 → 5
+    #   IRR null (first flow positive); MIRR (r = 0) = (589,620 / 300,000)^(12/6) − 1
+    #   = 1.9654² − 1 = 2.86279716 → 2.862797
+    #   breakeven rate: NPV = 289,620 − 400,000 + 2 · 1000 · rate = 0 → 55.19
+    #   mine 356,980 > 289,620: winner mine by 67,360.00
+    #   crossover: the months before the start cancel month by month; ΔCF(P):
+    #   Feb +50,000 (mine's capex), May −300,000 − EBITDA_May(P), Jun and Jul
+    #   195,000 − EBITDA(P). Mining runs from P* = 40 · 1000 · 20 · 24 / 450 = 42,666.67
+    #   (below it EBITDA = −10,000 each month): D = 170,000 > 0 below P*, and above
+    #   D(P) = 140,000 − Σ_{May..Jul} (0.045 · days · P − 1,920 · days − 10,000)
+    #        = 140,000 − 4.14 P + 176,640 + 30,000 = 346,640 − 4.14 P
+    #   = 0 at P = 83,729.468… → 83729.47 (D(100,000) = −67,360, as above)
+    #   conversion: ΔCF = 50,000, 0, 0, −369,980, 127,600, 125,020 (sum −67,360)
+    #     IRR null (first non-zero positive); payback null (C_6 < 0)
+    #     MIRR = (302,620 / 369,980)² − 1 = 0.8179361² − 1 = −0.3309805 → −0.330981
+    #     breakeven rate: −110,380 + 2000 · rate = 356,980 → 233.68
+    out = run2(LATE, name="late start", months=6, lease=200, build=1, exit=0,
+               ai='start = "2026-05"')
+    site = out["sites"][0]
+    a = site["ai"]
+    for k, v in dict(revenue_usd="800500.00", power_cost_usd="170880.00", opex_usd="40000.00",
+                     capex_usd="300000.00", net_cash_usd="289620.00", npv_usd="289620.00",
+                     irr=None, payback_months=5, btc_mined="4.00500000",
+                     breakeven_rate="55.1900", go_live="2026-06", mirr="2.862797",
+                     start="2026-05", fleet_sale_usd="0.00", demand_response_usd="0.00",
+                     terminal_value_usd="0.00", run_share="1.0000",
+                     kept_hashrate_ths=None).items():
+        eq(a[k], v, f"L1 ai {k}")
+    eq(site["mine"]["net_cash_usd"], "356980.00", "L1 mine net cash")
+    eq(site["winner"], "mine", "L1 winner")
+    eq(site["npv_advantage_usd"], "67360.00", "L1 advantage")
+    eq(site["crossover_btc_price_usd"], "83729.47", "L1 crossover")
+    c = site["conversion"]
+    eq(list(c), ["npv_usd", "irr", "mirr", "payback_months", "breakeven_rate"], "L1 conversion keys")
+    eq(c["npv_usd"], "-67360.00", "L1 conversion NPV")
+    eq(c["irr"], None, "L1 conversion IRR")
+    eq(c["mirr"], "-0.330981", "L1 conversion MIRR")
+    eq(c["payback_months"], None, "L1 conversion payback")
+    eq(c["breakeven_rate"], "233.6800", "L1 conversion breakeven rate")
+    eq(out["portfolio"], {"mine_npv_usd": "356980.00", "ai_npv_usd": "289620.00",
+                          "best_npv_usd": "356980.00", "convert": []}, "L1 portfolio")
+
+    # ---- L2: L1 plus fleet_sale_usd = 1,000,000, no mine_during_build: received
+    #   in month s (May): CF_May = −300,000 + 1,000,000 = +700,000
+    #   net = 289,620 + 1,000,000 = 1,289,620; revenue still 800,500 (not revenue)
+    #   payback 0 (C = 0, 62240, 132220, 199620, 899620, 1094620, 1289620 all ≥ 0)
+    #   breakeven rate: 1,289,620 − 400,000 + 2000 · rate = 0 → −444.81 (negative:
+    #   the mining before the start and the sale pay for the conversion)
+    #   crossover: D(P) = 1,346,640 − 4.14 P above P* (1,170,000 below) → 325,275.3623 → 325275.36
+    #   conversion NPV 1,289,620 − 356,980 = 932,640; winner ai; portfolio convert ["A"]
+    out = run2(LATE, name="sale at start", months=6, lease=200, build=1, exit=0,
+               ai='start = "2026-05"\nfleet_sale_usd = 1000000')
+    site = out["sites"][0]
+    eq(site["ai"]["fleet_sale_usd"], "1000000.00", "L2 fleet sale")
+    eq(site["ai"]["revenue_usd"], "800500.00", "L2 the sale is not revenue")
+    eq(site["ai"]["net_cash_usd"], "1289620.00", "L2 net cash")
+    eq(site["ai"]["payback_months"], 0, "L2 payback")
+    eq(site["ai"]["breakeven_rate"], "-444.8100", "L2 breakeven rate")
+    eq(site["crossover_btc_price_usd"], "325275.36", "L2 crossover")
+    eq(site["conversion"]["npv_usd"], "932640.00", "L2 conversion NPV")
+    eq(site["winner"], "ai", "L2 winner")
+    eq(out["portfolio"]["best_npv_usd"], "1289620.00", "L2 portfolio best")
+    eq(out["portfolio"]["convert"], ["A"], "L2 portfolio convert")
+
+    # ---- L3: L2 with mine_during_build: the sale comes in month L (June), and
+    #   May (the build month) mines too (EBITDA 69,980):
+    #   CF: 62,240, 69,980, 67,400, 69,980 − 300,000 = −230,020,
+    #       195,000 + 1,000,000 = 1,195,000, 195,000
+    #   net = 289,620 + 69,980 + 1,000,000 = 1,359,600
+    #   revenue 4,500 · 120 + 400,000 = 940,000; power 1,920 · 120 = 230,400;
+    #   opex 4 · 10,000 + 2 · 5,000 = 50,000; BTC 0.045 · 120 = 5.4
+    #   payback: C_4 = 199,620 − 230,020 = −30,400 < 0, C_5 on ≥ 0 → 5
+    out = run2(LATE, name="sale at go-live", months=6, lease=200, build=1, exit=0,
+               ai='start = "2026-05"\nfleet_sale_usd = 1000000\nmine_during_build = true')
+    a = out["sites"][0]["ai"]
+    eq(a["fleet_sale_usd"], "1000000.00", "L3 fleet sale")
+    eq(a["net_cash_usd"], "1359600.00", "L3 net cash")
+    eq(a["revenue_usd"], "940000.00", "L3 revenue")
+    eq(a["opex_usd"], "50000.00", "L3 opex")
+    eq(a["btc_mined"], "5.40000000", "L3 BTC")
+    eq(a["payback_months"], 5, "L3 payback")
+    check(ref.evaluate(scenario(LATE.format(
+        name="sale at go-live", months=6, lease=200, build=1, exit=0,
+        ai='start = "2026-05"\nfleet_sale_usd = 1000000\nmine_during_build = true')))
+          .cashflows[(0, "ai")][5 - 1] == D(1195000), "L3 the sale is in June")
+
+    # ---- L4: build 3 from May (L = 6 = months): never live.
+    #   with mine_during_build the sale month L is outside the horizon: not received;
+    #   all 6 months mine, capex 100,000 in May, Jun, Jul: net 406,980 − 300,000 = 106,980
+    #   without it the sale comes in month s (May) all the same:
+    #   net = 199,620 − 300,000 + 1,000,000 = 899,620
+    a = run2(LATE, name="never live", months=6, lease=200, build=3, exit=0,
+             ai='start = "2026-05"\nfleet_sale_usd = 1000000\nmine_during_build = true'
+             )["sites"][0]["ai"]
+    eq(a["fleet_sale_usd"], "0.00", "L4 sale beyond the horizon")
+    eq(a["net_cash_usd"], "106980.00", "L4 net cash")
+    eq(a["go_live"], None, "L4 go-live null")
+    eq(a["breakeven_rate"], None, "L4 breakeven rate null (never live)")
+    a = run2(LATE, name="never live", months=6, lease=200, build=3, exit=0,
+             ai='start = "2026-05"\nfleet_sale_usd = 1000000')["sites"][0]["ai"]
+    eq(a["fleet_sale_usd"], "1000000.00", "L4 sale in month s")
+    eq(a["net_cash_usd"], "899620.00", "L4 net cash without mining during the build")
+
+    # ---- L5: AI terminal value and the start. 14 months (Feb 2026 … Mar 2027),
+    #   w = 12, build 0, exit multiple 10: the window is months 2 … 13.
+    #   start 2026-03 (s = 1, L = 1 ≤ 14 − 12 = 2): the window is all AI,
+    #   EBITDA = 195,000 · 12 · 12 / 12 = 2,340,000 → TV = 23,400,000.00
+    #   start 2026-05 (s = 3, L = 3 > 2): TV 0.00
+    a = run2(LATE, name="tv", months=14, lease=200, build=0, exit=10,
+             ai='start = "2026-03"')["sites"][0]["ai"]
+    eq(a["terminal_value_usd"], "23400000.00", "L5 TV when live for the window")
+    a = run2(LATE, name="tv", months=14, lease=200, build=0, exit=10,
+             ai='start = "2026-05"')["sites"][0]["ai"]
+    eq(a["terminal_value_usd"], "0.00", "L5 no TV when go-live is after months − w")
+
+    # ---- K1: keep_mining, two rows. grid 3.0015, AI load 1 · 1 = 1 MW:
+    #   C = 3.0015 − 1 = 2.0015. Best first: "new" (10 J/TH) although second in
+    #   the file: n = min(1000, floor(2.0015 / 0.001) = 2001) = 1000, C_left 1.0015;
+    #   "old": n = min(1000, floor(1.0015 / 0.002) = floor(500.75) = 500), C_left 0.0015.
+    #   kept = 1000 · 100 + 500 · 100 = 150,000 TH/s (file order would keep
+    #   1000 old + 1 new = 100,100), kept load 1 + 1 = 2 MW of 3.
+    #   Feb: BTC 150,000 · 12,600 / 10^9 = 1.89 → 189,000; power 2 · 672 · 40 = 53,760
+    #   Mar: BTC 150,000 · 13,950 / 10^9 = 2.0925 → 209,250; power 2 · 744 · 40 = 59,520
+    #   demand response 1,000 · 2 MW = 2,000 a month; mining opex 30,000 · 2/3 = 20,000
+    #   AI 100,000 − 5,000 a month; fleet sale 250,000 in month s = 0 (as given, A17)
+    #   revenue 189,000 + 209,250 + 4,000 + 200,000 = 602,250; power 113,280;
+    #   opex 2 · 25,000 = 50,000; net 602,250 − 113,280 − 50,000 + 250,000 = 688,970
+    #   mine (full fleet, 200,000 TH/s, 3 MW): revenue 252,000 + 279,000 + 6,000 = 537,000,
+    #   power 3 · 1416 · 40 = 169,920, opex 60,000, capex 50,000: net 257,080
+    out = run2(KEEP, name="keep two rows", months=2, grid="3.0015", it=1, ai="")
+    site = out["sites"][0]
+    a = site["ai"]
+    for k, v in dict(kept_hashrate_ths="150000.0000", btc_mined="3.98250000",
+                     revenue_usd="602250.00", power_cost_usd="113280.00", opex_usd="50000.00",
+                     capex_usd="0.00", net_cash_usd="688970.00", fleet_sale_usd="250000.00",
+                     demand_response_usd="4000.00", run_share="1.0000", go_live="2026-02",
+                     start="2026-02").items():
+        eq(a[k], v, f"K1 ai {k}")
+    eq(site["mine"]["net_cash_usd"], "257080.00", "K1 mine net cash")
+
+    # ---- K2: nothing fits. grid 3, it_mw 3: C = 0, kept 0.0000: no month is
+    #   mined (no mining opex, run_share null, no BTC); AI 300,000 − 5,000 a month:
+    #   net = 2 · 295,000 + 250,000 = 840,000
+    a = run2(KEEP, name="keep none", months=2, grid=3, it=3, ai="")["sites"][0]["ai"]
+    eq(a["kept_hashrate_ths"], "0.0000", "K2 kept")
+    eq(a["run_share"], None, "K2 run share null")
+    eq(a["btc_mined"], "0.00000000", "K2 BTC")
+    eq(a["opex_usd"], "10000.00", "K2 opex: the AI's only")
+    eq(a["net_cash_usd"], "840000.00", "K2 net cash")
+
+    # ---- K3: a later start, mine_during_build and keep_mining together (3 months,
+    #   start 2026-03, build 1, capex 100,000): Feb mines the whole fleet
+    #   (before the start), Mar builds and mines the whole fleet, Apr (30 d, 720 h)
+    #   is live with the kept 150,000 TH/s; the sale comes at L (April).
+    #   Feb: 252,000 − 80,640 + 3,000 − 30,000 = 144,360
+    #   Mar: 279,000 − 89,280 + 3,000 − 30,000 − 100,000 = 62,720
+    #   Apr: BTC 150,000 · 13,500 / 10^9 = 2.025 → 202,500 − 57,600 (2 · 720 · 40)
+    #        + 2,000 − 20,000 + 100,000 − 5,000 + 250,000 = 471,900
+    #   net 678,980; BTC 2.52 + 2.79 + 2.025 = 7.335; demand response 8,000
+    out = run2(KEEP, name="keep later", months=3, grid="3.0015", it=1,
+               ai='start = "2026-03"\nbuild_months = 1\nconversion_capex_usd = 100000\n'
+                  'mine_during_build = true')
+    a = out["sites"][0]["ai"]
+    eq(a["net_cash_usd"], "678980.00", "K3 net cash")
+    eq(a["btc_mined"], "7.33500000", "K3 BTC")
+    eq(a["demand_response_usd"], "8000.00", "K3 demand response")
+    eq(a["go_live"], "2026-04", "K3 go-live")
+    ev = ref.evaluate(scenario(KEEP.format(
+        name="keep later", months=3, grid="3.0015", it=1,
+        ai='start = "2026-03"\nbuild_months = 1\nconversion_capex_usd = 100000\n'
+           'mine_during_build = true')))
+    check(ev.cashflows[(0, "ai")] == [D(144360), D(62720), D(471900)],
+          f"K3 cash flows: {ev.cashflows[(0, 'ai')]}")
+
+    # ---- K4: keep_mining, the single form. 200,000 TH/s at 15 J/TH, mining pue 1.2:
+    #   M = 200,000 · 15 / 10^6 · 1.2 = 3.6 MW. AI it_mw 1 at pue 1.5, grid 4:
+    #   C = 4 − 1.5 = 2.5; T' = min(200,000, 2.5 · 10^6 / (15 · 1.2)) = 138,888.888…
+    #   → 138888.8889; kept M' = 2.5 MW; opex 36,000 · 2.5 / 3.6 = 25,000
+    #   one month (Feb): BTC 138,888.89 · 12,600 / 10^9 = 1.75 → 175,000
+    #   v = 12,600 · 10^5 / (1000 · 15 · 1.2 · 672) = 104.17 ≥ 40: runs
+    #   power 2.5 · 672 · 40 = 67,200; AI 100,000 (pass-through, no opex)
+    #   net 175,000 + 100,000 − 67,200 − 25,000 = 182,800
+    single = """format = 2
+name = "keep single"
+start = "2026-02"
+months = 1
+discount_rate = 0
+[bitcoin]
+price_usd = 100000
+network_hashrate_ehs = 1000
+block_height = 840000
+[[site]]
+name = "A"
+grid_mw = 4
+power_price_usd_per_mwh = 40
+[site.mining]
+hashrate_ths = 200000
+efficiency_j_per_th = 15
+pue = 1.2
+opex_usd_per_month = 36000
+[site.ai]
+kind = "colocation"
+it_mw = 1
+pue = 1.5
+lease_usd_per_kw_month = 100
+keep_mining = true
+"""
+    a = ref.evaluate(scenario(single)).summary["sites"][0]["ai"]
+    eq(a["kept_hashrate_ths"], "138888.8889", "K4 kept T'")
+    eq(a["btc_mined"], "1.75000000", "K4 BTC")
+    eq(a["power_cost_usd"], "67200.00", "K4 power")
+    eq(a["opex_usd"], "25000.00", "K4 opex scaled by kept load")
+    eq(a["net_cash_usd"], "182800.00", "K4 net cash")
+    eq(a["fleet_sale_usd"], "0.00", "K4 no sale")
+
+
 # ---------------------------------------------------------------- properties
 
 def at_price(s, p):
@@ -305,6 +631,15 @@ def properties(n):
                 v = ref.evaluate(t).detail[(si, "ai", "npv")]
                 check(abs(v) < D("1e-6") * max(D(1), abs(ev.detail[(si, "ai", "npv")])),
                       f"{tag}: AI NPV at the breakeven rate {r} is {v}")
+            r = ev.detail.get((si, "conversion", "breakeven_rate"))
+            if r is not None:
+                t = copy.deepcopy(s)
+                a = t["site"][si]["ai"]
+                a["lease_usd_per_kw_month" if a["kind"] == "colocation" else "gpu_hour_usd"] = r
+                v = ref.evaluate(t).detail[(si, "diff", "npv")]
+                size = max(D(1), abs(ev.detail[(si, "ai", "npv")]), abs(ev.detail[(si, "mine", "npv")]))
+                check(abs(v) < D("1e-6") * size,
+                      f"{tag}: NPV_ai − NPV_mine at the conversion breakeven rate {r} is {v}")
 
 
 def key_rules():
@@ -319,6 +654,21 @@ def key_rules():
         "risk out of range": base.replace("discount_rate = 0.12", "discount_rate = 0.12\n"
                                           "[risk]\nprice_hashrate_corr = 1.5"),
     }
+    late = LATE.format(name="rules", months=6, lease=200, build=1, exit=0, ai="{ai}")
+    ai_only = late[:late.index("[site.mining]")] + late[late.index("[site.ai]"):]
+    bad.update({
+        "ai.start after the horizon": late.format(ai='start = "2026-08"'),
+        "ai.start before start": late.format(ai='start = "2026-01"'),
+        "ai.start not YYYY-MM": late.format(ai='start = "2026-13"'),
+        "ai.start later without [site.mining]": ai_only.format(ai='start = "2026-03"'),
+        "keep_mining without [site.mining]": ai_only.format(ai="keep_mining = true"),
+        "fleet sale without [site.mining]": ai_only.format(ai="fleet_sale_usd = 1"),
+        "negative fleet sale": late.format(ai="fleet_sale_usd = -1"),
+    })
+    check(ref.evaluate(scenario(late.format(ai='start = "2026-07"'))).summary is not None,
+          "ai.start in the last month is accepted")
+    check(ref.evaluate(scenario(ai_only.format(ai='start = "2026-02"'))).summary is not None,
+          "ai.start = start needs no [site.mining]")
     for what, text in bad.items():
         try:
             ref.evaluate(scenario(text))
@@ -333,6 +683,7 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 60
     t0 = time.monotonic()
     hand_cases()
+    partial_conversion_cases()
     key_rules()
     properties(n)
     print(f"{CHECKS} checks, {len(FAILS)} failed ({n} generated scenarios, "
