@@ -324,6 +324,12 @@ fn yearly(rate: Decimal, n: usize) -> Result<Vec<Decimal>, Overflow> {
 
 /// One fleet row: `T_r` TH/s, `E_r` J/TH.
 struct Row {
+    /// What its (month, row, block) terms are keyed by: its index in the
+    /// fleet, or [`KEPT_ROWS`] + that index for the part of a row that
+    /// `keep_mining` keeps. A row kept whole is the same machines as the
+    /// fleet's row and keeps its key, so that months in which both
+    /// strategies mine it cancel exactly in ΔCF.
+    key: usize,
     j_per_th: Decimal,
     /// `M_r = T_r · E_r / 10^6 · pue`, MW.
     meter_mw: Decimal,
@@ -333,18 +339,26 @@ struct Row {
     share_at_month0: Decimal,
 }
 
+/// The key offset of a row `keep_mining` keeps in part (see [`Row::key`]).
+const KEPT_ROWS: usize = usize::MAX / 2;
+
 fn rows_of(m: &Mining, net: &Network) -> Result<Vec<Row>, Overflow> {
-    let pairs: Vec<(Decimal, Decimal)> = match &m.fleet {
+    rows_from(m, net, fleet_pairs(m)?)
+}
+
+/// `(key, T_r, E_r)` of each row of the whole fleet.
+fn fleet_pairs(m: &Mining) -> Result<Vec<(usize, Decimal, Decimal)>, Overflow> {
+    match &m.fleet {
         Fleet::Single {
             hashrate_ths,
             efficiency_j_per_th,
-        } => vec![(*hashrate_ths, *efficiency_j_per_th)],
+        } => Ok(vec![(0, *hashrate_ths, *efficiency_j_per_th)]),
         Fleet::Rows(rows) => rows
             .iter()
-            .map(|r| Ok((r.hashrate_ths()?, r.j_per_th)))
-            .collect::<Result<_, Overflow>>()?,
-    };
-    rows_from(m, net, pairs)
+            .enumerate()
+            .map(|(r, row)| Ok((r, row.hashrate_ths()?, row.j_per_th)))
+            .collect(),
+    }
 }
 
 /// The machines `keep_mining` keeps (docs/model.md, "Strategy `ai` in
@@ -374,7 +388,8 @@ fn kept(site: &Site, m: &Mining, a: &Ai, net: &Network) -> Result<Kept, Overflow
                 .times(mega)?
                 .over(efficiency_j_per_th.times(m.pue)?)?;
             let t = (*hashrate_ths).min(fits);
-            (vec![(t, *efficiency_j_per_th)], t)
+            let key = if t == *hashrate_ths { 0 } else { KEPT_ROWS };
+            (vec![(key, t, *efficiency_j_per_th)], t)
         }
         Fleet::Rows(rows) => {
             let mut order: Vec<usize> = (0..rows.len()).collect();
@@ -393,20 +408,25 @@ fn kept(site: &Site, m: &Mining, a: &Ai, net: &Network) -> Result<Kept, Overflow
             }
             let mut pairs = Vec::new();
             let mut ths = Decimal::ZERO;
-            for (row, n) in rows.iter().zip(counts) {
+            for (r, (row, n)) in rows.iter().zip(counts).enumerate() {
                 if n > 0 {
                     let t = Decimal::from(n).times(row.ths)?;
                     ths = ths.plus(t)?;
-                    pairs.push((t, row.j_per_th));
+                    let key = if n == row.count { r } else { KEPT_ROWS + r };
+                    pairs.push((key, t, row.j_per_th));
                 }
             }
             (pairs, ths)
         }
     };
-    let it_kept = pairs
-        .iter()
-        .try_fold(Decimal::ZERO, |acc, (t, e)| acc.plus(t.times(*e)?))?;
-    let it_full = m.fleet.it_mw()?.times(mega)?;
+    // Σ T_r · E_r, W: kept and whole fleet summed alike.
+    let watts = |pairs: &[(usize, Decimal, Decimal)]| {
+        pairs
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, (_, t, e)| acc.plus(t.times(*e)?))
+    };
+    let it_kept = watts(&pairs)?;
+    let it_full = watts(&fleet_pairs(m)?)?;
     Ok(Kept {
         rows: rows_from(m, net, pairs)?,
         hashrate_ths,
@@ -415,17 +435,18 @@ fn kept(site: &Site, m: &Mining, a: &Ai, net: &Network) -> Result<Kept, Overflow
     })
 }
 
-/// Fleet rows of `(T_r, E_r)` pairs.
+/// Fleet rows of `(key, T_r, E_r)`.
 fn rows_from(
     m: &Mining,
     net: &Network,
-    pairs: Vec<(Decimal, Decimal)>,
+    pairs: Vec<(usize, Decimal, Decimal)>,
 ) -> Result<Vec<Row>, Overflow> {
     pairs
         .into_iter()
-        .map(|(ths, e)| {
+        .map(|(key, ths, e)| {
             let it = ths.times(e)?.over(Decimal::from(1_000_000))?;
             Ok(Row {
+                key,
                 j_per_th: e,
                 meter_mw: it.times(m.pue)?,
                 metered_mw: it.times(m.pue)?.times(m.uptime)?,
@@ -688,22 +709,6 @@ fn mining_month(
     power: &Power,
     i: usize,
 ) -> Result<(Month, MiningParts), Overflow> {
-    fleet_month(m, rows, 0, market, power, i)
-}
-
-/// The row index kept machines' terms carry (their rows are not the full
-/// fleet's, so their terms never cancel against strategy `mine`'s).
-const KEPT_ROWS: usize = usize::MAX / 2;
-
-/// [`mining_month`] for `rows` whose terms are keyed from `first_row`.
-fn fleet_month(
-    m: &Mining,
-    rows: &[Row],
-    first_row: usize,
-    market: &MarketFree,
-    power: &Power,
-    i: usize,
-) -> Result<(Month, MiningParts), Overflow> {
     let economic = m.f2.shutdown == Shutdown::Economic;
     let dr_rate = m.f2.demand_response_usd_per_mw_month;
     let hours = market.hours[i];
@@ -717,7 +722,7 @@ fn fleet_month(
     };
     let mut parts = Vec::with_capacity(rows.len() * power.blocks[i].len());
     let h_i = market.hashrate[i];
-    for (r, row) in rows.iter().enumerate() {
+    for row in rows {
         // β_r,i, as format 1 computes b_i.
         let beta = market
             .hashrate_growth
@@ -755,7 +760,7 @@ fn fleet_month(
                 continue;
             };
             month.terms.push((
-                (i, first_row + r, b),
+                (i, row.key, b),
                 Term {
                     threshold,
                     slope: coef,
@@ -916,7 +921,7 @@ impl<'a> AiSetup<'a> {
                 mining_month(m, rows, market, power, i).map(Some)
             }
             (Miners::Kept, _, Some((m, kept))) => {
-                let (mut month, p) = fleet_month(m, &kept.rows, KEPT_ROWS, market, power, i)?;
+                let (mut month, p) = mining_month(m, &kept.rows, market, power, i)?;
                 // Mining opex scaled by kept meter load ÷ full meter load.
                 month.opex = month.opex.times(kept.it_kept)?.over(kept.it_full)?;
                 Ok(Some((month, p)))
