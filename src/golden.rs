@@ -9,9 +9,15 @@
 //!
 //! Where: `NAME.golden.json` beside the scenario file `NAME.toml`, or in a
 //! folder given with `--golden-dir` ([`path_for`]).
+//!
+//! A pivot golden (`check --pivot`) holds the scenario's pivot instead, as
+//! `pivot --format json` prints it, in the same layout with `"pivot"` in
+//! place of `"summary"`, in `NAME.pivot.golden.json` ([`Kind::Pivot`]).
 
 use crate::exact_json::Json;
+use crate::pivot::Pivot;
 use crate::render::json::SummaryObject;
+use crate::render::pivot::PivotObject;
 
 /// The golden layout version this build writes and reads (not the
 /// scenario format: goldens of format-1 and format-2 scenarios share it).
@@ -23,35 +29,80 @@ use std::path::{Path, PathBuf};
 /// This build's version, recorded in the goldens it writes.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// What a golden file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// The scenario's summary (`run --format json`): `NAME.golden.json`.
+    Summary,
+    /// The scenario's pivot (`pivot --format json`):
+    /// `NAME.pivot.golden.json`.
+    Pivot,
+}
+
+impl Kind {
+    /// The key the stored answer is under.
+    fn key(self) -> &'static str {
+        match self {
+            Kind::Summary => "summary",
+            Kind::Pivot => "pivot",
+        }
+    }
+
+    /// What follows the scenario file's stem in the golden's name.
+    fn suffix(self) -> &'static str {
+        match self {
+            Kind::Summary => ".golden.json",
+            Kind::Pivot => ".pivot.golden.json",
+        }
+    }
+}
+
+/// The layout above around `answer`, pretty-printed.
+fn wrap(kind: Kind, answer: impl serde::Serialize) -> Vec<u8> {
+    struct Golden<T>(Kind, T);
+    impl<T: serde::Serialize> serde::Serialize for Golden<T> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = s.serialize_map(Some(3))?;
+            map.serialize_entry("hashpivot", VERSION)?;
+            map.serialize_entry("format", &FORMAT)?;
+            map.serialize_entry(self.0.key(), &self.1)?;
+            map.end()
+        }
+    }
+    // Serializing our own types to memory cannot fail: every number is
+    // valid JSON text by construction.
+    let mut out = serde_json::to_vec_pretty(&Golden(kind, answer)).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
 /// The golden file for `summary`: the layout above, pretty-printed, the
 /// summary exactly as `run --format json` prints it.
 pub fn write(summary: &Summary) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct Golden<'a> {
-        hashpivot: &'a str,
-        format: i128,
-        summary: SummaryObject<'a>,
-    }
-    let golden = Golden {
-        hashpivot: VERSION,
-        format: FORMAT,
-        summary: SummaryObject(summary),
-    };
-    // Serializing our own types to memory cannot fail: every number is
-    // valid JSON text by construction.
-    let mut out = serde_json::to_vec_pretty(&golden).unwrap_or_default();
-    out.push(b'\n');
-    out
+    wrap(Kind::Summary, SummaryObject(summary))
+}
+
+/// The pivot golden file for `pivot`: the layout above with `"pivot"`,
+/// the pivot exactly as `pivot --format json` prints it.
+pub fn write_pivot(pivot: &Pivot) -> Vec<u8> {
+    wrap(Kind::Pivot, PivotObject(pivot))
 }
 
 /// The golden file of the scenario file `scenario`: `NAME.golden.json`
 /// beside it, or in `dir`.
 pub fn path_for(scenario: &str, dir: Option<&Path>) -> PathBuf {
+    path_of(Kind::Summary, scenario, dir)
+}
+
+/// The golden file of `kind` for the scenario file `scenario`, beside it
+/// or in `dir`: `NAME.golden.json` or `NAME.pivot.golden.json`.
+pub fn path_of(kind: Kind, scenario: &str, dir: Option<&Path>) -> PathBuf {
     let path = Path::new(scenario);
     let stem = path
         .file_stem()
         .map_or_else(|| scenario.into(), |s| s.to_string_lossy());
-    let name = format!("{stem}.golden.json");
+    let name = format!("{stem}{}", kind.suffix());
     match dir {
         Some(d) => d.join(name),
         None => path.with_file_name(name),
@@ -69,6 +120,8 @@ pub enum GoldenError {
     OtherFormat(String),
     /// The layout without its `"summary"`.
     NoSummary,
+    /// A pivot golden without its `"pivot"`.
+    NoPivot,
 }
 
 impl fmt::Display for GoldenError {
@@ -83,6 +136,7 @@ impl fmt::Display for GoldenError {
                 "a golden of format {format}, but this hashpivot writes format {FORMAT}: regenerate it with check --update"
             ),
             GoldenError::NoSummary => f.write_str("a golden file without a \"summary\""),
+            GoldenError::NoPivot => f.write_str("a pivot golden file without a \"pivot\""),
         }
     }
 }
@@ -91,12 +145,20 @@ impl std::error::Error for GoldenError {}
 
 /// The stored summary of a golden file's text, or why it cannot be used.
 pub fn read(text: &str) -> Result<Json, GoldenError> {
+    read_kind(Kind::Summary, text)
+}
+
+/// The stored answer of a golden file of `kind`, or why it cannot be used.
+pub fn read_kind(kind: Kind, text: &str) -> Result<Json, GoldenError> {
     let doc = Json::parse(text).map_err(|e| GoldenError::NotJson(e.to_string()))?;
     let format = doc.get("format").ok_or(GoldenError::NoFormat)?;
     if format != &Json::Number(FORMAT.to_string()) {
         return Err(GoldenError::OtherFormat(format.to_text()));
     }
-    doc.get("summary").cloned().ok_or(GoldenError::NoSummary)
+    doc.get(kind.key()).cloned().ok_or(match kind {
+        Kind::Summary => GoldenError::NoSummary,
+        Kind::Pivot => GoldenError::NoPivot,
+    })
 }
 
 #[cfg(test)]
@@ -137,6 +199,35 @@ mod tests {
         assert_eq!(
             stored.get("scenario"),
             Some(&Json::String("Hand-built".into()))
+        );
+    }
+
+    #[test]
+    fn a_pivot_golden_holds_the_pivot_json() {
+        let text =
+            r#"{"hashpivot": "9.9.9", "format": 1, "pivot": {"scenario": "x", "sites": []}}"#;
+        assert_eq!(
+            read_kind(Kind::Pivot, text).unwrap().get("scenario"),
+            Some(&Json::String("x".into()))
+        );
+        // A summary golden is no pivot golden, and the other way round.
+        assert_eq!(read_kind(Kind::Summary, text), Err(GoldenError::NoSummary));
+        let summary = r#"{"hashpivot": "9.9.9", "format": 1, "summary": {}}"#;
+        assert_eq!(
+            read_kind(Kind::Pivot, summary).unwrap_err().to_string(),
+            "a pivot golden file without a \"pivot\""
+        );
+        assert_eq!(
+            path_of(Kind::Pivot, "scenarios/lake.toml", None),
+            PathBuf::from("scenarios/lake.pivot.golden.json")
+        );
+        assert_eq!(
+            path_of(
+                Kind::Pivot,
+                "scenarios/lake.toml",
+                Some(Path::new("goldens"))
+            ),
+            PathBuf::from("goldens/lake.pivot.golden.json")
         );
     }
 

@@ -91,6 +91,11 @@ pub(crate) struct CheckArgs {
     /// scenario that fails to load keeps its golden untouched.
     #[arg(long)]
     pub(crate) update: bool,
+    /// Compare each scenario's pivot (`pivot --format json`) with its pivot
+    /// golden (NAME.pivot.golden.json) instead; a scenario with no site that
+    /// has both strategies, and no pivot golden, is skipped with a note.
+    #[arg(long)]
+    pub(crate) pivot: bool,
     #[command(flatten)]
     pub(crate) tolerances: Tolerances,
 }

@@ -6,8 +6,9 @@
 
 use super::args::{CheckArgs, DiffArgs, ReportFormat, Tolerances};
 use super::failure::{Failure, Failures};
-use super::input::{Input, evaluate_all, read_source, sources};
+use super::input::{Input, evaluate_all_then, read_source, sources};
 use super::output::{write_atomically, write_stdout};
+use super::pivot::pivot_of;
 use hashpivot::compare::{Report, ScenarioResult, Tolerance, Verdict, differences, summaries};
 use hashpivot::exact_json::Json;
 use hashpivot::golden;
@@ -75,11 +76,17 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
         _ => input,
     });
     let inputs: Vec<Input> = inputs.collect();
+    let kind = if args.pivot {
+        golden::Kind::Pivot
+    } else {
+        golden::Kind::Summary
+    };
+    let golden_of = |path: &str| golden::path_of(kind, path, args.golden_dir.as_deref());
     // Two scenarios sharing one golden would overwrite (or be checked
     // against) each other's.
     let mut goldens: Vec<(PathBuf, &str)> = Vec::new();
     for input in &inputs {
-        let golden = golden::path_for(&input.path, args.golden_dir.as_deref());
+        let golden = golden_of(&input.path);
         if let Some((_, first)) = goldens.iter().find(|(g, _)| g == &golden) {
             return Err(Failure::SharedGolden {
                 golden,
@@ -89,32 +96,55 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
         }
         goldens.push((golden, &input.path));
     }
-    let evaluated = evaluate_all(inputs, &[]);
+    // With `--pivot`, each scenario's pivot too (or why it has none).
+    let evaluated = evaluate_all_then(inputs, &[], |source, e| {
+        let pivot = args.pivot.then(|| pivot_of(source, &e.summary, &[]));
+        Ok((e, pivot))
+    });
     refuse_duplicate_names(evaluated.iter().filter_map(|(path, e)| {
-        Some((e.as_ref().ok()?.summary.scenario.as_str(), path.as_str()))
+        Some((e.as_ref().ok()?.0.summary.scenario.as_str(), path.as_str()))
     }))?;
     let tolerance = tolerance(&args.tolerances);
     let mut report = Report::default();
     for (path, evaluation) in evaluated {
-        let summary = match evaluation.and_then(|e| failures.admit(e)) {
-            Ok(s) => s,
-            Err(failure) => {
+        let (summary, pivot) =
+            match evaluation.and_then(|(e, pivot)| Ok((failures.admit(e)?, pivot))) {
+                Ok(s) => s,
+                Err(failure) => {
+                    load_failed(&mut report, failures, path, failure);
+                    continue;
+                }
+            };
+        let golden = golden_of(&path);
+        let bytes = match pivot {
+            None => golden::write(&summary),
+            Some(Ok(pivot)) => golden::write_pivot(&pivot),
+            // Nothing to pivot and no golden saying there was: not a
+            // scenario for this check.
+            Some(Err(Failure::NothingToPivot { .. })) if !golden.exists() => {
+                failures.note(format!(
+                    "skipping {path}: no site has both strategies, so it has no pivot to check"
+                ));
+                continue;
+            }
+            Some(Err(failure)) => {
                 load_failed(&mut report, failures, path, failure);
                 continue;
             }
         };
-        let golden = golden::path_for(&path, args.golden_dir.as_deref());
-        let current =
-            golden::read(&String::from_utf8_lossy(&golden::write(&summary))).map_err(|why| {
-                Failure::Golden {
-                    path: golden.clone(),
-                    why,
-                }
-            })?;
+        let current = golden::read_kind(kind, &String::from_utf8_lossy(&bytes)).map_err(|why| {
+            Failure::Golden {
+                path: golden.clone(),
+                why,
+            }
+        })?;
         let mut stored_text = None;
         let stored = match std::fs::read(&golden) {
             Ok(bytes) => {
-                match golden::read(&String::from_utf8_lossy(&stored_text.insert(bytes)[..])) {
+                match golden::read_kind(
+                    kind,
+                    &String::from_utf8_lossy(&stored_text.insert(bytes)[..]),
+                ) {
                     Ok(json) => Some(json),
                     Err(why) if args.update => {
                         eprintln!("note: replacing {}: {why}", golden.display());
@@ -143,7 +173,6 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
             .as_ref()
             .map(|old| differences(old, &current, &tolerance));
         let verdict = if args.update {
-            let bytes = golden::write(&summary);
             let verdict = match findings {
                 None if stored_text.is_some() => Verdict::Updated(Vec::new()),
                 None => Verdict::Created,
