@@ -356,22 +356,25 @@ fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePiv
     // What limits the choice: the build, and the months live it must
     // leave; and what the months before a start leave out.
     let input = summary.inputs.sites.iter().find(|s| s.name == site.name);
-    let mut rules = Vec::new();
-    if let Some(ai) = input.and_then(|s| s.ai.as_ref()) {
-        rules.push(format!("AI build {} months", ai.build_months));
-    }
-    rules.push(match site.last_start_limit {
-        0 => format!(
-            "no start may be chosen: each leaves AI hosting live under {} months",
-            live_months(pivot)
-        ),
-        limit => format!(
-            "starts up to {} may be chosen (later ones leave AI hosting live under {} months)",
-            month(pivot, limit - 1),
-            live_months(pivot)
-        ),
-    });
-    push_lines(out, wrap("", &rules));
+    let build = input
+        .and_then(|s| s.ai.as_ref())
+        .map(|a| format!("AI build {} months", a.build_months));
+    let rule = match (site.last_start_limit, build) {
+        // The verdict says that no start may be chosen.
+        (0, build) => build,
+        (limit, build) => {
+            let starts = format!(
+                "tarts up to {} may be chosen (later ones leave AI hosting live under {} months)",
+                month(pivot, limit - 1),
+                live_months(pivot)
+            );
+            Some(match build {
+                Some(b) => format!("{b}: s{starts}"),
+                None => format!("S{starts}"),
+            })
+        }
+    };
+    push_lines(out, rule.iter().flat_map(|r| wrap("", &[r])));
     if let Some(m) = input
         .and_then(|s| s.mining.as_ref())
         .filter(|m| !m.capex_usd.is_zero())
@@ -590,4 +593,166 @@ fn chart(out: &mut String, pivot: &Pivot, site: &SitePivot) {
         ));
     }
     push_lines(out, wrap("", &legend));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::sample;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// A pivot built by hand over six months from 2028-03, with the ties
+    /// the outputs round, half-even, worked by hand: North's NPVs 0.125 →
+    /// 0.12 (2 even), 2.675 → 2.68 (7 odd, up), -1.005 → -1.00 (0 even),
+    /// -0.001 → 0.00 (never -0.00); never converting 1.115 → 1.12 (1 odd,
+    /// up); the value of waiting 2.55 = 2.675 − 0.125, no tie. South has
+    /// no start that may be chosen: its best and value of waiting are null.
+    fn pivot() -> Pivot {
+        let north = ["0.125", "-1.005", "2.675", "-0.001", "9", "-3"].map(d);
+        let south = ["-5", "-6", "-7", "-8", "-9", "-10"].map(d);
+        Pivot {
+            scenario: "Hand-built".into(),
+            start: YearMonth::parse("2028-03").unwrap(),
+            months: 6,
+            sites: vec![
+                SitePivot {
+                    name: "North".into(),
+                    npv_by_start: north.to_vec(),
+                    // Starts 0 … 3 may be chosen; 9 at start 4 is too late.
+                    last_start_limit: 4,
+                    best_start: Some(2),
+                    best_npv_usd: Some(north[2]),
+                    now_npv_usd: north[0],
+                    never_npv_usd: d("1.115"),
+                    value_of_waiting_usd: Some(north[2] - north[0]),
+                    verdict: Verdict::Convert,
+                },
+                SitePivot {
+                    name: "South, \"Unit 2\"".into(),
+                    npv_by_start: south.to_vec(),
+                    last_start_limit: 0,
+                    best_start: None,
+                    best_npv_usd: None,
+                    now_npv_usd: south[0],
+                    never_npv_usd: d("-1"),
+                    value_of_waiting_usd: None,
+                    verdict: Verdict::Mine,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn pivot_json() {
+        let p = pivot();
+        let text = String::from_utf8(json(&[&p], false)).unwrap();
+        insta::assert_snapshot!(text);
+        // A list is an array even of one.
+        assert!(
+            String::from_utf8(json(&[&p], true))
+                .unwrap()
+                .starts_with("[\n  {\n")
+        );
+    }
+
+    #[test]
+    fn pivot_csv() {
+        let (summary, p) = (sample::summary(), pivot());
+        let text = String::from_utf8(csv(&[(&summary, &p)], &["hand.toml".into()])).unwrap();
+        insta::assert_snapshot!(text);
+        // A header, then 2 sites × 6 start months.
+        assert_eq!(text.lines().count(), 1 + 2 * 6);
+    }
+
+    #[test]
+    fn pivot_table() {
+        let (summary, p) = (sample::summary(), pivot());
+        let text = String::from_utf8(table(&[(&summary, &p)], false)).unwrap();
+        insta::assert_snapshot!(text);
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+        }
+        let coloured = String::from_utf8(table(&[(&summary, &p)], true)).unwrap();
+        assert!(coloured.contains("\x1b[1mSite: North\x1b[0m"));
+    }
+
+    /// The verdict in words: converting at the best start, now, or not.
+    #[test]
+    fn verdict_sentences() {
+        let mut p = pivot();
+        // Best 2.675 at 2028-05 against now 0.125 (+2.55) and never 1.115
+        // (+1.56): differences under $1,000 are whole dollars.
+        assert_eq!(
+            verdict_sentence(&p, &p.sites[0]),
+            "Convert in 2028-05 (2 months from now): worth $3 more than converting now and $2 more than never converting"
+        );
+        assert_eq!(
+            verdict_sentence(&p, &p.sites[1]),
+            "Keep mining: no start month leaves AI hosting live for the last 6 months of the horizon"
+        );
+        let north = &mut p.sites[0];
+        north.best_start = Some(0);
+        north.best_npv_usd = Some(d("41200000"));
+        // 41,200,000 − 1.115 = 41,199,998.885 → $41M.
+        assert_eq!(
+            verdict_sentence(&p, &p.sites[0]),
+            "Convert now (2028-03): worth $41M more than never converting"
+        );
+        let north = &mut p.sites[0];
+        north.verdict = Verdict::Mine;
+        north.best_start = Some(1);
+        north.best_npv_usd = Some(d("-2000000"));
+        // 1.115 − (−2,000,000) = 2,000,001.115 → $2.0M.
+        assert_eq!(
+            verdict_sentence(&p, &p.sites[0]),
+            "Keep mining: the best start, converting in 2028-04, is worth $2.0M less than never converting"
+        );
+        p.sites[0].best_npv_usd = Some(d("1.115"));
+        assert_eq!(
+            verdict_sentence(&p, &p.sites[0]),
+            "Keep mining: the best start, converting in 2028-04, is worth no more than never converting"
+        );
+    }
+
+    /// One row per start month up to 40, then quarters, half-years, years,
+    /// two and five years: the smallest that keeps to 40 rows.
+    #[test]
+    fn chart_buckets() {
+        let size = |months| buckets(months).0;
+        let rows = |months| buckets(months).1.len();
+        assert_eq!((size(36), rows(36)), (1, 36));
+        assert_eq!((size(40), rows(40)), (1, 40));
+        // 41 months: 41 / 3 → 14 quarters, the last of 2 months.
+        assert_eq!((size(41), rows(41)), (3, 14));
+        assert_eq!(buckets(41).1[13], 39..41);
+        // 120 months: 40 quarters; 121: 21 half-years (121 / 6 = 20.2).
+        assert_eq!((size(120), rows(120)), (3, 40));
+        assert_eq!((size(121), rows(121)), (6, 21));
+        // 198 months (the halving twin): 33 half-years.
+        assert_eq!((size(198), rows(198)), (6, 33));
+        // 600 months: 50 years are too many, 25 two-year rows are not.
+        assert_eq!((size(600), rows(600)), (24, 25));
+        // Past 40 decades, whole decades: 4,801 / 40 = 120.025 → 121
+        // months a row → 2 decades, 21 rows.
+        assert_eq!((size(4801), rows(4801)), (240, 21));
+    }
+
+    /// A start's column on the scale from lo to hi, half-even: on 11 cells
+    /// from −5 to 5, 0 is column 5; 2.5 is 7.5 → 8 (7 odd, up); −2.5 is
+    /// 2.5 → 2 (2 even).
+    #[test]
+    fn scale_columns() {
+        let at = |v: &str| column(d(v), d("-5"), d("5"), 11);
+        assert_eq!(at("-5"), 0);
+        assert_eq!(at("0"), 5);
+        assert_eq!(at("5"), 10);
+        assert_eq!(at("2.5"), 8);
+        assert_eq!(at("-2.5"), 2);
+        // A flat scale puts everything in column 0.
+        assert_eq!(column(d("3"), d("3"), d("3"), 11), 0);
+    }
 }
