@@ -7,10 +7,17 @@
 //! field is empty where its key does not apply or is null; decimals are
 //! written as in JSON (IRR as a fraction). Every row ends with `file`, the
 //! scenario file it came from, so rows from a batch can be traced.
+//!
+//! Format 2 adds, after the strategy keys, the site's `conversion` block
+//! as `conversion_*` columns and the scenario's `portfolio` as
+//! `portfolio_*` columns (`portfolio_convert`: the site names joined by
+//! `;`), repeated on every row they belong to, so that the file stays one
+//! rectangle a dataframe reads as it is.
 
 use super::{
     AI_F2_KEYS, AI_KEYS, COMPARISON_KEYS, Field, MINE_F2_KEYS, MINE_KEYS, MONTHLY_F2_KEYS,
-    MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields, comparison_fields, mine_fields, month_fields,
+    MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields, comparison_fields, conversion_fields,
+    mine_fields, month_fields, portfolio_fields,
 };
 use crate::calendar::YearMonth;
 use crate::summary::{Outcome, SiteSummary, Summary};
@@ -27,6 +34,22 @@ pub struct CsvRenderer {
 
 const LEAD: [&str; 3] = ["scenario", "site", "strategy"];
 
+/// Format 2's site and scenario blocks as columns: (column, key in the
+/// block's JSON object).
+const CONVERSION_COLUMNS: [(&str, &str); 5] = [
+    ("conversion_npv_usd", "npv_usd"),
+    ("conversion_irr", "irr"),
+    ("conversion_mirr", "mirr"),
+    ("conversion_payback_months", "payback_months"),
+    ("conversion_breakeven_rate", "breakeven_rate"),
+];
+const PORTFOLIO_COLUMNS: [(&str, &str); 4] = [
+    ("portfolio_mine_npv_usd", "mine_npv_usd"),
+    ("portfolio_ai_npv_usd", "ai_npv_usd"),
+    ("portfolio_best_npv_usd", "best_npv_usd"),
+    ("portfolio_convert", "convert"),
+];
+
 impl Renderer for CsvRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
         let mut out = String::new();
@@ -41,6 +64,12 @@ impl Renderer for CsvRenderer {
                     columns.push(key);
                 }
             }
+            columns.extend(
+                CONVERSION_COLUMNS
+                    .iter()
+                    .chain(&PORTFOLIO_COLUMNS)
+                    .map(|(column, _)| *column),
+            );
         }
         let monthly_columns: Vec<&str> = MONTHLY_KEYS
             .into_iter()
@@ -68,6 +97,12 @@ impl Renderer for CsvRenderer {
         }
         for (i, summary) in summaries.iter().enumerate() {
             let file = self.files.get(i).cloned().unwrap_or_default();
+            let portfolio = summary.inputs.format2.is_some().then(|| {
+                let (totals, convert) = portfolio_fields(summary);
+                let mut fields = prefixed(totals, &PORTFOLIO_COLUMNS);
+                fields.push(("portfolio_convert", Field::Text(convert.join(";"))));
+                fields
+            });
             for site in &summary.sites {
                 let overrides = with_overrides.then(|| {
                     summary
@@ -99,10 +134,17 @@ impl Renderer for CsvRenderer {
                         }
                     } else {
                         let comparison = site.comparison.as_ref().map(comparison_fields);
+                        let conversion = site
+                            .comparison
+                            .as_ref()
+                            .and_then(|c| c.conversion.as_ref())
+                            .map(|c| prefixed(conversion_fields(c), &CONVERSION_COLUMNS));
                         let values = columns[LEAD.len()..].iter().map(|key| {
                             fields
                                 .iter()
                                 .chain(comparison.iter().flatten())
+                                .chain(conversion.iter().flatten())
+                                .chain(portfolio.iter().flatten())
                                 .find(|(k, _)| k == key)
                                 .map_or(String::new(), |(_, f)| cell(f.clone()))
                         });
@@ -143,6 +185,20 @@ fn strategies(site: &SiteSummary, start: YearMonth) -> Vec<Strategy<'_>> {
         out.push(("ai", ai_fields(a, start), &a.outcome));
     }
     out
+}
+
+/// A block's fields under their column names (`columns`: column, key).
+fn prefixed(
+    fields: Vec<(&'static str, Field)>,
+    columns: &[(&'static str, &'static str)],
+) -> Vec<(&'static str, Field)> {
+    fields
+        .into_iter()
+        .filter_map(|(key, field)| {
+            let (column, _) = columns.iter().find(|(_, k)| *k == key)?;
+            Some((*column, field))
+        })
+        .collect()
 }
 
 fn cell(field: Field) -> String {
