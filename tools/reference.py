@@ -292,13 +292,18 @@ def irr(cfs):
 
 
 def payback(cfs):
+    """"Finance", payback months. A cumulative sum within 1e-40 of the
+    largest cash flow of 0 counts as 0 (A27): the residue of 60-digit
+    arithmetic where the exact sum is 0 (a fleet sale that repays a
+    conversion capex spread over g months, g not a divisor of it) has no sign."""
     c = [D(0)]
     for x in cfs:
         c.append(c[-1] + x)
-    if c[-1] < 0:
+    tol = max((abs(x) for x in cfs), default=D(0)) * D("1e-40")
+    if c[-1] < -tol:
         return None
     n = len(cfs)
-    while n > 0 and c[n - 1] >= 0:
+    while n > 0 and c[n - 1] >= -tol:
         n -= 1
     return n
 
@@ -611,6 +616,11 @@ def dump(v):
 #     figure beyond the decimal range is an overflow (reference exit 1;
 #     hashpivot must stop with an error). Sites without both strategies are
 #     left out; none with both is a scenario error (exit 2).
+#  A27 Payback (every strategy and the conversion block): a cumulative cash
+#     flow within 1e-40 · max |CF_i| of 0 counts as 0. Where the exact sum is
+#     0 (a fleet sale of 20,000,000 against a conversion capex of 20,000,000
+#     spread over 13 months) 60-digit arithmetic leaves a residue of either
+#     sign (−2e-52) that must not make the payback null.
 # ============================================================================
 
 ROOT_LIMIT = D(10) ** 12
