@@ -33,6 +33,7 @@ fn a_folder_runs_its_scenarios_in_name_order() {
             "Lake Mariner over the lease's life",
             "Lake Mariner: mine or lease to AI",
             "Mixed fleet: S19j Pro and S21",
+            "Permian: convert 30 MW in 2027, keep the best machines",
             "Three-site portfolio",
             "West Texas: curtail, or lease to AI"
         ]
@@ -104,8 +105,8 @@ fn rows_name_their_file() {
     assert!(lines.next().unwrap().ends_with(",file"));
     let files: Vec<&str> = lines.map(|l| l.rsplit(',').next().unwrap()).collect();
     // gpu-cloud: 1 site × 2; halving-2028 and its lease-life twin: 1 × 2
-    // each; lake-mariner and its twin: 1 × 2 each; the mixed fleet: 1 × 2;
-    // portfolio: 5 rows (one of its sites has one strategy); West Texas:
+    // each; lake-mariner and its twin: 1 × 2 each; the mixed fleet and its
+    // partial conversion: 1 × 2 each; portfolio: 5 rows (one of its sites has one strategy); West Texas:
     // 1 × 2.
     let mut expected = vec!["scenarios/gpu-cloud.toml"; 2];
     expected.extend(["scenarios/halving-2028-lease-life.toml"; 2]);
@@ -113,6 +114,7 @@ fn rows_name_their_file() {
     expected.extend(["scenarios/lake-mariner-lease-life.toml"; 2]);
     expected.extend(["scenarios/lake-mariner.toml"; 2]);
     expected.extend(["scenarios/mixed-fleet-s19-s21.toml"; 2]);
+    expected.extend(["scenarios/permian-partial-conversion.toml"; 2]);
     expected.extend(["scenarios/portfolio.toml"; 5]);
     expected.extend(["scenarios/texas-west-curtailment.toml"; 2]);
     assert_eq!(files, expected);

@@ -167,6 +167,25 @@ fn validate_takes_overrides_too() {
 
 #[test]
 fn unknown_keys_and_names_get_the_nearest_known_ones() {
+    // An index on a key that is no array of tables: the nearest that is.
+    bad(
+        "sites[0].grid_mw=20",
+        "error: --set sites[0].grid_mw: sites[…] selects an item of [[sites]], and there is no [[sites]] here: did you mean site[…]?
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set sites[0].grid_mw=20
+  |       ^^^^^^^^^^^^^^^^
+",
+    );
+    bad(
+        "site[0].mining[1].uptime=1",
+        "error: --set site[0].mining[1].uptime: mining[…] selects an item of [[mining]], and there is no [[mining]] here
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set site[0].mining[1].uptime=1
+  |       ^^^^^^^^^^^^^^^^^^^^^^^^
+",
+    );
     bad(
         "bitcoin.price=120000",
         "error: unknown key bitcoin.price: did you mean price_usd or price_growth_annual?

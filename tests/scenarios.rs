@@ -192,7 +192,9 @@ const CSV_MONTHLY_HEADER: &str = "scenario,site,strategy,month,hashprice_usd_per
 
 /// The columns format 2 adds, before `file`.
 const CSV_F2: &str = ",mirr,demand_response_usd,terminal_value_usd,run_share,start,\
-    fleet_sale_usd,kept_hashrate_ths";
+    fleet_sale_usd,kept_hashrate_ths,conversion_npv_usd,conversion_irr,conversion_mirr,\
+    conversion_payback_months,conversion_breakeven_rate,portfolio_mine_npv_usd,\
+    portfolio_ai_npv_usd,portfolio_best_npv_usd,portfolio_convert";
 const CSV_MONTHLY_F2: &str = ",btc_price_usd,network_hashrate_ehs,power_price_usd_per_mwh,\
     run_share,rate,in_service_share,discount_factor,present_value_usd";
 
@@ -320,12 +322,30 @@ fn csv_has_a_row_per_site_and_strategy(s: &Shipped) {
                     row.push(s.path.clone());
                     continue;
                 }
-                row.push(
-                    outcome
+                // The site's conversion block and the scenario's
+                // portfolio, under their prefixes.
+                let block = |name: &str, of: &RawValue| -> Option<String> {
+                    let key = column.strip_prefix(name)?;
+                    let block = object(of.get());
+                    let v = block.get(key)?;
+                    Some(if v.get().starts_with('[') {
+                        let names: Vec<String> = serde_json::from_str(v.get()).unwrap();
+                        names.join(";")
+                    } else {
+                        cell(v)
+                    })
+                };
+                let conversion = site.get("conversion").and_then(|c| block("conversion_", c));
+                let portfolio = summary
+                    .get("portfolio")
+                    .and_then(|p| block("portfolio_", p));
+                row.push(match (conversion, portfolio) {
+                    (Some(v), _) | (None, Some(v)) => quoted(&v),
+                    (None, None) => outcome
                         .get(column)
                         .or_else(|| site.get(column))
                         .map_or(String::new(), |v| cell(v)),
-                );
+                });
             }
             expected.push(row.join(","));
         }

@@ -188,6 +188,27 @@ fn set<'i>(
         table.insert(Spanned::new(key_span, Cow::Owned(key.clone())), value);
         return Ok(());
     }
+    let selects = matches!(rest[0], Segment::Index(_) | Segment::Name(_));
+    if selects
+        && !matches!(
+            table.get(key.as_str()).map(|v| v.get_ref()),
+            Some(DeValue::Array(_))
+        )
+    {
+        // `power_blocks[1]`: an item of an array of tables the file does
+        // not have (a typo, or one that cannot be created by `--set`).
+        let arrays: Vec<&str> = table
+            .iter()
+            .filter(|(_, v)| matches!(v.get_ref(), DeValue::Array(_)))
+            .map(|(k, _)| k.get_ref().as_ref())
+            .collect();
+        let mut why =
+            format!("{key}[…] selects an item of [[{key}]], and there is no [[{key}]] here");
+        if let Some(hint) = did_you_mean(&suggest(key, &arrays), |k| format!("{k}[…]")) {
+            why = format!("{why}: {hint}");
+        }
+        return Err(why);
+    }
     if table.get(key.as_str()).is_none() {
         // A table the file does not have yet, as `[site.ai]` would add it.
         table.insert(
