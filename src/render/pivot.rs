@@ -215,8 +215,10 @@ fn scenario_table(out: &mut String, summary: &Summary, pivot: &Pivot, color: boo
             "",
             &[
                 format!(
-                    "Starts {} to {} ({} months)",
-                    pivot.start, last, pivot.months
+                    "Starts {} to {} ({})",
+                    pivot.start,
+                    last,
+                    months(u64::from(pivot.months))
                 ),
                 format!(
                     "discount rate {} a year",
@@ -239,12 +241,17 @@ fn scenario_table(out: &mut String, summary: &Summary, pivot: &Pivot, color: boo
     }
 }
 
+/// `n` months, in words: `1 month`, `12 months`.
+fn months(n: u64) -> String {
+    match n {
+        1 => "1 month".to_string(),
+        _ => format!("{n} months"),
+    }
+}
+
 /// How many months after the first `s` is, in words.
 fn from_now(s: usize) -> String {
-    match s {
-        1 => "1 month from now".to_string(),
-        _ => format!("{s} months from now"),
-    }
+    format!("{} from now", months(s as u64))
 }
 
 /// The verdict in a sentence, with the differences that decide it.
@@ -281,8 +288,8 @@ pub fn verdict_sentence(pivot: &Pivot, site: &SitePivot) -> String {
             }
         }
         _ => format!(
-            "Keep mining: no start month leaves AI hosting live for the last {} months of the horizon",
-            live_months(pivot)
+            "Keep mining: no start month leaves AI hosting live for the last {} of the horizon",
+            months(live_months(pivot))
         ),
     }
 }
@@ -342,8 +349,8 @@ fn caveats(summary: &Summary, pivot: &Pivot, site: &SitePivot) -> Vec<String> {
 
 /// `w = min(12, months)`: the months a chosen start must leave AI hosting
 /// live before the horizon ends (docs/model.md, "When to convert").
-fn live_months(pivot: &Pivot) -> u32 {
-    pivot.months.min(12)
+fn live_months(pivot: &Pivot) -> u64 {
+    u64::from(pivot.months.min(12))
 }
 
 fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePivot, color: bool) {
@@ -358,15 +365,15 @@ fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePiv
     let input = summary.inputs.sites.iter().find(|s| s.name == site.name);
     let build = input
         .and_then(|s| s.ai.as_ref())
-        .map(|a| format!("AI build {} months", a.build_months));
+        .map(|a| format!("AI build {}", months(a.build_months)));
     let rule = match (site.last_start_limit, build) {
         // The verdict says that no start may be chosen.
         (0, build) => build,
         (limit, build) => {
             let starts = format!(
-                "tarts up to {} may be chosen (later ones leave AI hosting live under {} months)",
+                "tarts up to {} may be chosen (later ones leave AI hosting live under {})",
                 month(pivot, limit - 1),
-                live_months(pivot)
+                months(live_months(pivot))
             );
             Some(match build {
                 Some(b) => format!("{b}: s{starts}"),
@@ -496,8 +503,7 @@ fn column(value: Decimal, lo: Decimal, hi: Decimal, cells: usize) -> usize {
 /// to be chosen in a lighter shade and the best start marked; one row per
 /// start month, or per bucket of months on a long horizon.
 fn chart(out: &mut String, pivot: &Pivot, site: &SitePivot) {
-    let months = site.npv_by_start.len();
-    let (size, buckets) = buckets(months);
+    let (size, buckets) = buckets(site.npv_by_start.len());
     let rows = chart_rows(site, &buckets);
     if rows.is_empty() {
         return;
@@ -588,8 +594,8 @@ fn chart(out: &mut String, pivot: &Pivot, site: &SitePivot) {
     ];
     if rows.iter().any(|r| !r.eligible) {
         legend.push(format!(
-            "{LATE} too late to choose (AI live under {} months)",
-            live_months(pivot)
+            "{LATE} too late to choose (AI live under {})",
+            months(live_months(pivot))
         ));
     }
     push_lines(out, wrap("", &legend));
