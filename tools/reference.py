@@ -632,7 +632,8 @@ class ScenarioError(Exception):
 
 
 class NotInReference(Exception):
-    """A format-2 feature this reference does not implement."""
+    """A feature this reference does not implement (none is left; kept so
+    that tools catching it need no change when one is added)."""
 
 
 F2_TOP = ("inflation_annual", "risk")
@@ -651,7 +652,7 @@ def _num(v, key):
 
 def validate2(s):
     """The format-2 key rules ("New keys", "Uncertainty"); raises ScenarioError
-    or NotInReference. The format-1 rules are not re-checked here."""
+    (the format-1 rules are not re-checked here)."""
     fmt = s.get("format")
     if fmt not in (1, 2):
         raise ScenarioError(f"format must be 1 or 2, got {fmt!r}")
