@@ -198,7 +198,19 @@ pub fn payback_months(cash_flows: &[Decimal]) -> Result<Option<u32>, Overflow> {
 
 /// [`payback_months`] from the cumulative cash `C_1 … C_n` (`C_k` the sum
 /// of the first `k` flows), where the caller already has it.
+///
+/// A cumulative within `10^-20` of the largest `|C_k|` below zero counts as
+/// zero: it is what 28 significant digits leave of an exact zero (a
+/// conversion capex of 20,000,000 spread over 12 months, 1,666,666.66…67
+/// each, repaid by a 20,000,000 fleet sale sums to −4e-21, not 0), and no
+/// real cash position is that small beside the flows that made it.
 pub fn payback_from_cumulative(cumulative: &[Decimal]) -> Option<u32> {
+    let largest = cumulative
+        .iter()
+        .map(|c| c.abs())
+        .max()
+        .unwrap_or_default();
+    let floor = -(largest * Decimal::new(1, 20));
     // C_0 = 0 is never negative.
     let at = |k: usize| {
         if k == 0 {
@@ -208,11 +220,11 @@ pub fn payback_from_cumulative(cumulative: &[Decimal]) -> Option<u32> {
         }
     };
     let total = at(cumulative.len());
-    if total < Decimal::ZERO {
+    if total < floor {
         return None;
     }
     let mut n = cumulative.len();
-    while n > 0 && at(n - 1) >= Decimal::ZERO {
+    while n > 0 && at(n - 1) >= floor {
         n -= 1;
     }
     Some(n as u32)
@@ -533,6 +545,23 @@ mod tests {
         payback(&["5", "-6", "3"], Some(3));
         // Ends exactly at zero: C = 0, −3, 0 → 2.
         payback(&["-3", "3"], Some(2));
+    }
+
+    /// 20,000,000 of capex over 12 months is 1,666,666.666…667 a month at
+    /// 28 digits; twelve of them overshoot 20,000,000 by 4e-21, so a
+    /// 20,000,000 fleet sale in month 12 leaves C_13 = −4e-21: what is
+    /// left of an exact 0, which pays back (n = 13), while a real
+    /// shortfall of a cent does not.
+    #[test]
+    fn what_rounding_leaves_of_a_zero_pays_back() {
+        let month = Decimal::from(20_000_000) / Decimal::from(12);
+        let mut cfs = vec![-month; 12];
+        cfs.push(Decimal::from(20_000_000));
+        let cumulative: Decimal = cfs.iter().sum();
+        assert!(cumulative < Decimal::ZERO && cumulative > d("-0.00000000000000000001"));
+        assert_eq!(payback_months(&cfs).unwrap(), Some(13));
+        cfs.push(d("-0.01"));
+        assert_eq!(payback_months(&cfs).unwrap(), None);
     }
 
     #[test]
