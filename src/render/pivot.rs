@@ -450,6 +450,9 @@ const LATE: char = '░';
 const ZERO: char = '│';
 const NEVER: char = '┊';
 const BEST: &str = " ◀ best";
+/// The end of a bar cut at the scale's edge.
+const CUT_LOW: char = '◄';
+const CUT_HIGH: char = '►';
 
 /// One chart row: the first start it stands for, the NPV shown (the best
 /// of its starts that may be chosen, else the best of all), and whether
@@ -516,13 +519,29 @@ fn chart(out: &mut String, pivot: &Pivot, site: &SitePivot) {
         )
     };
     push_lines(out, wrap("", &[title]));
-    // The scale holds every bar, zero and never converting.
+    // The scale holds zero, never converting and every start that may be
+    // chosen (every start when none may): a bar too late to choose that
+    // falls outside it is cut at its edge, marked, so it does not squeeze
+    // the bars the verdict is about.
+    let any_eligible = rows.iter().any(|r| r.eligible);
     let values = rows
         .iter()
+        .filter(|r| r.eligible || !any_eligible)
         .map(|r| r.npv)
         .chain([Decimal::ZERO, site.never_npv_usd]);
-    let lo = values.clone().min().unwrap_or_default();
-    let hi = values.max().unwrap_or_default();
+    let (mut lo, mut hi) = (
+        values.clone().min().unwrap_or_default(),
+        values.max().unwrap_or_default(),
+    );
+    // A cut bar on the far side of zero gets an eighth of the scale to
+    // show which way it goes.
+    let eighth = (hi - lo) / Decimal::from(8);
+    if lo.is_zero() && rows.iter().any(|r| r.npv < lo) {
+        lo = -eighth;
+    }
+    if hi.is_zero() && rows.iter().any(|r| r.npv > hi) {
+        hi = eighth;
+    }
     let labels: Vec<String> = rows.iter().map(|r| compact(r.npv, "$")).collect();
     let label_width = labels.iter().map(|l| chars(l)).max().unwrap_or(0);
     let marker_width = if size == 1 {
@@ -541,6 +560,11 @@ fn chart(out: &mut String, pivot: &Pivot, site: &SitePivot) {
         let fill = if row.eligible { BAR } else { LATE };
         for cell in &mut bar[at.min(zero)..=at.max(zero)] {
             *cell = fill;
+        }
+        if row.npv < lo {
+            bar[0] = CUT_LOW;
+        } else if row.npv > hi {
+            bar[cells - 1] = CUT_HIGH;
         }
         // Never converting is drawn through the bars: the part of a bar
         // past it is what converting then adds over mining.
@@ -597,6 +621,9 @@ fn chart(out: &mut String, pivot: &Pivot, site: &SitePivot) {
             "{LATE} too late to choose (AI live under {})",
             months(live_months(pivot))
         ));
+    }
+    if rows.iter().any(|r| r.npv < lo || r.npv > hi) {
+        legend.push(format!("{CUT_LOW} {CUT_HIGH} beyond the scale"));
     }
     push_lines(out, wrap("", &legend));
 }
