@@ -105,14 +105,20 @@ impl Piecewise {
     /// The pieces covering `P ≥ 0`, in order.
     pub fn pieces(&self) -> Result<Vec<Piece>, Overflow> {
         // Events: at a threshold, a term of the function (kink None) or of
-        // kink k switches on.
+        // kink k switches on. Only prices up to the root limit are
+        // described: a root beyond it is reported as null, so an event
+        // there changes nothing that is printed (and evaluating the lines
+        // at a threshold of 1e27 would leave the decimal range).
+        let limit = root_limit();
         let mut events: Vec<(Decimal, Option<usize>, Term)> = Vec::new();
         let (mut a, mut b) = (self.intercept, self.slope);
         for t in &self.terms {
             if t.always() {
                 a = a.plus(t.intercept)?;
                 b = b.plus(t.slope)?;
-            } else if let Some(th) = t.threshold {
+            } else if let Some(th) = t.threshold
+                && th <= limit
+            {
                 events.push((th, None, *t));
             }
         }
@@ -123,7 +129,9 @@ impl Piecewise {
                 if t.always() {
                     e0 = e0.plus(t.intercept)?;
                     e1 = e1.plus(t.slope)?;
-                } else if let Some(th) = t.threshold {
+                } else if let Some(th) = t.threshold
+                    && th <= limit
+                {
                     events.push((th, Some(k), *t));
                 }
             }
@@ -147,7 +155,8 @@ impl Piecewise {
                         let z = if e1.is_zero() {
                             None
                         } else {
-                            Decimal::ZERO.minus(e0.over(*e1)?).ok()
+                            // Beyond the decimal range: beyond the limit.
+                            e0.checked_div(*e1).map(|q| -q)
                         };
                         *zero = Some(z);
                         z
@@ -155,6 +164,7 @@ impl Piecewise {
                 };
                 if let Some(z) = z
                     && z > lo
+                    && z <= limit
                     && hi.is_none_or(|h| z < h)
                 {
                     cuts.push(z);
@@ -167,7 +177,8 @@ impl Piecewise {
             for (j, l) in bounds.iter().enumerate() {
                 let h = bounds.get(j + 1).copied().or(hi);
                 let mid = match h {
-                    Some(h) => (*l + h) / Decimal::TWO,
+                    // Halves first: l + h may leave the decimal range.
+                    Some(h) => (*l / Decimal::TWO).plus(h / Decimal::TWO)?,
                     None => l.plus(Decimal::ONE)?,
                 };
                 let (mut pa, mut pb) = (a, b);

@@ -749,12 +749,17 @@ fn mining_month(
                 demand_response: dr,
                 run: row.meter_mw.times(hours)?.times(*share)?,
             });
-            let threshold = if !economic {
+            let threshold = if !economic || cost <= Decimal::ZERO {
+                // A block priced ≤ 0 always runs (v ≥ 0 ≥ price).
                 None
             } else if earned_per_price > Decimal::ZERO {
-                Some(cost.over(earned_per_price)?)
-            } else if cost <= Decimal::ZERO {
-                None
+                match cost.checked_div(earned_per_price) {
+                    Some(threshold) => Some(threshold),
+                    // A month-0 price beyond the decimal range: no price
+                    // a root could be (roots beyond 10^12 are null) makes
+                    // it run.
+                    None => continue,
+                }
             } else {
                 // Nothing earned and power costs: never runs.
                 continue;
