@@ -143,6 +143,19 @@ pub fn nth_root_near(a: Decimal, n: u32, guess: Decimal) -> Result<Decimal, Over
     nth_root(a, n)
 }
 
+/// `x` as an `f64`, within a few units in the last place: for bounds and
+/// screening only (a sweep's check that a point stays far inside the
+/// decimal range, or which side of a threshold a price is on when it is
+/// not close), never for a figure. Cheaper than `ToPrimitive::to_f64`:
+/// one conversion and one division by a power of 10.
+pub fn approx(x: Decimal) -> f64 {
+    const POW10: [f64; 29] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22, 1e23, 1e24, 1e25, 1e26, 1e27, 1e28,
+    ];
+    x.mantissa() as f64 / POW10[x.scale().min(28) as usize]
+}
+
 /// Powers `f^i` of a growth factor, for i = 0 … n−1.
 ///
 /// Stored as powers of `max(f, 1/f)`, which are ≥ 1 and so carry all 28
@@ -197,6 +210,18 @@ impl Growth {
     /// `x / f^i`.
     pub fn unscale(&self, x: Decimal, i: usize) -> Result<Decimal, Overflow> {
         self.apply(x, i, self.shrinking)
+    }
+
+    /// `f^i` as an `f64` (see [`approx`]: bounds and screening only);
+    /// `None` where a growing factor's power is beyond the decimal range
+    /// (multiplying by it is an overflow).
+    pub fn approx(&self, i: usize) -> Option<f64> {
+        match (self.powers.get(i).copied().flatten(), self.shrinking) {
+            (Some(p), false) => Some(approx(p)),
+            (Some(p), true) => Some(1.0 / approx(p)),
+            (None, false) => None,
+            (None, true) => Some(0.0),
+        }
     }
 
     fn apply(&self, x: Decimal, i: usize, multiply: bool) -> Result<Decimal, Overflow> {
@@ -322,6 +347,31 @@ mod tests {
         assert_eq!(g.scale(d("100"), 2).unwrap(), d("106.09"));
         let g = Growth::yearly(d("0.5"), 5).unwrap();
         assert_eq!(g.scale(d("1"), 3).unwrap(), d("0.125"));
+    }
+
+    #[test]
+    fn approximations_are_close() {
+        for x in [
+            "0",
+            "1",
+            "-2.5",
+            "95000",
+            "0.0000000000000000000000000001",
+            "79228162514264337593543950335",
+            "-1234567.8901234567890123456789",
+        ] {
+            let want: f64 = x.parse().unwrap();
+            let got = approx(d(x));
+            assert!((got - want).abs() <= want.abs() * 1e-15, "{x}: {got}");
+        }
+        // 1.1^(37/12) and its inverse; a power beyond the range.
+        let g = Growth::monthly(d("1.1"), 601).unwrap();
+        let want = 1.1f64.powf(37.0 / 12.0);
+        assert!((g.approx(37).unwrap() / want - 1.0).abs() < 1e-14);
+        let g = Growth::monthly(d("0.5"), 40).unwrap();
+        assert!((g.approx(37).unwrap() / 0.5f64.powf(37.0 / 12.0) - 1.0).abs() < 1e-14);
+        let g = Growth::monthly(d("10.99"), 601).unwrap();
+        assert_eq!(g.approx(600), None);
     }
 
     #[test]

@@ -205,11 +205,7 @@ pub fn payback_months(cash_flows: &[Decimal]) -> Result<Option<u32>, Overflow> {
 /// each, repaid by a 20,000,000 fleet sale sums to −4e-21, not 0), and no
 /// real cash position is that small beside the flows that made it.
 pub fn payback_from_cumulative(cumulative: &[Decimal]) -> Option<u32> {
-    let largest = cumulative
-        .iter()
-        .map(|c| c.abs())
-        .max()
-        .unwrap_or_default();
+    let largest = cumulative.iter().map(|c| c.abs()).max().unwrap_or_default();
     let floor = -(largest * Decimal::new(1, 20));
     // C_0 = 0 is never negative.
     let at = |k: usize| {

@@ -19,7 +19,9 @@ use crate::scenario::overrides::{Segment, layout, segments, selector};
 use crate::scenario::patch::Patch;
 use crate::scenario::{Fleet, Override, Scenario, Site, parse_with_overrides};
 use crate::strategy::MonthRow;
-use crate::summary::{Cache, PROJECTION_BYTES_PER_MONTH, SharedKey, SiteSummary, Summary, Winner};
+use crate::summary::{
+    Cache, PROJECTION_BYTES_PER_MONTH, SharedKey, SiteSummary, Summary, Winner, sweep_figures,
+};
 use crate::{Error, evaluate_cached, summarize_loaded};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -482,12 +484,26 @@ pub struct PointResult {
 
 impl PointResult {
     pub fn new(grid: &Grid, point: usize, summary: Result<Summary, Error>) -> PointResult {
+        PointResult::of_figures(grid, point, summary.map(|s| figures_of(&s)))
+    }
+
+    /// The result of point `point`, given its sites' figures.
+    pub fn of_figures(
+        grid: &Grid,
+        point: usize,
+        figures: Result<Vec<SiteFigures>, Error>,
+    ) -> PointResult {
         PointResult {
             point,
             values: grid.point(point).into_iter().map(str::to_string).collect(),
-            outcome: summary.map(|s| s.sites.iter().map(SiteFigures::of).collect()),
+            outcome: figures,
         }
     }
+}
+
+/// Each site's figures of a summary.
+fn figures_of(summary: &Summary) -> Vec<SiteFigures> {
+    summary.sites.iter().map(SiteFigures::of).collect()
 }
 
 /// Points evaluated at once (in parallel) before they are handed on:
@@ -539,8 +555,8 @@ fn evaluate_grid_with<E>(
     let points: Vec<usize> = (0..grid.len()).filter(|&i| shard.includes(i)).collect();
     let reader = PointReader::new(source, fixed, grid);
     let evaluate = |&i: &usize| {
-        let summary = reader.evaluate(source, fixed, grid, i, Some(cache));
-        PointResult::new(grid, i, summary)
+        let figures = reader.figures(source, fixed, grid, i, cache);
+        PointResult::of_figures(grid, i, figures)
     };
     let mut failures = 0;
     for chunk in points.chunks(CHUNK_POINTS) {
@@ -625,11 +641,44 @@ impl PointReader {
         i: usize,
         cache: Option<&Cache>,
     ) -> Result<Summary, Error> {
-        let overrides = grid.overrides(fixed, i);
-        match self.scenario(i) {
-            Some(scenario) => summarize_loaded(&scenario, &overrides, cache),
-            None => evaluate_cached(source, &overrides, cache),
+        summarize_point(self.scenario(i), source, fixed, grid, i, cache)
+    }
+
+    /// Each site's figures at point `i`: those of
+    /// [`evaluate`](Self::evaluate), the summary's. A point set from the
+    /// patches is first tried without the rest of its summary
+    /// ([`sweep_figures`]: the same figures, and failing only where the
+    /// summary fails), which a format-2 point mostly is.
+    pub fn figures(
+        &self,
+        source: &str,
+        fixed: &[Override],
+        grid: &Grid,
+        i: usize,
+        cache: &Cache,
+    ) -> Result<Vec<SiteFigures>, Error> {
+        let scenario = self.scenario(i);
+        if let Some(figures) = scenario.as_ref().and_then(|s| sweep_figures(s, cache)) {
+            return Ok(figures);
         }
+        summarize_point(scenario, source, fixed, grid, i, Some(cache)).map(|s| figures_of(&s))
+    }
+}
+
+/// Point `i`'s summary: of `scenario`, the point set from the patches,
+/// or else read from the text with its overrides.
+fn summarize_point(
+    scenario: Option<Scenario>,
+    source: &str,
+    fixed: &[Override],
+    grid: &Grid,
+    i: usize,
+    cache: Option<&Cache>,
+) -> Result<Summary, Error> {
+    let overrides = grid.overrides(fixed, i);
+    match scenario {
+        Some(scenario) => summarize_loaded(&scenario, &overrides, cache),
+        None => evaluate_cached(source, &overrides, cache),
     }
 }
 

@@ -14,6 +14,7 @@ use crate::finance::{Discount, Line, irr, payback_from_cumulative};
 use crate::network::Network;
 use crate::scenario::{Ai, AiKind, Scenario, Site};
 use crate::strategy::{MonthRow, ai, mine};
+use crate::sweep::SiteFigures;
 use rust_decimal::Decimal;
 use std::fmt;
 use std::sync::Arc;
@@ -109,6 +110,19 @@ pub fn summarize_with(scenario: &Scenario, cache: Option<&Cache>) -> Result<Summ
         overrides: Vec::new(),
         inputs: scenario.clone(),
     })
+}
+
+/// The figures a sweep prints of each site of `scenario`, computed
+/// without the rest of its summary where that gives exactly the figures
+/// of [`summarize_with`] and fails only where it fails (a format-2
+/// scenario, whose summary has much a sweep never prints: see
+/// `format2::headline`); `None` where the summary must be computed.
+pub fn sweep_figures(scenario: &Scenario, cache: &Cache) -> Option<Vec<SiteFigures>> {
+    if scenario.format2.is_some() {
+        super::format2::sweep_figures(scenario, cache)
+    } else {
+        None
+    }
 }
 
 /// The network projection and discount factors of `scenario`: from

@@ -20,7 +20,7 @@
 //!   at the scenario's price;
 //! - `winner` and `npv_advantage_usd` come from the month-by-month ΔCF.
 
-use super::cache::Cache;
+use super::cache::{Cache, Shared};
 use super::compute::ComputeError;
 use super::output::{
     AiF2, AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
@@ -34,6 +34,10 @@ use crate::scenario::{Ai, AiKind, Fleet, Mining, Scenario, Shutdown, Site};
 use crate::strategy::ai::{build_capex_per_month, go_live, ramp_share, rate_path};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
+
+mod headline;
+pub(super) use headline::sweep_figures;
 
 /// The format-2 summary of a checked format-2 scenario, reusing the
 /// network projection and the price-free figures ([`Template`]) from
@@ -59,10 +63,7 @@ pub(super) fn summarize(
         .map(|i| network.hashprice(price_usd, i))
         .collect::<Result<Vec<_>, _>>()
         .map_err(fail("the Bitcoin network projection"))?;
-    let template = shared.template2(
-        || format!("{:?}{:?}", scenario.format2, scenario.sites),
-        || Template::new(scenario, network, discount),
-    );
+    let template = template_of(scenario, &shared);
     let free = template
         .market
         .as_ref()
@@ -92,6 +93,15 @@ pub(super) fn summarize(
     })
 }
 
+/// The [`Template`] of `scenario` over `shared`'s projection: kept from an
+/// evaluation of the same scenario at another month-0 price, or computed.
+fn template_of(scenario: &Scenario, shared: &Shared) -> Arc<Template> {
+    shared.template2(
+        || format!("{:?}{:?}", scenario.format2, scenario.sites),
+        || Template::new(scenario, &shared.network, &shared.discount),
+    )
+}
+
 /// What a format-2 scenario's figures are that does not depend on the
 /// month-0 BTC price: the market without the price path, and for each
 /// site its power, both strategies' months with their (row, block) parts
@@ -102,6 +112,10 @@ pub(super) fn summarize(
 pub(crate) struct Template {
     market: Result<MarketFree, Overflow>,
     sites: Vec<Result<SiteTemplate, Overflow>>,
+    /// What a sweep's figures-only evaluation adds (see `headline`),
+    /// made by the first point that asks; `None` when the market or a
+    /// site failed (every point is then computed in full).
+    lean: OnceLock<Option<headline::Lean>>,
 }
 
 impl Template {
@@ -115,7 +129,11 @@ impl Template {
                 .collect(),
             Err(_) => Vec::new(),
         };
-        Template { market, sites }
+        Template {
+            market,
+            sites,
+            lean: OnceLock::new(),
+        }
     }
 }
 
@@ -195,7 +213,16 @@ struct StrategyTemplate {
 impl StrategyTemplate {
     /// The strategy at the month-0 price of `market`.
     fn at(&self, market: &Market) -> Result<Strategy, Overflow> {
-        let p0 = price_of(market);
+        self.with_sets(price_of(market), |i, parts| parts.set_at(market.price[i]))
+    }
+
+    /// The strategy at month-0 price `p0`, each mining month `i` running
+    /// the set `set(i, its parts)` (see [`MiningParts::set_at`]).
+    fn with_sets(
+        &self,
+        p0: Decimal,
+        mut set: impl FnMut(usize, &MiningParts) -> Result<usize, Overflow>,
+    ) -> Result<Strategy, Overflow> {
         let months = self
             .base
             .months
@@ -205,7 +232,7 @@ impl StrategyTemplate {
             .map(|(i, (base, parts))| {
                 let mut month = base.without_terms();
                 if let Some(parts) = parts {
-                    parts.add_to(&mut month, market.price[i], p0)?;
+                    parts.add_set(&mut month, set(i, parts)?, p0)?;
                 }
                 Ok(month)
             })
@@ -684,9 +711,21 @@ impl MiningParts {
     /// Adds the parts that run at the month's BTC price `price_i` (month-0
     /// price `p0`) to `month`, and its mining revenue.
     fn add_to(&self, month: &mut Month, price_i: Decimal, p0: Decimal) -> Result<(), Overflow> {
+        self.add_set(month, self.set_at(price_i)?, p0)
+    }
+
+    /// Which of [`sets`](Self::sets) runs at the month's BTC price
+    /// `price_i`: `k` when `R_i · (1 − fee) · P_i` reaches exactly `k` of
+    /// the distinct costs.
+    fn set_at(&self, price_i: Decimal) -> Result<usize, Overflow> {
         // R_i · (1 − fee) · P_i.
         let earned = self.net_reward.times(price_i)?;
-        let k = self.costs.partition_point(|c| *c <= earned);
+        Ok(self.costs.partition_point(|c| *c <= earned))
+    }
+
+    /// Adds set `k` to `month` at month-0 price `p0`, and its mining
+    /// revenue.
+    fn add_set(&self, month: &mut Month, k: usize, p0: Decimal) -> Result<(), Overflow> {
         let set = self.sets.get(k).copied().ok_or(Overflow)??;
         month.btc = set.btc;
         month.price_coef = set.price_coef;
@@ -1109,6 +1148,77 @@ struct Figures {
     cash_flows: Vec<Decimal>,
 }
 
+/// A strategy's cash flows at one price (docs/model.md, "Cash flow and
+/// finance in format 2"): each month's revenue and cash flow (the
+/// terminal value in the last month's), their present values and the
+/// cumulative cash. What [`figures`] builds on, and all a sweep's
+/// figures of a strategy need (see `headline`).
+struct CashFlows {
+    revenues: Vec<Decimal>,
+    cash_flows: Vec<Decimal>,
+    present_values: Vec<Decimal>,
+    /// `C_1 … C_n`, `C_k` the sum of the first `k` cash flows.
+    cumulatives: Vec<Decimal>,
+    /// The terminal value: `exit multiple · max(0, trailing EBITDA)`.
+    tv: Decimal,
+}
+
+impl CashFlows {
+    fn of(st: &Strategy, discount: &Discount) -> Result<CashFlows, Overflow> {
+        let n = st.months.len();
+        let (_, ebitda) = trailing_ebitda(&st.months)?;
+        let tv = st.exit_multiple.times(ebitda.max(Decimal::ZERO))?;
+        let mut flows = CashFlows {
+            revenues: Vec::with_capacity(n),
+            cash_flows: Vec::with_capacity(n),
+            present_values: Vec::with_capacity(n),
+            cumulatives: Vec::with_capacity(n),
+            tv,
+        };
+        let mut cumulative = Decimal::ZERO;
+        for (i, m) in st.months.iter().enumerate() {
+            let revenue = m.revenue()?;
+            // Month::cash_flow, from the revenue just computed.
+            let mut cf = match m.settled {
+                Some(f) => f.cash_flow,
+                None => revenue
+                    .minus(m.power)?
+                    .minus(m.opex)?
+                    .minus(m.capex)?
+                    .plus(m.fleet_sale)?,
+            };
+            let last = i + 1 == n;
+            if last {
+                cf = cf.plus(tv)?;
+            }
+            let pv = match m.settled.and_then(|f| f.present_value) {
+                Some(pv) if !last => pv,
+                _ => discount.present_value(cf, i)?,
+            };
+            flows.revenues.push(revenue);
+            flows.present_values.push(pv);
+            cumulative = cumulative.plus(cf)?;
+            flows.cumulatives.push(cumulative);
+            flows.cash_flows.push(cf);
+        }
+        Ok(flows)
+    }
+
+    /// The NPV: [`Discount::npv`]'s sum of the present values, in its
+    /// order.
+    fn npv(&self) -> Result<Decimal, Overflow> {
+        sum(self.present_values.iter().copied())
+    }
+
+    fn irr(&self) -> Result<Option<Decimal>, Overflow> {
+        irr(&self.cash_flows)
+    }
+
+    fn payback_months(&self) -> Option<u32> {
+        payback_from_cumulative(&self.cumulatives)
+    }
+}
+
 fn figures(
     st: &Strategy,
     market: &Market<'_>,
@@ -1117,36 +1227,15 @@ fn figures(
     rate: Decimal,
 ) -> Result<Figures, Overflow> {
     let n = st.months.len();
-    let (_, ebitda) = trailing_ebitda(&st.months)?;
-    let tv = st.exit_multiple.times(ebitda.max(Decimal::ZERO))?;
-    let mut cash_flows = Vec::with_capacity(n);
-    let mut present_values = Vec::with_capacity(n);
-    let mut cumulatives = Vec::with_capacity(n);
+    let flows = CashFlows::of(st, discount)?;
     let mut monthly = Vec::with_capacity(n);
-    let mut cumulative = Decimal::ZERO;
     for (i, m) in st.months.iter().enumerate() {
-        let revenue = m.revenue()?;
-        // Month::cash_flow, from the revenue just computed.
-        let mut cf = match m.settled {
-            Some(f) => f.cash_flow,
-            None => revenue
-                .minus(m.power)?
-                .minus(m.opex)?
-                .minus(m.capex)?
-                .plus(m.fleet_sale)?,
-        };
-        let last = i + 1 == n;
-        if last {
-            cf = cf.plus(tv)?;
-        }
-        let pv = match m.settled.and_then(|f| f.present_value) {
-            Some(pv) if !last => pv,
-            _ => discount.present_value(cf, i)?,
-        };
-        present_values.push(pv);
-        cumulative = cumulative.plus(cf)?;
-        cumulatives.push(cumulative);
-        cash_flows.push(cf);
+        let (revenue, cf, pv) = (
+            flows.revenues[i],
+            flows.cash_flows[i],
+            flows.present_values[i],
+        );
+        let cumulative = flows.cumulatives[i];
         monthly.push(MonthFigures {
             btc_mined: m.btc,
             revenue_usd: revenue,
@@ -1185,11 +1274,10 @@ fn figures(
         power_cost_usd: sum(st.months.iter().map(|m| m.power))?,
         opex_usd: fixed.opex,
         capex_usd: fixed.capex,
-        net_cash_usd: cumulative,
-        // Discount::npv's sum of the present values, in its order.
-        npv_usd: sum(present_values.iter().copied())?,
-        irr: irr(&cash_flows)?,
-        payback_months: payback_from_cumulative(&cumulatives),
+        net_cash_usd: flows.cumulatives.last().copied().unwrap_or_default(),
+        npv_usd: flows.npv()?,
+        irr: flows.irr()?,
+        payback_months: flows.payback_months(),
         btc_mined: sum(st.months.iter().map(|m| m.btc))?,
         price_line: Line {
             slope: Decimal::ZERO,
@@ -1201,9 +1289,9 @@ fn figures(
         },
         monthly,
         f2: Some(OutcomeF2 {
-            mirr: mirr_with(&cash_flows, &present_values, rate)?,
+            mirr: mirr_with(&flows.cash_flows, &flows.present_values, rate)?,
             demand_response_usd: sum(st.months.iter().map(|m| m.demand_response))?,
-            terminal_value_usd: tv,
+            terminal_value_usd: flows.tv,
             run_share: if run_den.is_zero() {
                 None
             } else {
@@ -1213,8 +1301,48 @@ fn figures(
     };
     Ok(Figures {
         outcome,
-        cash_flows,
+        cash_flows: flows.cash_flows,
     })
+}
+
+/// `ΔCF_i = CF_ai,i − CF_mine,i` month by month (docs/model.md, "Cash
+/// flow and finance in format 2": the winner and the NPV advantage come
+/// from it), its present values and its NPV.
+struct Delta {
+    flows: Vec<Decimal>,
+    present_values: Vec<Decimal>,
+    /// [`Discount::npv`]'s sum of the present values, in its order.
+    npv: Decimal,
+}
+
+impl Delta {
+    fn of(ai: &[Decimal], mine: &[Decimal], discount: &Discount) -> Result<Delta, Overflow> {
+        let flows = ai
+            .iter()
+            .zip(mine)
+            .map(|(a, m)| a.minus(*m))
+            .collect::<Result<Vec<_>, _>>()?;
+        let present_values = flows
+            .iter()
+            .enumerate()
+            .map(|(i, d)| discount.present_value(*d, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let npv = sum(present_values.iter().copied())?;
+        Ok(Delta {
+            flows,
+            present_values,
+            npv,
+        })
+    }
+
+    /// The winner by the sign of the NPV of ΔCF.
+    fn winner(&self) -> Winner {
+        match self.npv.cmp(&Decimal::ZERO) {
+            std::cmp::Ordering::Greater => Winner::Ai,
+            std::cmp::Ordering::Less => Winner::Mine,
+            std::cmp::Ordering::Equal => Winner::Tie,
+        }
+    }
 }
 
 /// `Σ_k weight_k · NPV_k(P)` as a piecewise-linear function of the month-0
@@ -1420,31 +1548,17 @@ fn site_summary(
     };
     let comparison = match (&mine_st, &ai_st, &mine_cfs, &ai_cfs) {
         (Some(_), Some(as_), Some(mc), Some(ac)) => {
-            let delta = ac
-                .iter()
-                .zip(mc)
-                .map(|(a, m)| a.minus(*m))
-                .collect::<Result<Vec<_>, _>>()?;
-            let present_values = delta
-                .iter()
-                .enumerate()
-                .map(|(i, d)| discount.present_value(*d, i))
-                .collect::<Result<Vec<_>, _>>()?;
-            // Discount::npv's sum of the present values, in its order.
-            let advantage = sum(present_values.iter().copied())?;
+            let delta = Delta::of(ac, mc, discount)?;
+            let advantage = delta.npv;
             let conversion = Conversion {
                 npv_usd: advantage,
-                irr: irr(&delta)?,
-                mirr: mirr_with(&delta, &present_values, rate)?,
-                payback_months: payback_months(&delta)?,
+                irr: irr(&delta.flows)?,
+                mirr: mirr_with(&delta.flows, &delta.present_values, rate)?,
+                payback_months: payback_months(&delta.flows)?,
                 breakeven_rate: piecewise::limit_root(conversion_rate(as_, mc, discount)?),
             };
             Some(Comparison {
-                winner: match advantage.cmp(&Decimal::ZERO) {
-                    std::cmp::Ordering::Greater => Winner::Ai,
-                    std::cmp::Ordering::Less => Winner::Mine,
-                    std::cmp::Ordering::Equal => Winner::Tie,
-                },
+                winner: delta.winner(),
                 npv_advantage_usd: advantage.abs(),
                 crossover_btc_price_usd: template.crossover,
                 conversion: Some(conversion),

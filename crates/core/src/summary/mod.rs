@@ -20,7 +20,7 @@ pub use format2::npv_by_start;
 mod output;
 
 pub use cache::{CACHE_ENTRIES, Cache, PROJECTION_BYTES_PER_MONTH, SharedKey};
-pub use compute::{ComputeError, summarize, summarize_with};
+pub use compute::{ComputeError, summarize, summarize_with, sweep_figures};
 pub use output::{
     AiF2, AiSummary, Comparison, Conversion, MineSummary, MonthF2, MonthFigures, Offer, Outcome,
     OutcomeF2, SiteSummary, Summary, Winner,
