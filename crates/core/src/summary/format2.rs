@@ -283,7 +283,7 @@ struct MarketFree {
     /// `R_i`, BTC.
     reward: Vec<Decimal>,
     /// `H_i`, EH/s.
-    hashrate: Vec<Decimal>,
+    hashrate: Vec<Option<Decimal>>,
     /// `(1 + price_growth)^(i/12)`.
     price_growth: Growth,
     /// `(1 + hashrate_growth)^(i/12)`.
@@ -302,9 +302,11 @@ impl MarketFree {
             .map_or(Decimal::ZERO, |f| f.inflation_annual);
         Ok(MarketFree {
             reward: net.months.iter().map(|m| m.reward_btc).collect(),
+            // `None` beyond the decimal range: only economic shutdown and
+            // the monthly rows need it (a format-1 twin in `pivot` never).
             hashrate: (0..n)
-                .map(|i| net.hashrate_growth.scale(net.network_hashrate_ehs, i))
-                .collect::<Result<_, _>>()?,
+                .map(|i| net.hashrate_growth.scale(net.network_hashrate_ehs, i).ok())
+                .collect(),
             price_growth: net.price_growth.clone(),
             hashrate_growth: net.hashrate_growth.clone(),
             hours: net
@@ -768,8 +770,16 @@ fn mining_month(
             .unscale(row.share_at_month0.times(market.reward[i])?, i)?;
         month.run_den = month.run_den.plus(row.meter_mw.times(hours)?)?;
         let energy = row.metered_mw.times(hours)?;
-        // price_b,i · H_i · E_r · pue · hours_i, without the block price.
-        let cost_per_price = h_i.times(row.j_per_th)?.times(m.pue)?.times(hours)?;
+        // price_b,i · H_i · E_r · pue · hours_i, without the block price
+        // (only economic shutdown compares with it).
+        let cost_per_price = if economic {
+            h_i.ok_or(Overflow)?
+                .times(row.j_per_th)?
+                .times(m.pue)?
+                .times(hours)?
+        } else {
+            Decimal::ZERO
+        };
         for (b, (share, price)) in power.blocks[i].iter().enumerate() {
             let cost = price.times(cost_per_price)?;
             let btc = beta.times(*share)?;
@@ -966,8 +976,12 @@ impl<'a> AiSetup<'a> {
             }
             (Miners::Kept, _, Some((m, kept))) => {
                 let (mut month, p) = mining_month(m, &kept.rows, market, power, i)?;
-                // Mining opex scaled by kept meter load ÷ full meter load.
-                month.opex = month.opex.times(kept.it_kept)?.over(kept.it_full)?;
+                // Mining opex scaled by kept meter load ÷ full meter load
+                // (not at all when every machine is kept: × k ÷ k would
+                // round, and the month must equal strategy mine's).
+                if kept.it_kept != kept.it_full {
+                    month.opex = month.opex.times(kept.it_kept)?.over(kept.it_full)?;
+                }
                 Ok(Some((month, p)))
             }
             _ => Ok(None),
@@ -1246,7 +1260,7 @@ fn figures(
             cumulative_cash_usd: cumulative,
             f2: Some(MonthF2 {
                 btc_price_usd: market.price[i],
-                network_hashrate_ehs: market.free.hashrate[i],
+                network_hashrate_ehs: market.free.hashrate[i].ok_or(Overflow)?,
                 power_price_usd_per_mwh: power.blended[i],
                 run_share: if m.mined && !m.run_den.is_zero() {
                     Some(match m.run_share {
