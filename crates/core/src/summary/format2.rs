@@ -223,20 +223,15 @@ impl StrategyTemplate {
         p0: Decimal,
         mut set: impl FnMut(usize, &MiningParts) -> Result<usize, Overflow>,
     ) -> Result<Strategy, Overflow> {
-        let months = self
-            .base
-            .months
-            .iter()
-            .zip(&self.mining)
-            .enumerate()
-            .map(|(i, (base, parts))| {
-                let mut month = base.without_terms();
-                if let Some(parts) = parts {
-                    parts.add_set(&mut month, set(i, parts)?, p0)?;
-                }
-                Ok(month)
-            })
-            .collect::<Result<Vec<_>, Overflow>>()?;
+        // Built in place: a month is a few hundred bytes, and a sweep
+        // builds every month of both strategies at every point.
+        let mut months: Vec<Month> = Vec::with_capacity(self.base.months.len());
+        for (i, (base, parts)) in self.base.months.iter().zip(&self.mining).enumerate() {
+            months.push(base.without_terms());
+            if let (Some(parts), Some(month)) = (parts, months.last_mut()) {
+                parts.add_set(month, set(i, parts)?, p0)?;
+            }
+        }
         Ok(Strategy {
             months,
             exit_multiple: self.base.exit_multiple,
