@@ -104,14 +104,7 @@ impl Renderer for CsvRenderer {
                 fields
             });
             for site in &summary.sites {
-                let overrides = with_overrides.then(|| {
-                    summary
-                        .overrides
-                        .iter()
-                        .map(|o| format!("{}={}", o.key, o.value))
-                        .collect::<Vec<_>>()
-                        .join(";")
-                });
+                let overrides = with_overrides.then(|| overrides_cell(summary));
                 for (strategy, fields, outcome) in strategies(site, summary.start) {
                     let lead = [summary.scenario.as_str(), site.name.as_str(), strategy];
                     if self.monthly {
@@ -185,6 +178,16 @@ fn strategies(site: &SiteSummary, start: YearMonth) -> Vec<Strategy<'_>> {
         out.push(("ai", ai_fields(a, start), &a.outcome));
     }
     out
+}
+
+/// The `overrides` column: each `--set` as `key=value`, joined by `;`.
+pub(crate) fn overrides_cell(summary: &Summary) -> String {
+    summary
+        .overrides
+        .iter()
+        .map(|o| format!("{}={}", o.key, o.value))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// A block's fields under their column names (`columns`: column, key).

@@ -7,7 +7,7 @@
 //! "npv_by_start"}]}`, money written as the summary JSON writes it
 //! ([`Field`], rounded half-even to cents by [`super::number`]).
 
-use super::csv::line;
+use super::csv::{line, overrides_cell};
 use super::number::{Colour, compact, money, paint, places, stated_percent};
 use super::table::{WIDTH, push_lines, wrap};
 use super::{Field, fixed};
@@ -124,14 +124,7 @@ pub fn csv(answers: &[(&Summary, &Pivot)], files: &[String]) -> Vec<u8> {
     );
     for (i, (summary, pivot)) in answers.iter().enumerate() {
         let file = files.get(i).cloned().unwrap_or_default();
-        let overrides = with_overrides.then(|| {
-            summary
-                .overrides
-                .iter()
-                .map(|o| format!("{}={}", o.key, o.value))
-                .collect::<Vec<_>>()
-                .join(";")
-        });
+        let overrides = with_overrides.then(|| overrides_cell(summary));
         for site in &pivot.sites {
             for (s, npv) in site.npv_by_start.iter().enumerate() {
                 line(
