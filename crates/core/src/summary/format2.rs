@@ -145,6 +145,14 @@ struct SiteTemplate {
     ai: Option<StrategyTemplate>,
     /// Strategy `ai`'s start, fleet sale and kept machines.
     plan: Option<AiPlan>,
+    /// The breakeven and crossover BTC prices, computed when first asked
+    /// for: a sweep's figures-only points print neither (see `headline`).
+    roots: OnceLock<Result<Roots, Overflow>>,
+}
+
+/// A site's BTC-price roots.
+#[derive(Debug, Clone, Copy)]
+struct Roots {
     /// The mining breakeven BTC price (limited).
     breakeven: Option<Decimal>,
     /// The crossover BTC price (limited), when the site has both.
@@ -176,27 +184,37 @@ impl SiteTemplate {
         for st in [&mut mine, &mut ai].into_iter().flatten() {
             st.settle(discount)?;
         }
-        let breakeven = match &mine {
-            Some(st) => {
-                let line = price_function(&[(1, &st.base)], discount)?;
-                piecewise::limit_root(piecewise::breakeven(&line.pieces()?)?)
-            }
-            None => None,
-        };
-        let crossover = match (&mine, &ai) {
-            (Some(ms), Some(as_)) => {
-                let line = price_function(&[(1, &as_.base), (-1, &ms.base)], discount)?;
-                piecewise::limit_root(piecewise::crossover(&line.pieces()?)?)
-            }
-            _ => None,
-        };
         Ok(SiteTemplate {
             power,
             mine,
             ai,
             plan,
-            breakeven,
-            crossover,
+            roots: OnceLock::new(),
+        })
+    }
+
+    /// The breakeven and crossover BTC prices (computed once; an overflow
+    /// in either is the site's error at every price).
+    fn roots(&self, discount: &Discount) -> Result<Roots, Overflow> {
+        *self.roots.get_or_init(|| {
+            let breakeven = match &self.mine {
+                Some(st) => {
+                    let line = price_function(&[(1, &st.base)], discount)?;
+                    piecewise::limit_root(piecewise::breakeven(&line.pieces()?)?)
+                }
+                None => None,
+            };
+            let crossover = match (&self.mine, &self.ai) {
+                (Some(ms), Some(as_)) => {
+                    let line = price_function(&[(1, &as_.base), (-1, &ms.base)], discount)?;
+                    piecewise::limit_root(piecewise::crossover(&line.pieces()?)?)
+                }
+                _ => None,
+            };
+            Ok(Roots {
+                breakeven,
+                crossover,
+            })
         })
     }
 }
@@ -1504,6 +1522,7 @@ fn site_summary(
     let n = market.price.len();
     let power = &template.power;
     let rate = scenario.discount_rate;
+    let roots = template.roots(discount)?;
     let mine_st = template.mine.as_ref().map(|t| t.at(market)).transpose()?;
     let ai_st = template.ai.as_ref().map(|t| t.at(market)).transpose()?;
     let mut mine_cfs = None;
@@ -1525,7 +1544,7 @@ fn site_summary(
                 .plus(f.outcome.capex_usd)?;
             mine_cfs = Some(f.cash_flows);
             Some(MineSummary {
-                breakeven_btc_price_usd: template.breakeven,
+                breakeven_btc_price_usd: roots.breakeven,
                 cost_per_btc_usd: per_btc(f.outcome.power_cost_usd)?,
                 all_in_cost_per_btc_usd: per_btc(all_in)?,
                 outcome: f.outcome,
@@ -1569,7 +1588,7 @@ fn site_summary(
             Some(Comparison {
                 winner: delta.winner(),
                 npv_advantage_usd: advantage.abs(),
-                crossover_btc_price_usd: template.crossover,
+                crossover_btc_price_usd: roots.crossover,
                 conversion: Some(conversion),
             })
         }

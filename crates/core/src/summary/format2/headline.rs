@@ -70,6 +70,10 @@ pub(super) struct Lean {
 struct LeanSite {
     mine: Option<LeanStrategy>,
     ai: Option<LeanStrategy>,
+    /// The site's breakeven and crossover BTC prices (which a sweep does
+    /// not print, and the template computes only when asked) cannot fail:
+    /// see [`roots_safe`].
+    roots_safe: bool,
 }
 
 /// One strategy's bounds.
@@ -154,13 +158,13 @@ impl Lean {
             .map(|i| free.price_growth.approx(i))
             .collect::<Option<Vec<f64>>>()
             .map(|p| max(&mut p.into_iter()));
+        let factor = max(&mut (0..n).map(|i| approx(discount.factor(i)))).max(1.0);
         let sites = template
             .sites
             .iter()
             .map(|site| {
-                site.as_ref()
-                    .ok()
-                    .and_then(|t| LeanSite::new(t, free, discount))
+                let t = site.as_ref().ok()?;
+                LeanSite::new(t, free, discount, factor)
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Lean {
@@ -169,15 +173,21 @@ impl Lean {
                 .iter()
                 .map(|m| approx(m.hashprice_per_price_usd).abs())),
             price,
-            discount: max(&mut (0..n).map(|i| approx(discount.factor(i)))).max(1.0),
+            discount: factor,
             sites,
         })
     }
 }
 
 impl LeanSite {
-    fn new(t: &SiteTemplate, free: &MarketFree, discount: &Discount) -> Option<LeanSite> {
+    fn new(
+        t: &SiteTemplate,
+        free: &MarketFree,
+        discount: &Discount,
+        factor: f64,
+    ) -> Option<LeanSite> {
         Some(LeanSite {
+            roots_safe: roots_safe(t, factor),
             mine: match &t.mine {
                 Some(st) => Some(LeanStrategy::new(st, free, discount)?),
                 None => None,
@@ -188,6 +198,46 @@ impl LeanSite {
             },
         })
     }
+}
+
+/// Whether the site's breakeven and crossover BTC prices cannot fail
+/// (`price_function`, `Piecewise::pieces`, `piecewise::breakeven` and
+/// `crossover`), `factor` being the largest discount factor (at least 1).
+/// Those functions sum the strategies' terms (each month's
+/// `(row, block)` slope and intercept in the month-0 price, discounted,
+/// and over the terminal value's window times `exit · d_(n−1) · 12/w`),
+/// and the months' price-free parts (AI revenue and power, opex, capex,
+/// fleet sale) likewise, and evaluate lines at prices up to the root
+/// limit 10^12 (nothing beyond it is described: `Piecewise::pieces`);
+/// their quotients are roots, where an overflow is a null root. So every
+/// value they make is at most `Σ |intercepts| + (10^12 + 2) · Σ |slopes|`.
+fn roots_safe(t: &SiteTemplate, factor: f64) -> bool {
+    let abs = |x: Decimal| approx(x).abs();
+    let (mut slopes, mut intercepts) = (0.0_f64, 0.0_f64);
+    for st in [&t.mine, &t.ai].into_iter().flatten() {
+        let months = &st.base.months;
+        let n = months.len();
+        let w = n.min(12);
+        // (Σ |slope|, Σ |intercept| + |price-free parts|) over all months,
+        // then over the window.
+        let (mut all, mut window) = ((0.0, 0.0), (0.0, 0.0));
+        for (i, m) in months.iter().enumerate() {
+            let slope = m.terms.iter().map(|(_, t)| abs(t.slope)).sum::<f64>();
+            let intercept = m.terms.iter().map(|(_, t)| abs(t.intercept)).sum::<f64>()
+                + [m.ai_revenue, m.ai_power, m.opex, m.capex, m.fleet_sale]
+                    .into_iter()
+                    .map(abs)
+                    .sum::<f64>();
+            all = (all.0 + slope, all.1 + intercept);
+            if i + w >= n {
+                window = (window.0 + slope, window.1 + intercept);
+            }
+        }
+        let kink = abs(st.base.exit_multiple) * factor * 12.0;
+        slopes += factor * all.0 + kink * window.0;
+        intercepts += factor * all.1 + kink * window.1;
+    }
+    within(SLACK * (intercepts + (1e12 + 2.0) * slopes))
 }
 
 impl LeanStrategy {
@@ -430,6 +480,9 @@ fn site_figures(
     if let Some(a) = &l.ai
         && (a.rate_pv_missing || !within(total * a.rate))
     {
+        return None;
+    }
+    if !l.roots_safe && t.roots(discount).is_err() {
         return None;
     }
     let flows = |t: &Option<StrategyTemplate>, l: &Option<LeanStrategy>| match (t, l) {
