@@ -12,6 +12,8 @@ use super::number::{Colour, compact, money, paint, places, stated_percent};
 use super::table::{WIDTH, push_lines, wrap};
 use super::{Field, fixed};
 use crate::calendar::YearMonth;
+#[cfg(test)]
+use crate::pivot::Answer;
 use crate::pivot::{Pivot, SitePivot, Verdict};
 use crate::summary::Summary;
 use rust_decimal::prelude::ToPrimitive;
@@ -326,6 +328,23 @@ fn caveats(summary: &Summary, pivot: &Pivot, site: &SitePivot) -> Vec<String> {
             });
         }
     }
+    // Whether the verdict rests on the values assumed at the horizon: a
+    // late start's lease is valued at the same multiple as one that ran
+    // for years.
+    if let Some(bare) = &site.without_exit_values {
+        let changed = bare.verdict != site.verdict
+            || (site.verdict == Verdict::Convert && bare.best_start != site.best_start);
+        if changed {
+            let answer = match (bare.verdict, bare.best_start) {
+                (Verdict::Convert, Some(0)) => format!("convert now ({})", month(pivot, 0)),
+                (Verdict::Convert, Some(b)) => format!("convert in {}", month(pivot, b)),
+                _ => "keep mining".to_string(),
+            };
+            lines.push(format!(
+                "The verdict rests on the exit values: without them, {answer}"
+            ));
+        }
+    }
     let chosen = site.best_npv_usd.unwrap_or(site.now_npv_usd);
     if chosen.is_sign_negative()
         && !chosen.is_zero()
@@ -395,7 +414,7 @@ fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePiv
         push_lines(out, wrap("", &[caveat]));
     }
     // The figures behind the sentence, to the cent.
-    let rows = [
+    let mut rows = vec![
         (
             format!("Convert now ({})", month(pivot, 0)),
             money(site.now_npv_usd, places::USD),
@@ -420,6 +439,18 @@ fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePiv
                 .map_or("—".to_string(), |v| money(v, places::USD)),
         ),
     ];
+    // The start the file plans, when it is not now: one of those compared.
+    if site.planned_start != 0 {
+        rows.insert(
+            3,
+            (
+                format!("The file's start ({})", month(pivot, site.planned_start)),
+                site.npv_by_start
+                    .get(site.planned_start)
+                    .map_or("—".to_string(), |v| money(*v, places::USD)),
+            ),
+        );
+    }
     let label_width = rows.iter().map(|(l, _)| chars(l)).max().unwrap_or(0);
     let value_width = rows.iter().map(|(_, v)| chars(v)).max().unwrap_or(0);
     for (label, value) in rows {
@@ -656,6 +687,15 @@ mod tests {
                     never_npv_usd: d("1.115"),
                     value_of_waiting_usd: Some(north[2] - north[0]),
                     verdict: Verdict::Convert,
+                    // The file plans 2028-04; without exit values the best
+                    // (now, 0.10) is below never converting (1.115).
+                    planned_start: 1,
+                    without_exit_values: Some(Answer {
+                        best_start: Some(0),
+                        best_npv_usd: Some(d("0.10")),
+                        never_npv_usd: d("1.115"),
+                        verdict: Verdict::Mine,
+                    }),
                 },
                 SitePivot {
                     name: "South, \"Unit 2\"".into(),
@@ -667,6 +707,8 @@ mod tests {
                     never_npv_usd: d("-1"),
                     value_of_waiting_usd: None,
                     verdict: Verdict::Mine,
+                    planned_start: 0,
+                    without_exit_values: None,
                 },
             ],
         }

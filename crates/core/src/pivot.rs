@@ -48,6 +48,41 @@ pub struct SitePivot {
     /// `best_npv_usd − now_npv_usd`.
     pub value_of_waiting_usd: Option<Decimal>,
     pub verdict: Verdict,
+    /// The start the file plans (`site.ai.start`; 0 in format 1), one of
+    /// those compared.
+    pub planned_start: usize,
+    /// The answer with every exit multiple of the site at 0, when the site
+    /// has one: whether the verdict rests on the values assumed at the
+    /// horizon (a CFO's first question about a late start, whose lease
+    /// is valued at the same multiple as one that ran for years).
+    pub without_exit_values: Option<Answer>,
+}
+
+/// The choice among start months: the best eligible start and the
+/// verdict against never converting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Answer {
+    pub best_start: Option<usize>,
+    pub best_npv_usd: Option<Decimal>,
+    pub never_npv_usd: Decimal,
+    pub verdict: Verdict,
+}
+
+impl Answer {
+    /// The best of the first `limit` starts against never converting.
+    fn of(npvs: &[Decimal], limit: usize, never: Decimal) -> Answer {
+        let best = best_start(npvs, limit);
+        let best_npv = best.map(|b| npvs[b]);
+        Answer {
+            best_start: best,
+            best_npv_usd: best_npv,
+            never_npv_usd: never,
+            verdict: match best_npv {
+                Some(b) if b > never => Verdict::Convert,
+                _ => Verdict::Mine,
+            },
+        }
+    }
 }
 
 impl SitePivot {
@@ -145,9 +180,21 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         // A start s is a conversion worth the name when L = s + g ≤ months − w.
         let g = usize::try_from(ai.build_months).unwrap_or(usize::MAX);
         let limit = (months - w + 1).saturating_sub(g).min(months);
-        let best = best_start(&npvs, limit);
-        let best_npv = best.map(|b| npvs[b]);
+        let answer = Answer::of(&npvs, limit, never);
+        let (best, best_npv) = (answer.best_start, answer.best_npv_usd);
         let now = npvs.first().copied().unwrap_or_default();
+        let without_exit_values = match without_exit_values(f2, index) {
+            Some(bare) => {
+                let npvs = npv_by_start(&bare, index)?;
+                let never = summarize(&bare)?.sites[index]
+                    .mine
+                    .as_ref()
+                    .map(|m| m.outcome.npv_usd)
+                    .unwrap_or_default();
+                Some(Answer::of(&npvs, limit, never))
+            }
+            None => None,
+        };
         let value_of_waiting = match best_npv {
             Some(b) => Some(b.checked_sub(now).ok_or_else(|| ComputeError {
                 scenario: scenario.name.clone(),
@@ -155,10 +202,7 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
             })?),
             None => None,
         };
-        let verdict = match best_npv {
-            Some(b) if b > never => Verdict::Convert,
-            _ => Verdict::Mine,
-        };
+        let verdict = answer.verdict;
         sites.push(SitePivot {
             name: site.name.clone(),
             npv_by_start: npvs,
@@ -169,6 +213,8 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
             never_npv_usd: never,
             value_of_waiting_usd: value_of_waiting,
             verdict,
+            planned_start: ai.f2.start_index as usize,
+            without_exit_values,
         });
     }
     Ok(Pivot {
@@ -177,6 +223,26 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         months: scenario.months,
         sites,
     })
+}
+
+/// `scenario` with the exit multiples of site `index` at 0, when it has
+/// one that is not.
+fn without_exit_values(scenario: &Scenario, index: usize) -> Option<Scenario> {
+    let site = scenario.sites.get(index)?;
+    let mine = site.mining.as_ref().map(|m| m.f2.exit_multiple);
+    let ai = site.ai.as_ref().map(|a| a.f2.exit_multiple);
+    if mine.unwrap_or_default().is_zero() && ai.unwrap_or_default().is_zero() {
+        return None;
+    }
+    let mut bare = scenario.clone();
+    let site = &mut bare.sites[index];
+    if let Some(m) = &mut site.mining {
+        m.f2.exit_multiple = Decimal::ZERO;
+    }
+    if let Some(a) = &mut site.ai {
+        a.f2.exit_multiple = Decimal::ZERO;
+    }
+    Some(bare)
 }
 
 /// The start with the highest NPV among the first `limit` (the eligible
@@ -356,6 +422,37 @@ exit_multiple = 8
             Verdict::Mine
         };
         assert_eq!(site.verdict, expected);
+    }
+
+    /// The answer without exit values is the pivot of the same file with
+    /// both multiples at 0; a file without them has none.
+    #[test]
+    fn the_answer_without_exit_values() {
+        let text = FORMAT2.replace("MDB", "true").replace("KEEP", "false");
+        let p = pivot(&parse(&text).unwrap()).unwrap();
+        let bare_text = text
+            .replace("exit_multiple = 2\n", "exit_multiple = 0\n")
+            .replace("exit_multiple = 8\n", "exit_multiple = 0\n");
+        let bare = pivot(&parse(&bare_text).unwrap()).unwrap();
+        let site = &bare.sites[0];
+        assert_eq!(
+            p.sites[0].without_exit_values,
+            Some(Answer {
+                best_start: site.best_start,
+                best_npv_usd: site.best_npv_usd,
+                never_npv_usd: site.never_npv_usd,
+                verdict: site.verdict,
+            })
+        );
+        assert_eq!(site.without_exit_values, None);
+        // The planned start: the file's (none given: now).
+        assert_eq!(p.sites[0].planned_start, 0);
+        let later = pivot(
+            &parse(&text.replace("[site.ai]\n", "[site.ai]\nstart = \"2026-07\"\n")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(later.sites[0].planned_start, 6);
+        assert_eq!(later.sites[0].npv_by_start, p.sites[0].npv_by_start);
     }
 
     #[test]
