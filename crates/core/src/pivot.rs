@@ -171,29 +171,37 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         let (Some(_), Some(ai)) = (&site.mining, &site.ai) else {
             continue;
         };
-        let npvs = npv_by_start(f2, index)?;
-        let never = summary.sites[index]
-            .mine
-            .as_ref()
-            .map(|m| m.outcome.npv_usd)
-            .unwrap_or_default();
+        let starts = npv_by_start(f2, index)?;
+        let npvs: Vec<Decimal> = starts.iter().map(|s| s.npv_usd).collect();
+        let mine = summary.sites[index].mine.as_ref().map(|m| &m.outcome);
+        let never = mine.map(|m| m.npv_usd).unwrap_or_default();
         // A start s is a conversion worth the name when L = s + g ≤ months − w.
         let g = usize::try_from(ai.build_months).unwrap_or(usize::MAX);
         let limit = (months - w + 1).saturating_sub(g).min(months);
         let answer = Answer::of(&npvs, limit, never);
         let (best, best_npv) = (answer.best_start, answer.best_npv_usd);
         let now = npvs.first().copied().unwrap_or_default();
-        let without_exit_values = match without_exit_values(f2, index) {
-            Some(bare) => {
-                let npvs = npv_by_start(&bare, index)?;
-                let never = summarize(&bare)?.sites[index]
-                    .mine
-                    .as_ref()
-                    .map(|m| m.outcome.npv_usd)
-                    .unwrap_or_default();
-                Some(Answer::of(&npvs, limit, never))
-            }
-            None => None,
+        // Without exit values: each NPV less its terminal value's present
+        // value (to the last digit or so: this decides a caveat, not a
+        // printed figure).
+        let has_exit = |x: Option<Decimal>| x.is_some_and(|x| !x.is_zero());
+        let without_exit_values = if has_exit(site.mining.as_ref().map(|m| m.f2.exit_multiple))
+            || has_exit(Some(ai.f2.exit_multiple))
+        {
+            let bare: Vec<Decimal> = starts
+                .iter()
+                .map(|s| s.npv_usd.saturating_sub(s.terminal_value_pv_usd))
+                .collect();
+            let mine_tv = mine
+                .and_then(|m| {
+                    let tv = m.f2.as_ref()?.terminal_value_usd;
+                    let factor = m.monthly.last()?.f2.as_ref()?.discount_factor;
+                    Some(tv.saturating_mul(factor))
+                })
+                .unwrap_or_default();
+            Some(Answer::of(&bare, limit, never.saturating_sub(mine_tv)))
+        } else {
+            None
         };
         let value_of_waiting = match best_npv {
             Some(b) => Some(b.checked_sub(now).ok_or_else(|| ComputeError {
@@ -223,26 +231,6 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         months: scenario.months,
         sites,
     })
-}
-
-/// `scenario` with the exit multiples of site `index` at 0, when it has
-/// one that is not.
-fn without_exit_values(scenario: &Scenario, index: usize) -> Option<Scenario> {
-    let site = scenario.sites.get(index)?;
-    let mine = site.mining.as_ref().map(|m| m.f2.exit_multiple);
-    let ai = site.ai.as_ref().map(|a| a.f2.exit_multiple);
-    if mine.unwrap_or_default().is_zero() && ai.unwrap_or_default().is_zero() {
-        return None;
-    }
-    let mut bare = scenario.clone();
-    let site = &mut bare.sites[index];
-    if let Some(m) = &mut site.mining {
-        m.f2.exit_multiple = Decimal::ZERO;
-    }
-    if let Some(a) = &mut site.ai {
-        a.f2.exit_multiple = Decimal::ZERO;
-    }
-    Some(bare)
 }
 
 /// The start with the highest NPV among the first `limit` (the eligible
@@ -435,15 +423,16 @@ exit_multiple = 8
             .replace("exit_multiple = 8\n", "exit_multiple = 0\n");
         let bare = pivot(&parse(&bare_text).unwrap()).unwrap();
         let site = &bare.sites[0];
-        assert_eq!(
-            p.sites[0].without_exit_values,
-            Some(Answer {
-                best_start: site.best_start,
-                best_npv_usd: site.best_npv_usd,
-                never_npv_usd: site.never_npv_usd,
-                verdict: site.verdict,
-            })
-        );
+        let answer = p.sites[0].without_exit_values.unwrap();
+        assert_eq!(answer.best_start, site.best_start);
+        assert_eq!(answer.verdict, site.verdict);
+        // NPV less the terminal value's present value: the same to 1e-10.
+        let near = |a: Decimal, b: Decimal| (a - b).abs() < Decimal::new(1, 10);
+        assert!(near(
+            answer.best_npv_usd.unwrap(),
+            site.best_npv_usd.unwrap()
+        ));
+        assert!(near(answer.never_npv_usd, site.never_npv_usd));
         assert_eq!(site.without_exit_values, None);
         // The planned start: the file's (none given: now).
         assert_eq!(p.sites[0].planned_start, 0);

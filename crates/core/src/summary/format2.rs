@@ -1610,7 +1610,7 @@ fn site_summary(
 /// does not depend on the start is computed once: the network, the power
 /// prices, and the mining months before it (strategy `mine`'s months
 /// without its capex), whose present values are summed once as a prefix.
-pub fn npv_by_start(scenario: &Scenario, site_index: usize) -> Result<Vec<Decimal>, ComputeError> {
+pub fn npv_by_start(scenario: &Scenario, site_index: usize) -> Result<Vec<StartNpv>, ComputeError> {
     let site = scenario.sites.get(site_index);
     let fail = |_: Overflow| ComputeError {
         scenario: scenario.name.clone(),
@@ -1638,6 +1638,14 @@ pub fn npv_by_start(scenario: &Scenario, site_index: usize) -> Result<Vec<Decima
     .map_err(fail)
 }
 
+/// Strategy `ai`'s NPV for one start month, and the part of it that is
+/// the terminal value's present value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartNpv {
+    pub npv_usd: Decimal,
+    pub terminal_value_pv_usd: Decimal,
+}
+
 fn starts(
     site: &Site,
     a: &Ai,
@@ -1645,7 +1653,7 @@ fn starts(
     price_usd: Decimal,
     network: &Network,
     discount: &Discount,
-) -> Result<Vec<Decimal>, Overflow> {
+) -> Result<Vec<StartNpv>, Overflow> {
     let n = free.hours.len();
     let market = Market::at(free, price_usd)?;
     let p0 = price_of(&market);
@@ -1718,7 +1726,10 @@ fn starts(
                 }
                 npv = npv.plus(discount.present_value(cf, s + k)?)?;
             }
-            Ok(npv)
+            Ok(StartNpv {
+                npv_usd: npv,
+                terminal_value_pv_usd: tv.times(discount.factor(n - 1))?,
+            })
         })
         .collect()
 }
