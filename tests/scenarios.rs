@@ -558,7 +558,30 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
             let (middle, _) = after
                 .split_once(&format!("{flips}\n"))
                 .unwrap_or_else(|| panic!("{}", at(&flips)));
-            let middle = middle.lines().collect::<Vec<_>>().join(" ");
+            let mut middle = middle.lines().collect::<Vec<_>>().join(" ");
+            // Format 2: a strategy that pays back only through its terminal
+            // value says so, after the verdict's other lines.
+            for (who, strategy) in [("Keep mining", "mine"), ("Convert to AI", "ai")] {
+                let note = format!(
+                    " {who} pays back only through its terminal value: without it, net cash is -$"
+                );
+                if let Some(at_note) = middle.find(&note) {
+                    let outcome = object(site[strategy].get());
+                    assert!(
+                        outcome
+                            .get("terminal_value_usd")
+                            .is_some_and(|v| v.get() != "0.00")
+                            && outcome
+                                .get("payback_months")
+                                .is_some_and(|v| v.get() != "null"),
+                        "{}",
+                        at(&note)
+                    );
+                    let rest = &middle[at_note + note.len()..];
+                    let end = rest.find(' ').map_or(rest.len(), |e| e);
+                    middle = format!("{}{}", &middle[..at_note], &rest[end..]);
+                }
+            }
             // Format 2: when the exit values decide the verdict, a last
             // line names the future that would win without them (the
             // other one) and by how much.

@@ -242,6 +242,29 @@ impl TableRenderer {
                     push_lines(out, wrap("", &[line]));
                 }
             }
+            // A payback that only the assumed sale at the horizon brings
+            // is no payback a lender would count: say so.
+            for (who, o) in [
+                ("Keep mining", site.mine.as_ref().map(|m| &m.outcome)),
+                ("Convert to AI", site.ai.as_ref().map(|a| &a.outcome)),
+            ] {
+                if let Some(short) = o.and_then(short_without_exit_value) {
+                    let line = format!(
+                        "{who} pays back only through its terminal value: without it, net cash is {}",
+                        money(short, places::USD)
+                    );
+                    push_lines(out, wrap("", &[line]));
+                }
+            }
+            // An AI future that never goes live within the horizon is
+            // the fleet mining on (format 2: a later start) without the
+            // mining capex: a win for that reason alone is no case for AI.
+            if let (Winner::Ai, Some(a)) = (c.winner, &site.ai)
+                && a.go_live.is_none()
+            {
+                let line = "AI hosting never goes live within the horizon: the AI future wins only by mining without the fleet's capex".to_string();
+                push_lines(out, wrap("", &[line]));
+            }
             let flips = match c.crossover_btc_price_usd {
                 Some(p) => format!(
                     "The answer flips at a month-0 BTC price of {}",
@@ -284,7 +307,25 @@ impl TableRenderer {
                         .map_or(NULL.to_string(), |m| percent(m, Percent::IRR))
                 ));
                 parts.push(match conv.payback_months {
-                    Some(n) => format!("pays back in {n} months"),
+                    Some(n) => {
+                        // Only through the exit values: ΔCF's net cash
+                        // without the two terminal values is below 0.
+                        let exit = |o: Option<&Outcome>| {
+                            o.and_then(|o| o.f2.as_ref())
+                                .map_or(Decimal::ZERO, |f| f.terminal_value_usd)
+                        };
+                        let net = |o: Option<&Outcome>| o.map_or(Decimal::ZERO, |o| o.net_cash_usd);
+                        let (m, a) = (
+                            site.mine.as_ref().map(|m| &m.outcome),
+                            site.ai.as_ref().map(|a| &a.outcome),
+                        );
+                        let bare = (net(a) - exit(a)) - (net(m) - exit(m));
+                        if !(exit(a) - exit(m)).is_zero() && bare < Decimal::ZERO {
+                            format!("pays back in {n} months, only through the exit values")
+                        } else {
+                            format!("pays back in {n} months")
+                        }
+                    }
                     None => "never pays back".to_string(),
                 });
                 if let (Some(r), Some(a)) = (conv.breakeven_rate, &site.ai) {
@@ -727,6 +768,15 @@ const LABELS_F2: [&str; 8] = [
     "Terminal value",
     "Terminal value (PV)",
 ];
+
+/// Net cash without the terminal value, when it is below 0 although the
+/// strategy pays back (so only the terminal value pays it back).
+fn short_without_exit_value(o: &Outcome) -> Option<Decimal> {
+    let tv = o.f2.as_ref()?.terminal_value_usd;
+    o.payback_months?;
+    let bare = o.net_cash_usd.checked_sub(tv)?;
+    (tv > Decimal::ZERO && bare < Decimal::ZERO).then_some(bare)
+}
 
 /// The terminal value discounted as the last month's cash flow is: its
 /// share of the NPV.

@@ -298,6 +298,27 @@ pub(super) fn check(scenario: &Scenario, doc: &DeTable, text: &str) -> Vec<Warni
                         scenario.months
                     ),
                 ));
+            } else if go_live_slip(
+                ai.build_months.saturating_add(u64::from(ai.f2.start_index)),
+                scenario.months,
+            ) {
+                // A later start (format 2) that leaves no month live: the
+                // AI future is then mining without the fleet refresh.
+                let last = scenario.start.add_months(scenario.months - 1);
+                let go_live = u32::try_from(ai.build_months)
+                    .ok()
+                    .and_then(|g| g.checked_add(ai.f2.start_index))
+                    .map(|l| scenario.start.add_months(l));
+                let when = go_live.map_or(String::new(), |l| format!(" in {l}"));
+                out.push(ai_place.warn(
+                    Slip::GoLiveAfterHorizon,
+                    "start",
+                    format!(
+                        "with build_months = {} puts go-live{when}, after the horizon's last month ({last})",
+                        ai.build_months
+                    ),
+                    "the AI future never hosts AI within the horizon: it is the fleet mining on without its capex, and can win for that alone: was an earlier start meant?".to_string(),
+                ));
             }
             match &ai.kind {
                 AiKind::Colocation {
