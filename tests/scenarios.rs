@@ -196,7 +196,8 @@ const CSV_F2: &str = ",mirr,demand_response_usd,terminal_value_usd,run_share,sta
     conversion_payback_months,conversion_breakeven_rate,portfolio_mine_npv_usd,\
     portfolio_ai_npv_usd,portfolio_best_npv_usd,portfolio_convert";
 const CSV_MONTHLY_F2: &str = ",btc_price_usd,network_hashrate_ehs,power_price_usd_per_mwh,\
-    run_share,rate,in_service_share,discount_factor,present_value_usd";
+    run_share,rate,in_service_share,discount_factor,present_value_usd,fleet_sale_usd,\
+    terminal_value_usd";
 
 /// A header with format 2's columns inserted before `file` when `format2`.
 fn header_of(header: &str, f2: &str, format2: bool) -> String {

@@ -119,7 +119,7 @@ pub const AI_F2_KEYS: [&str; 7] = [
     "kept_hashrate_ths",
 ];
 /// Format 2's `--monthly` keys, after [`MONTHLY_KEYS`].
-pub const MONTHLY_F2_KEYS: [&str; 8] = [
+pub const MONTHLY_F2_KEYS: [&str; 10] = [
     "btc_price_usd",
     "network_hashrate_ehs",
     "power_price_usd_per_mwh",
@@ -128,6 +128,8 @@ pub const MONTHLY_F2_KEYS: [&str; 8] = [
     "in_service_share",
     "discount_factor",
     "present_value_usd",
+    "fleet_sale_usd",
+    "terminal_value_usd",
 ];
 
 /// Strategy `mine`'s figures, paired with [`OUTCOME_KEYS`] then
@@ -320,6 +322,8 @@ pub fn month_fields(summary: &Summary, i: usize, m: &MonthFigures) -> Vec<(&'sta
                 Field::opt(f.in_service_share, places::RATE),
                 Field::fixed(f.discount_factor, 10),
                 Field::fixed(f.present_value_usd, places::USD),
+                Field::fixed(f.fleet_sale_usd, places::USD),
+                Field::fixed(f.terminal_value_usd, places::USD),
             ])
         }))
         .collect()

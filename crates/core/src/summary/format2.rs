@@ -1287,6 +1287,8 @@ fn figures(
                 in_service_share: m.in_service,
                 discount_factor: discount.factor(i),
                 present_value_usd: pv,
+                fleet_sale_usd: m.fleet_sale,
+                terminal_value_usd: if i + 1 == n { flows.tv } else { Decimal::ZERO },
             }),
         });
     }

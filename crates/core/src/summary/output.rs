@@ -111,6 +111,10 @@ pub struct MonthF2 {
     pub in_service_share: Option<Decimal>,
     pub discount_factor: Decimal,
     pub present_value_usd: Decimal,
+    /// The fleet sale received this month (0 in all others).
+    pub fleet_sale_usd: Decimal,
+    /// The terminal value, in the last month (0 in all others).
+    pub terminal_value_usd: Decimal,
 }
 
 /// One month of one strategy, unrounded: the `--monthly` rows.
