@@ -17,6 +17,38 @@ fn lake_mariner(bencher: divan::Bencher) {
     bencher.bench(|| hashpivot::evaluate(divan::black_box(text)).map(|s| s.sites.len()));
 }
 
+/// The shipped 120-month scenarios `pivot_all_starts` is set beside: one
+/// format 1, two format 2 (power blocks, shutdown, exit multiples).
+const PIVOTED: [&str; 3] = [
+    "lake-mariner",
+    "lake-mariner-lease-life",
+    "texas-west-curtailment",
+];
+
+fn shipped(name: &str) -> String {
+    let path = format!("{}/scenarios/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// One `run` of a shipped scenario, parsed once: every figure of both
+/// strategies (breakevens, crossover, IRRs, MIRRs), the yardstick of
+/// `pivot_all_starts`.
+#[divan::bench(args = PIVOTED)]
+fn run_once(bencher: divan::Bencher, name: &str) {
+    let scenario = hashpivot::scenario::parse(&shipped(name)).unwrap();
+    bencher.bench(|| hashpivot::summarize(divan::black_box(&scenario)).map(|s| s.sites.len()));
+}
+
+/// `hashpivot pivot` of the same scenario: the AI NPV for each of its 120
+/// start months, the mining NPV, and the answer without exit values
+/// (docs/model.md, "When to convert: `pivot`"). Issue 14 asks for under
+/// 10× `run_once`.
+#[divan::bench(args = PIVOTED)]
+fn pivot_all_starts(bencher: divan::Bencher, name: &str) {
+    let scenario = hashpivot::scenario::parse(&shipped(name)).unwrap();
+    bencher.bench(|| hashpivot::pivot::pivot(divan::black_box(&scenario)).map(|p| p.sites.len()));
+}
+
 /// 600 months × 20 sites, each with both strategies: 24,000 site-months of
 /// cash flows plus 40 IRR searches.
 #[divan::bench(sample_count = 10)]
