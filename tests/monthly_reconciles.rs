@@ -18,7 +18,13 @@ fn every_format_2_month_adds_up() {
             continue;
         }
         let out = Command::new(env!("CARGO_BIN_EXE_hashpivot"))
-            .args(["run", path.to_str().unwrap(), "--monthly", "--format", "json"])
+            .args([
+                "run",
+                path.to_str().unwrap(),
+                "--monthly",
+                "--format",
+                "json",
+            ])
             .output()
             .unwrap();
         assert!(out.status.success());
@@ -32,9 +38,11 @@ fn every_format_2_month_adds_up() {
                     continue;
                 };
                 // Cents as integers: each printed figure has 2 decimals.
-                let cents = |m: &Value, key: &str| (m[key].as_f64().unwrap() * 100.0).round() as i128;
+                let cents =
+                    |m: &Value, key: &str| (m[key].as_f64().unwrap() * 100.0).round() as i128;
                 for m in months {
-                    let sum = cents(m, "revenue_usd") - cents(m, "power_cost_usd")
+                    let sum = cents(m, "revenue_usd")
+                        - cents(m, "power_cost_usd")
                         - cents(m, "opex_usd")
                         - cents(m, "capex_usd")
                         + cents(m, "fleet_sale_usd")
