@@ -246,6 +246,10 @@ impl LeanStrategy {
         let n = months.len();
         let w = n.min(12);
         let fixed = st.base.fixed?;
+        // No months: the summary fails (its trailing EBITDA divides by 0).
+        if n == 0 {
+            return None;
+        }
         let abs = |x: Decimal| approx(x).abs();
         let (mut total, mut window) = ((0.0, 0.0), (0.0, 0.0));
         let mut screens = Vec::with_capacity(n);
