@@ -9,6 +9,7 @@
 use hashpivot_core::scenario::Override;
 use hashpivot_core::summary::{self, Cache};
 use hashpivot_core::sweep::{Axis, Grid, PointReader, SiteFigures};
+use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
 fn workspace() -> PathBuf {
@@ -129,4 +130,36 @@ fn figures_only_points_are_their_summaries() {
     }
     // Most ordinary points are figures-only, extreme ones not.
     assert!(lean > points / 3 && lean < points, "{lean} of {points}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        // Nothing to save a failing case to: it is printed.
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// A point with random `[bitcoin]` values of every size, on a random
+    /// format-2 scenario: figures-only only where its summary computes,
+    /// and then its summary's figures.
+    #[test]
+    fn random_points_are_their_summaries(
+        file in 0usize..6,
+        price in (-3i32..28, 1u32..10),
+        growths in (-90i32..300, -90i32..300),
+        fees in 0u32..1000,
+    ) {
+        let scenarios = format2_scenarios();
+        let (origin, source) = &scenarios[file % scenarios.len()];
+        let fixed = [
+            set(&format!("bitcoin.price_growth_annual={}", f64::from(growths.0) / 100.0)),
+            set(&format!("bitcoin.fees_btc_per_block={}", f64::from(fees) / 100.0)),
+        ];
+        let g = grid(&[
+            &format!("bitcoin.hashrate_growth_annual={}", f64::from(growths.1) / 100.0),
+            &format!("bitcoin.price_usd={}e{}", price.1, price.0),
+        ]);
+        check(origin, source, &fixed, &g);
+    }
 }
