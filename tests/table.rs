@@ -383,3 +383,65 @@ fn format_2_states_its_policies() {
         "{one}"
     );
 }
+
+/// A format-2 scenario of several sites ends with its portfolio: each
+/// strategy's NPV summed over the sites that have it, each site's better
+/// one summed, and the sites to convert, the JSON's `portfolio` to the
+/// cent. Two Permian sites: the shipped partial conversion, and a copy
+/// that converts all of its hall now.
+#[test]
+fn a_format_2_portfolio_ends_the_table() {
+    let shipped = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scenarios/permian-partial-conversion.toml"),
+    )
+    .unwrap();
+    let site = &shipped[shipped.find("[[site]]").unwrap()..];
+    let copy = site
+        .replace("name = \"Permian partial\"", "name = \"Permian north\"")
+        .replace("start = \"2027-04\"\n", "")
+        .replace("keep_mining = true\n", "")
+        .replace("fleet_sale_usd = 9611650\n", "");
+    let text_in = format!("{shipped}\n{copy}");
+    let out = hashpivot_stdin(&["run", "-"], &text_in);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    let json = text(&hashpivot_stdin(&["run", "-", "--format", "json"], &text_in).stdout);
+    let figure = |key: &str| -> String {
+        let at = json.find(&format!("\"{key}\": ")).unwrap() + key.len() + 4;
+        let value = &json[at..];
+        let v = Decimal::from_str(&value[..value.find([',', '\n', '}']).unwrap()]).unwrap();
+        format!("${}", group_thousands(&v.to_string()))
+    };
+    let tail: Vec<&str> = table.lines().rev().take(4).collect();
+    assert_eq!(
+        tail,
+        [
+            "Sites to convert: Permian partial, Permian north".to_string(),
+            format!(
+                "               each site's better future {}",
+                figure("best_npv_usd")
+            ),
+            format!(
+                "               converting every site that can {}",
+                figure("ai_npv_usd")
+            ),
+            format!(
+                "Portfolio NPV: mining every site that can {}",
+                figure("mine_npv_usd")
+            ),
+        ]
+    );
+}
+
+/// `1234567.89` as `1,234,567.89`.
+fn group_thousands(digits: &str) -> String {
+    let (whole, cents) = digits.split_once('.').unwrap_or((digits, "00"));
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    format!("{out}.{cents:0<2}")
+}

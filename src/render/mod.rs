@@ -217,55 +217,75 @@ fn plain(v: Decimal) -> String {
 /// the sites that have it (null when none has it), the sum of each
 /// site's better NPV, and the sites whose better strategy is `ai` (a site
 /// with AI alone included, a tie not), in file order.
-pub fn portfolio_fields(summary: &Summary) -> (Vec<(&'static str, Field)>, Vec<String>) {
-    let total = |npvs: Vec<Decimal>| -> Option<Decimal> {
-        (!npvs.is_empty()).then(|| {
-            npvs.iter()
-                .copied()
-                .fold(Decimal::ZERO, |a, b| a.saturating_add(b))
-        })
-    };
-    let mine = total(
-        summary
-            .sites
-            .iter()
-            .filter_map(|s| Some(s.mine.as_ref()?.outcome.npv_usd))
-            .collect(),
-    );
-    let ai = total(
-        summary
-            .sites
-            .iter()
-            .filter_map(|s| Some(s.ai.as_ref()?.outcome.npv_usd))
-            .collect(),
-    );
-    let mut best = Vec::new();
-    let mut convert = Vec::new();
-    for s in &summary.sites {
-        match (&s.mine, &s.ai, &s.comparison) {
-            (Some(m), Some(a), Some(c)) => {
-                if c.winner == crate::summary::Winner::Ai {
+pub struct Portfolio {
+    pub mine_npv_usd: Option<Decimal>,
+    pub ai_npv_usd: Option<Decimal>,
+    pub best_npv_usd: Option<Decimal>,
+    pub convert: Vec<String>,
+}
+
+impl Portfolio {
+    pub fn of(summary: &Summary) -> Portfolio {
+        let total = |npvs: Vec<Decimal>| -> Option<Decimal> {
+            (!npvs.is_empty()).then(|| {
+                npvs.iter()
+                    .copied()
+                    .fold(Decimal::ZERO, |a, b| a.saturating_add(b))
+            })
+        };
+        let mine = total(
+            summary
+                .sites
+                .iter()
+                .filter_map(|s| Some(s.mine.as_ref()?.outcome.npv_usd))
+                .collect(),
+        );
+        let ai = total(
+            summary
+                .sites
+                .iter()
+                .filter_map(|s| Some(s.ai.as_ref()?.outcome.npv_usd))
+                .collect(),
+        );
+        let mut best = Vec::new();
+        let mut convert = Vec::new();
+        for s in &summary.sites {
+            match (&s.mine, &s.ai, &s.comparison) {
+                (Some(m), Some(a), Some(c)) => {
+                    if c.winner == crate::summary::Winner::Ai {
+                        best.push(a.outcome.npv_usd);
+                        convert.push(s.name.clone());
+                    } else {
+                        best.push(m.outcome.npv_usd);
+                    }
+                }
+                (Some(m), None, _) => best.push(m.outcome.npv_usd),
+                (None, Some(a), _) => {
                     best.push(a.outcome.npv_usd);
                     convert.push(s.name.clone());
-                } else {
-                    best.push(m.outcome.npv_usd);
                 }
+                _ => {}
             }
-            (Some(m), None, _) => best.push(m.outcome.npv_usd),
-            (None, Some(a), _) => {
-                best.push(a.outcome.npv_usd);
-                convert.push(s.name.clone());
-            }
-            _ => {}
+        }
+        Portfolio {
+            mine_npv_usd: mine,
+            ai_npv_usd: ai,
+            best_npv_usd: total(best),
+            convert,
         }
     }
+}
+
+/// [`Portfolio`] as the JSON's `portfolio` fields, and its `convert` list.
+pub fn portfolio_fields(summary: &Summary) -> (Vec<(&'static str, Field)>, Vec<String>) {
+    let p = Portfolio::of(summary);
     (
         vec![
-            ("mine_npv_usd", Field::opt(mine, places::USD)),
-            ("ai_npv_usd", Field::opt(ai, places::USD)),
-            ("best_npv_usd", Field::opt(total(best), places::USD)),
+            ("mine_npv_usd", Field::opt(p.mine_npv_usd, places::USD)),
+            ("ai_npv_usd", Field::opt(p.ai_npv_usd, places::USD)),
+            ("best_npv_usd", Field::opt(p.best_npv_usd, places::USD)),
         ],
-        convert,
+        p.convert,
     )
 }
 

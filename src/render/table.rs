@@ -17,11 +17,11 @@
 //! when the caller asks for it: the CLI does on a terminal without
 //! `NO_COLOR`.
 
-use super::Renderer;
 use super::number::{
     Colour, Percent, compact, fixed, group, money, paint, percent, places, stated, stated_money,
     stated_percent, thousands,
 };
+use super::{Portfolio, Renderer};
 use crate::finance::NoIrr;
 use crate::summary::{AiF2, AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle, presets};
@@ -137,6 +137,38 @@ impl TableRenderer {
         for site in &s.sites {
             out.push('\n');
             self.site(out, s, site);
+        }
+        // Format 2: the scenario's sites together (docs/model.md,
+        // "Summary JSON in format 2", `portfolio`).
+        if s.inputs.format2.is_some() && s.sites.len() > 1 {
+            out.push('\n');
+            let p = Portfolio::of(s);
+            let mut parts = Vec::new();
+            if let Some(v) = p.mine_npv_usd {
+                parts.push(format!(
+                    "mining every site that can {}",
+                    money(v, places::USD)
+                ));
+            }
+            if let Some(v) = p.ai_npv_usd {
+                parts.push(format!(
+                    "converting every site that can {}",
+                    money(v, places::USD)
+                ));
+            }
+            if let Some(v) = p.best_npv_usd {
+                parts.push(format!(
+                    "each site's better future {}",
+                    money(v, places::USD)
+                ));
+            }
+            push_lines(out, wrap("Portfolio NPV: ", &parts));
+            let which = if p.convert.is_empty() {
+                "none".to_string()
+            } else {
+                p.convert.join(", ")
+            };
+            push_lines(out, wrap("Sites to convert: ", &[which]));
         }
     }
 
