@@ -37,6 +37,7 @@ pub mod parallel;
 pub mod piecewise;
 pub mod pivot;
 pub mod scenario;
+pub mod simulate;
 pub mod strategy;
 pub mod summary;
 pub mod sweep;

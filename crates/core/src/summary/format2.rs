@@ -37,7 +37,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 mod headline;
+mod paths;
 pub(super) use headline::sweep_figures;
+pub use paths::{PathBase, PathNpv, Shocks};
 
 /// The format-2 summary of a checked format-2 scenario, reusing the
 /// network projection and the price-free figures ([`Template`]) from
@@ -291,9 +293,10 @@ impl StrategyTemplate {
 
 /// The network month by month in the terms of "Mining, row by row",
 /// without the BTC price path.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct MarketFree {
-    /// `R_i`, BTC.
+    /// `R_i`, BTC (for a `simulate` path: `R_i · S^p_i / S^h_i`, see
+    /// `paths`).
     reward: Vec<Decimal>,
     /// `H_i`, EH/s.
     hashrate: Vec<Option<Decimal>>,
@@ -304,6 +307,8 @@ struct MarketFree {
     hours: Vec<Decimal>,
     /// `(1 + inflation)^floor(i/12)`.
     inflation: Vec<Decimal>,
+    /// A `simulate` path's GPU-hour rate factor `S^g_i` (empty: 1).
+    gpu_factor: Vec<Decimal>,
 }
 
 impl MarketFree {
@@ -328,6 +333,7 @@ impl MarketFree {
                 .map(|m| Decimal::from(m.grid.hours()))
                 .collect(),
             inflation: yearly(inflation_annual, n)?,
+            gpu_factor: Vec::new(),
         })
     }
 }
@@ -920,6 +926,9 @@ struct AiSetup<'a> {
     escalator: Growth,
     it_mw: Decimal,
     metered_mw: Decimal,
+    /// A `simulate` path's colocation tenant default: the lease ends at
+    /// the end of this month (`None`: it runs to the horizon).
+    lease_end: Option<usize>,
 }
 
 /// What mines in a month of strategy `ai`.
@@ -951,6 +960,7 @@ impl<'a> AiSetup<'a> {
             escalator: rate_path(a, n)?,
             it_mw,
             metered_mw: it_mw.times(a.pue)?,
+            lease_end: None,
         })
     }
 
@@ -1021,6 +1031,9 @@ impl<'a> AiSetup<'a> {
             let hours = market.hours[i];
             let k = (i - live_from) as u64;
             let share = ramp_share(k, a.ramp_months)?;
+            // After a tenant's default the site earns no lease and the
+            // tenant draws no power; AI opex goes on.
+            let defaulted = self.lease_end.is_some_and(|d| i > d);
             month.opex = month
                 .opex
                 .plus(a.opex_usd_per_month.times(market.inflation[i])?)?;
@@ -1050,8 +1063,12 @@ impl<'a> AiSetup<'a> {
                         .times(share)?
                         .times(hours)?
                         .times(*utilization)?;
-                    // The GPU-hour rate keeps market time i.
+                    // The GPU-hour rate keeps market time i (times a
+                    // `simulate` path's factor).
                     month.rate_coef = self.escalator.scale(sold, i)?;
+                    if let Some(f) = market.gpu_factor.get(i) {
+                        month.rate_coef = month.rate_coef.times(*f)?;
+                    }
                     month.rate = Some(self.escalator.scale(*gpu_hour_usd, i)?);
                     if k == 0 {
                         month.capex = Decimal::from(*gpu_count).times(*gpu_capex_usd)?;
@@ -1059,8 +1076,11 @@ impl<'a> AiSetup<'a> {
                     (*gpu_hour_usd, true)
                 }
             };
+            if defaulted {
+                month.rate_coef = Decimal::ZERO;
+            }
             month.ai_revenue = rate.times(month.rate_coef)?;
-            if pays_power {
+            if pays_power && !defaulted {
                 month.ai_power = self
                     .metered_mw
                     .times(share)?
