@@ -8,8 +8,18 @@
 
 /// `f` over `items` on every core, results in the items' order.
 pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
+    parallel_map_on(None, items, f)
+}
+
+/// [`parallel_map`] on `threads` threads (`None`: one a core).
+pub fn parallel_map_on<T: Sync, R: Send>(
+    threads: Option<usize>,
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1)
         .min(items.len().max(1));
     if workers <= 1 {
         return items.iter().map(f).collect();

@@ -13,7 +13,7 @@
 //! decimal of 15 significant digits.
 
 use crate::exact::{Checked, Overflow, nth_root};
-use crate::parallel::parallel_map;
+use crate::parallel::parallel_map_on;
 use crate::scenario::{AiKind, Risk, Scenario};
 use crate::strategy::ai::go_live;
 use crate::summary::{ComputeError, PathBase, PathNpv, Shocks};
@@ -205,6 +205,17 @@ pub fn paths(
     settings: &Settings,
     paths: std::ops::Range<u64>,
 ) -> Result<Vec<PathRecord>, SimulateError> {
+    paths_on(None, scenario, settings, paths)
+}
+
+/// [`paths`] on `threads` threads (`None`: one a core); the records are
+/// the same whatever the count.
+pub fn paths_on(
+    threads: Option<usize>,
+    scenario: &Scenario,
+    settings: &Settings,
+    paths: std::ops::Range<u64>,
+) -> Result<Vec<PathRecord>, SimulateError> {
     if scenario.format2.is_none() {
         return Err(SimulateError::Format1 {
             scenario: scenario.name.clone(),
@@ -217,7 +228,7 @@ pub fn paths(
         .step_by(CHUNK as usize)
         .map(|a| a..(a + CHUNK).min(paths.end))
         .collect();
-    let done = parallel_map(&chunks, |range| {
+    let done = parallel_map_on(threads, &chunks, |range| {
         range
             .clone()
             .map(|k| path(scenario, &base, settings, k))

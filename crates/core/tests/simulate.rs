@@ -55,6 +55,11 @@ fn a_path_depends_only_on_the_seed_and_its_number() {
     let mut parts = paths(&scenario, &settings, 0..4).unwrap();
     parts.extend(paths(&scenario, &settings, 4..10).unwrap());
     assert_eq!(all, parts);
+    // One thread or three: the same records.
+    let one = hashpivot_core::simulate::paths_on(Some(1), &scenario, &settings, 0..10).unwrap();
+    let three = hashpivot_core::simulate::paths_on(Some(3), &scenario, &settings, 0..10).unwrap();
+    assert_eq!(all, one);
+    assert_eq!(all, three);
     let other = paths(&scenario, &Settings::of(&scenario, None, Some(43)), 0..10).unwrap();
     assert_ne!(all, other);
 }
