@@ -21,11 +21,23 @@ A24 …); `tools/crosscheck.py --pivot` compares it with `hashpivot pivot FILE
 Exit 2 on a scenario error, 1 when a printed figure is beyond the decimal
 range. Standard library only (Python 3.11+).
 
+`simulate` prints the JSON of docs/model.md, "Uncertainty: `simulate`"
+(readings A28 …): every path's BTC price, network hashrate, GPU-hour rate
+and colocation lease end drawn with the generator hashpivot-sm64-v1 as
+docs/model.md specifies it bit for bit, each path computed as `run`
+computes the file, then the statistics; `--records FILE.csv` writes the
+unrounded per-path NPVs and paybacks; `tools/crosscheck.py --simulate`
+compares it with `hashpivot simulate FILE --format json --paths N --seed S`.
+
 Usage: python3 tools/reference.py [run] SCENARIO.toml [--set KEY=VALUE]...
        python3 tools/reference.py pivot SCENARIO.toml [--set KEY=VALUE]...
+       python3 tools/reference.py simulate SCENARIO.toml [--paths N] [--seed S]
+                                  [--records FILE.csv] [--set KEY=VALUE]...
 """
 import calendar
+import csv
 import json
+import math
 import re
 import sys
 import tomllib
@@ -484,7 +496,8 @@ def dump(v):
 # Everything `run` prints for format 2 is computed (`site.ai.start`,
 # `fleet_sale_usd`, `keep_mining`, the `conversion` and `portfolio` blocks
 # included; Evaluation.omitted is empty, kept for paths a future reference
-# may leave out). `[risk]` is range-checked, not used.
+# may leave out). `[risk]` is range-checked, not used by `run` (`simulate`,
+# below, uses it).
 #
 # Readings chosen where docs/model.md is ambiguous (what a mining CFO would
 # expect; the Rust side needs the same ones):
@@ -621,6 +634,74 @@ def dump(v):
 #     0 (a fleet sale of 20,000,000 against a conversion capex of 20,000,000
 #     spread over 13 months) 60-digit arithmetic leaves a residue of either
 #     sign (−2e-52) that must not make the payback null.
+#  --- `simulate` (docs/model.md, "Uncertainty: `simulate`")
+#  A28 Tenant default: for a site whose [site.ai] is colocation, with go-live
+#     L = s + g (s the file's site.ai.start), draws are taken in every month i
+#     with L ≤ i < months (none when L ≥ months) as
+#     uniform(word(seed, k, 3 + j, i)), j the site's index among ALL the
+#     file's [[site]] entries (not among the colocation sites); the lease
+#     ends at the end of the first such month with u < π, π = 1.0 − (1.0 −
+#     q) ** (1.0 / 12.0) in binary64 with q the binary64 nearest the decimal
+#     (a q that rounds to 1.0, say 0.999999999999999999999999, gives π = 1:
+#     every path defaults in its go-live month). The month of the draw still
+#     earns its lease (and draws its power); a default in the last month
+#     changes nothing. gpu_cloud sites and q = 0 draw nothing.
+#  A29 After a default: no lease revenue and no tenant power (only without
+#     pass-through is there any), AI opex (escalated) goes on, the kept
+#     machines (keep_mining) are the same machines and mine on (the freed
+#     grid is not refilled), the fleet sale and the capex are unchanged. The
+#     AI terminal value is still counted iff L ≤ months − w (the site went
+#     live in time; a default does not undo that), on the EBITDA of the
+#     path's own last w months, so x · max(0, EBITDA) is usually 0 then
+#     unless kept mining earns more than the opex.
+#  A30 Path inputs: P_i = (price_usd · (1 + g)^(i/12)) · S^p_i and H_i =
+#     (network_hashrate_ehs · (1 + g_h)^(i/12)) · S^h_i, the deterministic
+#     values exactly as `run` has them, times S, at 60 digits; the GPU-hour
+#     rate in month i is gpu_hour_usd · (1 − d)^(i/12) · S^g_i (market time,
+#     also before go-live). Month 0 has no draw (S_0 = 1); S_i = S_{i−1} · e_i
+#     at 60 digits (the 15-digit factors multiply exactly up to 4 months;
+#     later the product is rounded to 60 significant digits). Block rewards,
+#     heights, power prices, opex, lease escalator, ramp, kept fleet and
+#     fleet sale do not move. A σ of 0 gives factors of exactly 1, so its
+#     normals need not be drawn (with ρ ≠ 0 and σp = 0, Z1 is still drawn for
+#     Zh). With every σ and q at 0 every path is `run` to the last digit.
+#  A31 The binary64 expressions, in this order (Python floats, no fused
+#     multiply-add): σ = float(decimal σ) (nearest); e = exp(σ / sqrt(12.0) ·
+#     Z − σ · σ / 24.0); Zh = ρ · Z1 + sqrt(1.0 − ρ · ρ) · Z2; Z =
+#     sqrt(−2.0 · log(u1)) · cos(2.0 · π · u2); u = ((w >> 11) + 0.5) / 2^53,
+#     where the sum is a binary64 addition that rounds to even once w >> 11 ≥
+#     2^52 (u = 1.0 is possible, with probability 2^-54: then log(u1) = 0 or
+#     cos(2π) = 1, harmless). The decimal of e is format(e, ".14e"): the exact
+#     binary value rounded half-even to 15 significant digits. An e that
+#     underflows to 0.0 (σ in the hundreds) makes S 0 from then on.
+#  A32 Statistics from the unrounded per-path values at 60 digits, in
+#     decimals only: mean Σ/n; se = sqrt(Σ (x − mean)² / (n − 1) / n), two
+#     passes (null for n = 1); nearest rank r = max(1, ceil(q · n)) in
+#     integers (P5 of 10 paths is the 1st smallest, P50 the 5th, P95 the
+#     10th); CVaR5 the mean of the r = max(1, ceil(n / 20)) smallest;
+#     p_npv_positive counts NPV > 0 strictly (an NPV of exactly 0 is not
+#     positive); p_payback counts paths whose payback (A27's tolerance) is
+#     not null. The comparison uses each path's month-by-month advantage
+#     Σ d_i · (CF_ai,i − CF_mine,i) (A9; it equals NPV_ai − NPV_mine to 1e-50
+#     and is exactly 0 where the strategies do the same thing every month):
+#     p_ai_beats_mine counts advantage > 0, p_ai_beats_mine_se = sqrt(p · (1 −
+#     p) / n) with the unrounded p, printed with 4 decimals like a
+#     probability (0.0000 for n = 1, not null), advantage_* from the same
+#     values with the same nearest ranks.
+#  A33 Output: "paths" and "seed" are the values used (the command line's
+#     --paths / --seed, else [risk]'s, else 10000 and 0), as JSON integers;
+#     "risk" prints each of the five inputs as used (file, --set, else 0),
+#     trailing zeros removed as for discount_rate (A14). --seed on the
+#     command line may be any integer 0 … 2^64 − 1 (a TOML integer cannot
+#     exceed 2^63 − 1); k, the path index, is used as the 64-bit integer k.
+#     A printed statistic beyond the decimal range is an overflow (exit 1);
+#     a per-path quantity beyond it is not checked (hashpivot may stop with
+#     an overflow error where extreme σ drives S_i beyond ±7.9e28 or a
+#     positive S below 1e-28).
+#  A34 Per-path records (--records): one CSV line per path and site in path
+#     order, then file order; NPVs unrounded (Decimal's full 60 digits, no
+#     exponent), paybacks as integers; an absent strategy or a null payback
+#     is an empty cell.
 # ============================================================================
 
 ROOT_LIMIT = D(10) ** 12
@@ -787,9 +868,10 @@ def empty_row2():
                 power_ai=D(0), sale=D(0))
 
 
-def mining_month2(mp, nm, blocks_i, opex_i, i):
+def mining_month2(mp, nm, blocks_i, opex_i, i, with_terms=True):
     """"Mining, row by row", month i: BTC, revenue, DR, power, opex, run share,
-    and the same month as a function of the month-0 price (terms)."""
+    and the same month as a function of the month-0 price (terms; left out
+    with with_terms=False, as `simulate` needs only the cash flows)."""
     row = empty_row2()
     row.update(mined=True, opex=opex_i)
     hours, h, reward, p_i, pfac = nm["hours"], nm["hashrate"], nm["reward"], nm["price"], nm["pfac"]
@@ -810,6 +892,8 @@ def mining_month2(mp, nm, blocks_i, opex_i, i):
                 row["power"] += power
                 row["dr"] += dr
                 row["run_num"] += rw["M"] * hours * share
+            if not with_terms:
+                continue
             if not mp["economic"]:
                 thr = None
             elif kcoef > 0:
@@ -894,10 +978,18 @@ class AiMonths:
     """The months strategy `ai` can be made of, for one site: the whole
     fleet mining in month i, the kept fleet mining in month i, the AI in
     live month k of market month i. Computed once and shared by every start
-    `pivot` tries; rows built from them are copies."""
+    `pivot` tries; rows built from them are copies.
 
-    def __init__(self, site, net, ctx):
+    For `simulate` (one path): gmul, the path's GPU-hour rate multipliers
+    S^g_i (None: all 1); lease_end, the month at whose end a colocation
+    tenant defaults (None: never; no lease revenue and no tenant power
+    after it, AI opex goes on, A29); with_terms False leaves out the
+    price-line terms; full, the path's mining months (strategy mine's,
+    without capex) when they are already computed."""
+
+    def __init__(self, site, net, ctx, gmul=None, lease_end=None, with_terms=True, full=None):
         self.site, self.net, self.ctx = site, net, ctx
+        self.gmul, self.lease_end, self.with_terms = gmul, lease_end, with_terms
         a = site["ai"]
         self.mp = mining_params2(site) if "mining" in site else None
         self.keep = a.get("keep_mining", False)
@@ -907,13 +999,14 @@ class AiMonths:
         self.decline = None
         if a["kind"] != "colocation":
             self.decline = month_powers(1 - dec(a.get("gpu_hour_decline_annual", 0)), len(net))
-        self._full, self._kept = {}, {}
+        self._full, self._kept = (dict(enumerate(full)) if full is not None else {}), {}
 
     def full(self, i):
         """Month i of strategy mine, without its capex."""
         if i not in self._full:
             self._full[i] = mining_month2(self.mp, self.net[i], self.ctx["blocks"][i],
-                                          self.mp["opex"] * self.ctx["infl"][i], i)
+                                          self.mp["opex"] * self.ctx["infl"][i], i,
+                                          self.with_terms)
         return dict(self._full[i])
 
     def kept(self, i):
@@ -924,7 +1017,8 @@ class AiMonths:
                 self._kept[i] = empty_row2()
             else:
                 self._kept[i] = mining_month2(self.kept_mp, self.net[i], self.ctx["blocks"][i],
-                                              self.mp["opex"] * self.ctx["infl"][i] * self.scale, i)
+                                              self.mp["opex"] * self.ctx["infl"][i] * self.scale, i,
+                                              self.with_terms)
         return dict(self._kept[i])
 
     def add_live(self, row, i, k):
@@ -939,16 +1033,21 @@ class AiMonths:
         row["in_service"] = f
         power = D(0)
         if a["kind"] == "colocation":
-            it = dec(a["it_mw"])
-            esc = dec(a.get("lease_escalator_annual", 0))
-            row["rcoef"] = it * 1000 * f * (1 + esc) ** (k // 12)
-            row["arev"] = dec(a["lease_usd_per_kw_month"]) * row["rcoef"]
-            if not a.get("power_pass_through", True):
-                power = it * f * pue * nm["hours"] * pbar
+            if self.lease_end is not None and i > self.lease_end:
+                pass    # the tenant defaulted: no lease, no tenant power (A29)
+            else:
+                it = dec(a["it_mw"])
+                esc = dec(a.get("lease_escalator_annual", 0))
+                row["rcoef"] = it * 1000 * f * (1 + esc) ** (k // 12)
+                row["arev"] = dec(a["lease_usd_per_kw_month"]) * row["rcoef"]
+                if not a.get("power_pass_through", True):
+                    power = it * f * pue * nm["hours"] * pbar
         else:
             cnt = D(a["gpu_count"])
             it = cnt * dec(a["gpu_kw"]) / 1000
             row["rcoef"] = cnt * f * nm["hours"] * dec(a.get("utilization", 1)) * self.decline[i]
+            if self.gmul is not None:
+                row["rcoef"] *= self.gmul[i]    # the path's GPU-hour rate (A30)
             row["arev"] = dec(a["gpu_hour_usd"]) * row["rcoef"]
             power = it * f * pue * nm["hours"] * pbar
             if k == 0:
@@ -1442,6 +1541,332 @@ def pivot(s):
     return out
 
 
+# ============================================================================
+# Uncertainty (`simulate`, docs/model.md "Uncertainty: `simulate`"): many
+# paths of the BTC price, the network hashrate and the GPU-hour rate around
+# their stated paths, and colocation tenants who may default; per path each
+# strategy's NPV and payback exactly as `run` computes them (the format-2
+# code above, with the path's network, GPU-rate multipliers and lease end),
+# then the statistics of docs/model.md. Readings A28 … in the block above.
+# ============================================================================
+
+GENERATOR = "hashpivot-sm64-v1"
+MASK64 = (1 << 64) - 1
+SM_G = 0x9E3779B97F4A7C15
+SM_M1 = 0xBF58476D1CE4E5B9
+SM_M2 = 0x94D049BB133111EB
+TWO53 = float(2 ** 53)
+RISK_OUT = ("price_vol_annual", "hashrate_vol_annual", "price_hashrate_corr",
+            "gpu_hour_vol_annual", "lease_default_annual")
+STRATEGY_STATS = ("npv_mean_usd", "npv_se_usd", "npv_p5_usd", "npv_p25_usd", "npv_p50_usd",
+                  "npv_p75_usd", "npv_p95_usd", "npv_cvar5_usd", "p_npv_positive", "p_payback")
+
+
+def sm_mix(x):
+    """docs/model.md, "The generator": mix(x), wrapping 64-bit arithmetic."""
+    z = (x + SM_G) & MASK64
+    z = ((z ^ (z >> 30)) * SM_M1) & MASK64
+    z = ((z ^ (z >> 27)) * SM_M2) & MASK64
+    return z ^ (z >> 31)
+
+
+def sm_word(seed, k, stream, n):
+    """word(seed, k, stream, n) = mix(mix(mix(mix(seed) ^ k) ^ stream) ^ n)."""
+    return sm_mix(sm_mix(sm_mix(sm_mix(seed) ^ k) ^ stream) ^ n)
+
+
+def sm_uniform(w):
+    """((w >> 11) + 0.5) / 2^53 in binary64 (the int is exact, the sum
+    rounds as binary64 addition does, A31)."""
+    return ((w >> 11) + 0.5) / TWO53
+
+
+def sm_normal(seed, k, stream, i):
+    """Box–Muller's first normal of stream `stream` in month i."""
+    u1 = sm_uniform(sm_word(seed, k, stream, 2 * i))
+    u2 = sm_uniform(sm_word(seed, k, stream, 2 * i + 1))
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
+
+
+def sm_factor(sig, z):
+    """exp(σ/√12 · Z − σ²/24) in binary64, taken into a decimal at 15
+    significant digits, half-even (format's rounding of the exact binary
+    value)."""
+    x = math.exp(sig / math.sqrt(12.0) * z - sig * sig / 24.0)
+    return D(format(x, ".14e"))
+
+
+def risk_used(s, paths=None, seed=None):
+    """The [risk] inputs as used: decimals for the output, binary64 for the
+    draws; --paths/--seed (paths, seed) win over the file."""
+    r = s.get("risk", {})
+    out = {k: dec(r.get(k, 0)) for k in RISK_OUT}
+    out["paths"] = r.get("paths", 10000) if paths is None else paths
+    out["seed"] = r.get("seed", 0) if seed is None else seed
+    if isinstance(out["paths"], bool) or not isinstance(out["paths"], int) \
+            or not 1 <= out["paths"] <= 10_000_000:
+        raise ScenarioError(f"paths must be an integer 1 ... 10,000,000, got {out['paths']!r}")
+    if isinstance(out["seed"], bool) or not isinstance(out["seed"], int) \
+            or not 0 <= out["seed"] <= MASK64:
+        raise ScenarioError(f"seed must be an integer 0 ... 2^64 - 1, got {out['seed']!r}")
+    sp, sh, rho, sg, q_ = (float(out[k]) for k in RISK_OUT)
+    out["f"] = dict(sp=sp, sh=sh, rho=rho, rho_c=math.sqrt(1.0 - rho * rho), sg=sg,
+                    pi=1.0 - (1.0 - q_) ** (1.0 / 12.0))
+    return out
+
+
+def path_factors(risk, k, n):
+    """S^p_i, S^h_i, S^g_i for i = 0 … n−1 of path k (S_0 = 1; month i ≥ 1
+    multiplies by that month's factor, at 60 digits). A σ of 0 gives factors
+    of exactly 1 whatever Z is, so its normals are not drawn."""
+    f, seed = risk["f"], risk["seed"]
+    sp, sh, sg = [D(1)], [D(1)], [D(1)]
+    cp = ch = cg = D(1)
+    for i in range(1, n):
+        z1 = sm_normal(seed, k, 0, i) if (f["sp"] or (f["sh"] and f["rho"])) else 0.0
+        if f["sp"]:
+            cp *= sm_factor(f["sp"], z1)
+        if f["sh"]:
+            z2 = sm_normal(seed, k, 1, i)
+            ch *= sm_factor(f["sh"], f["rho"] * z1 + f["rho_c"] * z2)
+        if f["sg"]:
+            cg *= sm_factor(f["sg"], sm_normal(seed, k, 2, i))
+        sp.append(cp)
+        sh.append(ch)
+        sg.append(cg)
+    return sp, sh, sg
+
+
+def lease_end_month(risk, k, j, live, n):
+    """The month at whose end the tenant of site j (index in the file)
+    defaults on path k: the first live month i (live ≤ i < n) whose
+    uniform(word(seed, k, 3 + j, i)) < π; None when none is (A28)."""
+    pi = risk["f"]["pi"]
+    if pi <= 0:
+        return None
+    for i in range(max(live, 0), n):
+        if sm_uniform(sm_word(risk["seed"], k, 3 + j, i)) < pi:
+            return i
+    return None
+
+
+def path_network(net, sp, sh):
+    """The network of one path: P_i and H_i times S^p_i and S^h_i (pfac
+    follows P_i, so that P_i = price_usd · pfac still holds)."""
+    out = []
+    for nm, a, b in zip(net, sp, sh):
+        m = dict(nm)
+        m["price"] = nm["price"] * a
+        m["pfac"] = nm["pfac"] * a
+        m["hashrate"] = nm["hashrate"] * b
+        out.append(m)
+    return out
+
+
+class SimSite:
+    """What does not change from path to path for one site."""
+
+    def __init__(self, s, j, site, n, infl):
+        self.j, self.site, self.name = j, site, site["name"]
+        esc = yearly(site.get("power_escalator_annual", 0), n)
+        blocks = [[(sh, p * esc[i]) for sh, p in blocks_of(site)] for i in range(n)]
+        self.ctx = dict(infl=infl, blocks=blocks,
+                        pbar=[sum(sh * p for sh, p in bl) for bl in blocks])
+        self.mp = mining_params2(site) if "mining" in site else None
+        self.ai = site.get("ai")
+        if self.ai is not None:
+            self.s_ai, self.live, _ = ai_timing(
+                month_index(s["start"], self.ai.get("start", s["start"])), self.ai, n)
+            self.ai_tv_on = self.live <= n - min(12, n)
+            self.colocation = self.ai["kind"] == "colocation"
+
+
+def path_outcomes(site, net_k, sg, lease_end, disc):
+    """One path of one site: {strategy: (npv, payback, net cash, cfs)}."""
+    out = {}
+    base = None
+    if site.mp is not None:
+        mp = site.mp
+        base = [mining_month2(mp, nm, site.ctx["blocks"][i], mp["opex"] * site.ctx["infl"][i], i,
+                              False) for i, nm in enumerate(net_k)]
+        rows = [dict(r) for r in base]
+        rows[0]["capex"] += mp["capex"]
+        tv = tv_params(rows, dec(site.site["mining"].get("exit_multiple", 0)), True)
+        out["mine"] = path_result(rows, tv, disc)
+    if site.ai is not None:
+        months = AiMonths(site.site, net_k, site.ctx, gmul=sg, lease_end=lease_end,
+                          with_terms=False, full=base)
+        rows = ai_rows2(site.site, net_k, site.ctx, site.s_ai, months)
+        tv = tv_params(rows, dec(site.ai.get("exit_multiple", 0)), site.ai_tv_on)
+        out["ai"] = path_result(rows, tv, disc)
+    return out
+
+
+def path_result(rows, tv, disc):
+    cfs = [cf2(r) for r in rows]
+    cfs[-1] += tv["tv"]
+    return npv_with(cfs, disc), payback(cfs), sum(cfs), cfs
+
+
+def run_paths(s, risk):
+    """Yield (k, [per site {strategy: (npv, payback, net cash, cfs)}]) for
+    every path k, in order."""
+    validate2(s)
+    if s.get("format") != 2:
+        raise ScenarioError("simulate needs a format-2 file (format = 2); this one is format "
+                            f"{s.get('format')!r}")
+    net, _ = project_network(s)
+    n = len(net)
+    disc = discount_factors(dec(s.get("discount_rate", D("0.10"))), n)
+    infl = yearly(s.get("inflation_annual", 0), n)
+    sites = [SimSite(s, j, site, n, infl) for j, site in enumerate(s["site"])]
+    defaults = risk["f"]["pi"] > 0
+    for k in range(risk["paths"]):
+        sp, sh, sg = path_factors(risk, k, n)
+        net_k = path_network(net, sp, sh)
+        res = []
+        for site in sites:
+            end = None
+            if defaults and site.ai is not None and site.colocation:
+                end = lease_end_month(risk, k, site.j, site.live, n)
+            res.append(path_outcomes(site, net_k, sg if risk["f"]["sg"] else None, end, disc))
+        yield k, res, disc
+
+
+# ---- statistics (docs/model.md, "Statistics"), all in decimals
+
+def nearest_rank(n, pct):
+    """max(1, ceil(pct/100 · n)), in integers."""
+    return max(1, -(-pct * n // 100))
+
+
+def stat_mean(xs):
+    return sum(xs) / len(xs)
+
+
+def stat_se(xs):
+    """Sample standard deviation ÷ √n (two passes at 60 digits); None for n = 1."""
+    n = len(xs)
+    if n < 2:
+        return None
+    m = stat_mean(xs)
+    var = sum((x - m) * (x - m) for x in xs) / (n - 1)
+    return (var / n).sqrt()
+
+
+def stat_quantile(sorted_xs, pct):
+    return sorted_xs[nearest_rank(len(sorted_xs), pct) - 1]
+
+
+def stat_cvar5(sorted_xs):
+    k = nearest_rank(len(sorted_xs), 5)
+    return sum(sorted_xs[:k]) / k
+
+
+def share(count, n):
+    return D(count) / D(n)
+
+
+def strategy_stats(npvs, paybacks):
+    n = len(npvs)
+    xs = sorted(npvs)
+    return {
+        "npv_mean_usd": q(stat_mean(npvs), 2),
+        "npv_se_usd": q(stat_se(npvs), 2),
+        "npv_p5_usd": q(stat_quantile(xs, 5), 2),
+        "npv_p25_usd": q(stat_quantile(xs, 25), 2),
+        "npv_p50_usd": q(stat_quantile(xs, 50), 2),
+        "npv_p75_usd": q(stat_quantile(xs, 75), 2),
+        "npv_p95_usd": q(stat_quantile(xs, 95), 2),
+        "npv_cvar5_usd": q(stat_cvar5(xs), 2),
+        "p_npv_positive": q(share(sum(1 for x in npvs if x > 0), n), 4),
+        "p_payback": q(share(sum(1 for p in paybacks if p is not None), n), 4),
+    }
+
+
+def comparison_stats(adv):
+    n = len(adv)
+    xs = sorted(adv)
+    p = share(sum(1 for x in adv if x > 0), n)
+    return {
+        "p_ai_beats_mine": q(p, 4),
+        "p_ai_beats_mine_se": q((p * (1 - p) / n).sqrt(), 4),
+        "advantage_mean_usd": q(stat_mean(adv), 2),
+        "advantage_p5_usd": q(stat_quantile(xs, 5), 2),
+        "advantage_p50_usd": q(stat_quantile(xs, 50), 2),
+        "advantage_p95_usd": q(stat_quantile(xs, 95), 2),
+    }
+
+
+class SimResult:
+    """The unrounded per-path figures of a simulation: per site index,
+    npv[strategy], payback[strategy], net[strategy] (net cash, the last
+    cumulative cash flow) and adv (Σ d_i · ΔCF_i, A32) as lists in path order."""
+
+    def __init__(self, s, risk):
+        self.s, self.risk = s, risk
+        self.sites = [dict(name=site["name"], npv={}, payback={}, net={}, adv=None)
+                      for site in s["site"]]
+
+
+def simulate_raw(s, paths=None, seed=None, records=None):
+    """Run every path; records: an open text file for the per-path CSV."""
+    risk = risk_used(s, paths, seed)
+    out = SimResult(s, risk)
+    writer = None
+    if records is not None:
+        writer = csv.writer(records, lineterminator="\n")
+        writer.writerow(["path", "site", "mine_npv_usd", "ai_npv_usd", "mine_payback_months",
+                         "ai_payback_months"])
+    for k, res, disc in run_paths(s, risk):
+        for j, r in enumerate(res):
+            st = out.sites[j]
+            for strategy, (npv, pb, net, _) in r.items():
+                st["npv"].setdefault(strategy, []).append(npv)
+                st["payback"].setdefault(strategy, []).append(pb)
+                st["net"].setdefault(strategy, []).append(net)
+            if "mine" in r and "ai" in r:
+                adv = sum((x - y) * d for x, y, d in zip(r["ai"][3], r["mine"][3], disc))
+                if st["adv"] is None:
+                    st["adv"] = []
+                st["adv"].append(adv)
+            if writer:
+                def cell(v):
+                    return "" if v is None else f"{v:f}" if isinstance(v, D) else str(v)
+                writer.writerow([k, st["name"],
+                                 cell(r["mine"][0]) if "mine" in r else "",
+                                 cell(r["ai"][0]) if "ai" in r else "",
+                                 cell(r["mine"][1]) if "mine" in r else "",
+                                 cell(r["ai"][1]) if "ai" in r else ""])
+    return out
+
+
+def simulate_json(raw):
+    risk = raw.risk
+    sites = []
+    for st in raw.sites:
+        o = {"name": st["name"]}
+        for strategy in ("mine", "ai"):
+            if strategy in st["npv"]:
+                o[strategy] = strategy_stats(st["npv"][strategy], st["payback"][strategy])
+        if st["adv"] is not None:
+            o.update(comparison_stats(st["adv"]))
+        sites.append(o)
+    out = {"scenario": raw.s["name"], "paths": risk["paths"], "seed": risk["seed"],
+           "generator": GENERATOR, "risk": {k: normalized(risk[k]) for k in RISK_OUT},
+           "sites": sites}
+    path, big = find_too_large(out, "$")
+    if big is not None:
+        raise OutOfRange(f"scenario {raw.s['name']!r}: {path} = {big.v:.6e} is beyond the decimal "
+                         "range (about ±7.9e28)")
+    return out
+
+
+def simulate(s, paths=None, seed=None, records=None):
+    """The simulate JSON object of scenario s (docs/model.md, "Uncertainty")."""
+    return simulate_json(simulate_raw(s, paths, seed, records))
+
+
 # ---------------------------------------------------------------- --set
 
 def apply_set(s, assignment):
@@ -1479,15 +1904,27 @@ def apply_set(s, assignment):
 
 USAGE = """usage: python3 tools/reference.py [run] SCENARIO.toml [--set KEY=VALUE]...
        python3 tools/reference.py pivot SCENARIO.toml [--set KEY=VALUE]...
-(--format json is accepted and ignored: the output is always JSON)"""
+       python3 tools/reference.py simulate SCENARIO.toml [--paths N] [--seed S]
+                                  [--records FILE.csv] [--set KEY=VALUE]...
+(--format json is accepted and ignored: the output is always JSON)
+simulate (docs/model.md, "Uncertainty: `simulate`"): --paths and --seed win
+over [risk]; --records FILE.csv also writes one line per path and site,
+`path,site,mine_npv_usd,ai_npv_usd,mine_payback_months,ai_payback_months`,
+unrounded (an absent strategy or a null payback is an empty cell)."""
+
+
+def int_arg(text, what):
+    if not re.fullmatch(r"\d+", text or ""):
+        raise ScenarioError(f"{what} needs a whole number >= 0, got {text!r}")
+    return int(text)
 
 
 def main(argv):
     args = list(argv)
     mode = "run"
-    if args and args[0] in ("run", "pivot") and len(args) > 1:
+    if args and args[0] in ("run", "pivot", "simulate") and len(args) > 1:
         mode = args.pop(0)
-    path, sets = None, []
+    path, sets, opts = None, [], {}
     while args:
         a = args.pop(0)
         if a == "--set" and args:
@@ -1496,11 +1933,19 @@ def main(argv):
             sets.append(a[len("--set="):])
         elif a == "--format" and args and args[0] == "json":
             args.pop(0)
+        elif mode == "simulate" and a in ("--paths", "--seed", "--records") and args:
+            opts[a] = args.pop(0)
+        elif mode == "simulate" and a.split("=")[0] in ("--paths", "--seed", "--records") \
+                and "=" in a:
+            opts[a.split("=")[0]] = a.split("=", 1)[1]
         elif path is None and not a.startswith("--"):
             path = a
         else:
             path = None
             break
+    if argv and argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
     if path is None:
         print(USAGE, file=sys.stderr)
         return 2
@@ -1508,7 +1953,17 @@ def main(argv):
         s = load(path)
         for a in sets:
             apply_set(s, a)
-        print(dump(pivot(s) if mode == "pivot" else summary(s)))
+        if mode == "simulate":
+            paths = int_arg(opts["--paths"], "--paths") if "--paths" in opts else None
+            seed = int_arg(opts["--seed"], "--seed") if "--seed" in opts else None
+            if "--records" in opts:
+                with open(opts["--records"], "w", newline="") as rec:
+                    out = simulate(s, paths, seed, rec)
+            else:
+                out = simulate(s, paths, seed)
+            print(dump(out))
+        else:
+            print(dump(pivot(s) if mode == "pivot" else summary(s)))
     except ScenarioError as e:
         print(f"reference.py: {path}: {e}", file=sys.stderr)
         return 2
