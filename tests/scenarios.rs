@@ -556,10 +556,52 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
                 .split_once(&format!("\n{verdict}\n"))
                 .map(|(_, after)| after)
                 .unwrap_or_else(|| panic!("{}", at("verdict line")));
-            let (middle, _) = after
-                .split_once(&format!("{flips}\n"))
+            // The flip says which way: the other future wins on the far
+            // side of it (": above it, keep mining wins").
+            let (middle, rest) = after
+                .split_once(&flips)
                 .unwrap_or_else(|| panic!("{}", at(&flips)));
-            let mut middle = middle.lines().collect::<Vec<_>>().join(" ");
+            // (wrapped at 80 columns: read it joined)
+            let joined = rest.lines().collect::<Vec<_>>().join(" ");
+            if flips.starts_with("The answer flips") {
+                let other = match winner.as_str() {
+                    "ai" => "keep mining",
+                    _ => "convert to AI",
+                };
+                assert!(
+                    [
+                        format!(": above it, {other} wins"),
+                        format!(": below it, {other} wins")
+                    ]
+                    .iter()
+                    .any(|t| joined.starts_with(t.as_str())),
+                    "{}",
+                    at(&joined)
+                );
+            } else {
+                assert!(rest.starts_with('\n'), "{}", at(&joined));
+            }
+            // (a leading space, so that each note below is found as " …")
+            let mut middle = format!(" {}", middle.lines().collect::<Vec<_>>().join(" "));
+            // Format 2: a positive NPV that only its terminal value makes
+            // positive says so.
+            for (who, strategy) in [("Keep mining", "mine"), ("Convert to AI", "ai")] {
+                let note = format!(" {who}'s NPV rests on its terminal value: without it, NPV -$");
+                if let Some(at_note) = middle.find(&note) {
+                    let outcome = object(site[strategy].get());
+                    assert!(
+                        outcome
+                            .get("terminal_value_usd")
+                            .is_some_and(|v| v.get() != "0.00")
+                            && !outcome["npv_usd"].get().starts_with('-'),
+                        "{}",
+                        at(&note)
+                    );
+                    let rest = &middle[at_note + note.len()..];
+                    let end = rest.find(' ').map_or(rest.len(), |e| e);
+                    middle = format!("{}{}", &middle[..at_note], &rest[end..]);
+                }
+            }
             // Format 2: a strategy that pays back only through its terminal
             // value says so, after the verdict's other lines.
             for (who, strategy) in [("Keep mining", "mine"), ("Convert to AI", "ai")] {
@@ -587,6 +629,7 @@ fn table_names_every_site_and_verdict(s: &Shipped) {
             // line names the future that would win without them (the
             // other one) and by how much.
             let rests = "The verdict rests on the exit values: without them, ";
+            let middle = middle.trim().to_string();
             let (before, exit) = match middle.split_once(rests) {
                 Some((before, exit)) => (before.trim_end().to_string(), Some(exit.to_string())),
                 None => (middle.clone(), None),

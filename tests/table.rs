@@ -120,7 +120,7 @@ fn a_missing_irr_says_why() {
         for site in sites {
             assert_eq!(
                 mining_irr(&out, site),
-                "— no investment to earn on",
+                "— earns before it invests",
                 "{file} {site}"
             );
             let entry = json["sites"]
@@ -351,7 +351,7 @@ fn the_conversion_line_gives_its_irr_or_why_not() {
     );
     let out = table(&["scenarios/lake-mariner-lease-life.toml"]);
     assert!(
-        out.contains("\nIRR — no investment to earn on · MIRR 21.4104 %"),
+        out.contains("\nIRR — earns before it invests · MIRR 21.4104 %"),
         "{out}"
     );
 }
@@ -418,15 +418,12 @@ fn a_format_2_portfolio_ends_the_table() {
         [
             "Sites to convert: Permian partial, Permian north".to_string(),
             format!(
-                "               each site's better future {}",
+                "               each site's better future, 2 sites: {}",
                 figure("best_npv_usd")
             ),
+            format!("               AI, its 2 sites: {}", figure("ai_npv_usd")),
             format!(
-                "               converting every site that can {}",
-                figure("ai_npv_usd")
-            ),
-            format!(
-                "Portfolio NPV: mining every site that can {}",
+                "Portfolio NPV: mining, its 2 sites: {}",
                 figure("mine_npv_usd")
             ),
         ]

@@ -143,22 +143,35 @@ impl TableRenderer {
         if s.inputs.format2.is_some() && s.sites.len() > 1 {
             out.push('\n');
             let p = Portfolio::of(s);
+            // Each total says how many sites it sums: a strategy a site
+            // lacks is left out of that strategy's total.
+            let count =
+                |has: &dyn Fn(&SiteSummary) -> bool| s.sites.iter().filter(|x| has(x)).count();
+            let sites = |n: usize| {
+                if n == 1 {
+                    "1 site".to_string()
+                } else {
+                    format!("{n} sites")
+                }
+            };
             let mut parts = Vec::new();
             if let Some(v) = p.mine_npv_usd {
+                let n = count(&|x| x.mine.is_some());
                 parts.push(format!(
-                    "mining every site that can {}",
+                    "mining, its {}: {}",
+                    sites(n),
                     money(v, places::USD)
                 ));
             }
             if let Some(v) = p.ai_npv_usd {
-                parts.push(format!(
-                    "converting every site that can {}",
-                    money(v, places::USD)
-                ));
+                let n = count(&|x| x.ai.is_some());
+                parts.push(format!("AI, its {}: {}", sites(n), money(v, places::USD)));
             }
             if let Some(v) = p.best_npv_usd {
+                let n = count(&|x| x.mine.is_some() || x.ai.is_some());
                 parts.push(format!(
-                    "each site's better future {}",
+                    "each site's better future, {}: {}",
+                    sites(n),
                     money(v, places::USD)
                 ));
             }
@@ -274,6 +287,25 @@ impl TableRenderer {
                     push_lines(out, wrap("", &[line]));
                 }
             }
+            // A positive NPV that only the assumed sale at the horizon
+            // makes positive (its IRR above the hurdle likewise).
+            for (who, o) in [
+                ("Keep mining", site.mine.as_ref().map(|m| &m.outcome)),
+                ("Convert to AI", site.ai.as_ref().map(|a| &a.outcome)),
+            ] {
+                if let Some(o) = o
+                    && let Some(tv) = terminal_present_value(o)
+                    && let Some(bare) = o.npv_usd.checked_sub(tv)
+                    && o.npv_usd > Decimal::ZERO
+                    && bare < Decimal::ZERO
+                {
+                    let line = format!(
+                        "{who}'s NPV rests on its terminal value: without it, NPV {}",
+                        money(bare, places::USD)
+                    );
+                    push_lines(out, wrap("", &[line]));
+                }
+            }
             // A payback that only the assumed sale at the horizon brings
             // is no payback a lender would count: say so.
             for (who, o) in [
@@ -298,10 +330,30 @@ impl TableRenderer {
                 push_lines(out, wrap("", &[line]));
             }
             let flips = match c.crossover_btc_price_usd {
-                Some(p) => format!(
-                    "The answer flips at a month-0 BTC price of {}",
-                    money(p, places::USD)
-                ),
+                // Which way: the other future wins on the far side of the
+                // flip from the scenario's price.
+                Some(p) => {
+                    let other = match c.winner {
+                        Winner::Ai => Some("keep mining"),
+                        Winner::Mine => Some("convert to AI"),
+                        Winner::Tie => None,
+                    };
+                    let side = if p > s.inputs.bitcoin.price_usd {
+                        "above"
+                    } else {
+                        "below"
+                    };
+                    match other {
+                        Some(other) => format!(
+                            "The answer flips at a month-0 BTC price of {}: {side} it, {other} wins",
+                            money(p, places::USD)
+                        ),
+                        None => format!(
+                            "The answer flips at a month-0 BTC price of {}",
+                            money(p, places::USD)
+                        ),
+                    }
+                }
                 None => "No month-0 BTC price flips the answer".to_string(),
             };
             push_lines(out, wrap("", &[flips]));
@@ -531,6 +583,34 @@ impl TableRenderer {
         }
         out.push_str(&table);
         out.push('\n');
+        // Format 2: the cash that is neither revenue nor cost (the CSV and
+        // JSON rows have it as columns), so that each row adds up.
+        let mut extra = Vec::new();
+        for (i, m) in o.monthly.iter().enumerate() {
+            if let Some(f) = &m.f2 {
+                if !f.fleet_sale_usd.is_zero() {
+                    extra.push(format!(
+                        "the fleet sale of {} in {}",
+                        compact(f.fleet_sale_usd, "$"),
+                        s.month(i)
+                    ));
+                }
+                if !f.terminal_value_usd.is_zero() {
+                    extra.push(format!(
+                        "the terminal value of {} in {}",
+                        compact(f.terminal_value_usd, "$"),
+                        s.month(i)
+                    ));
+                }
+            }
+        }
+        if !extra.is_empty() {
+            let note = format!(
+                "Cash flow also counts {} (cash, not revenue)",
+                extra.join(" and ")
+            );
+            push_lines(out, wrap("", &[note]));
+        }
     }
 }
 
@@ -1085,7 +1165,7 @@ mod tests {
         assert_eq!(
             irr_cells(&text),
             [
-                vec!["— no investment to earn on", "— never paid back"],
+                vec!["— earns before it invests", "— never paid back"],
                 vec!["— no cash flows"],
             ]
         );
@@ -1098,10 +1178,11 @@ mod tests {
         );
     }
 
-    /// Two long reasons side by side would pass 80 columns: each goes on
-    /// two lines, broken between words and never before a `%`.
+    /// Two reasons side by side: "— earns before it invests" twice fits
+    /// 80 columns on one line (a longer pair would go on two lines,
+    /// broken between words and never before a `%`: `halve` below).
     #[test]
-    fn two_long_reasons_go_on_two_lines() {
+    fn two_reasons_side_by_side_fit() {
         let mut s = sample::summary();
         let north = &mut s.sites[0];
         for o in [
@@ -1110,7 +1191,7 @@ mod tests {
         ] {
             o.irr = None;
         }
-        // Both earn first: "— no investment to earn on" twice is 81 wide.
+        // Both earn first.
         north.mine.as_mut().unwrap().outcome.monthly[0].cash_flow_usd = Decimal::ONE;
         north.ai.as_mut().unwrap().outcome.monthly[0].cash_flow_usd = Decimal::ONE;
         let text = String::from_utf8(TableRenderer::default().render(&[s], false)).unwrap();
@@ -1119,14 +1200,18 @@ mod tests {
         assert_eq!(
             rows,
             [
-                "│ IRR (a year)        ┆    — no investment ┆        — no investment │",
-                "│                     ┆         to earn on ┆             to earn on │",
+                "│ IRR (a year)        ┆ — earns before it invests ┆ — earns before it invests │",
+                "│ Payback             ┆                         — ┆                  0 months │",
             ]
         );
         for line in text.lines() {
             assert!(line.chars().count() <= WIDTH, "{line}");
         }
         assert_eq!(halve("— no cash flows"), "— no cash\nflows");
+        assert_eq!(
+            halve("— earns before it invests"),
+            "— earns before\nit invests"
+        );
         assert_eq!(halve("ab"), "ab");
     }
 

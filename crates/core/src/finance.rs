@@ -299,7 +299,7 @@ impl NoIrr {
     pub fn reason(self) -> &'static str {
         match self {
             NoIrr::NoCashFlow => "no cash flows",
-            NoIrr::NoInvestment => "no investment to earn on",
+            NoIrr::NoInvestment => "earns before it invests",
             NoIrr::NeverPaid => "never paid back",
             NoIrr::NeverBreaksEven => "no rate breaks even",
             NoIrr::AboveRange => "above 10,000 %",
@@ -620,7 +620,7 @@ mod tests {
             assert_eq!(irr(&cfs).unwrap(), None, "{cfs:?}");
             assert_eq!(NoIrr::of(&cfs), why, "{cfs:?}");
         }
-        assert_eq!(NoIrr::NoInvestment.reason(), "no investment to earn on");
+        assert_eq!(NoIrr::NoInvestment.reason(), "earns before it invests");
         // An investment first, then returns: a search decides.
         assert_eq!(NoIrr::before_search(&flows(&["0", "-10", "10.5"])), None);
         // A sign change whose root lies beyond 100 (10,000 % a year):
