@@ -5,7 +5,7 @@ FILE --format json`) with tools/reference.py.
 Usage:
   python3 tools/crosscheck.py [options] PATH...
   python3 tools/crosscheck.py [options] --random N [--seed S] [--keep DIR] [--months 240,600]
-  options: --bin PATH, --format2 [--basic], --pivot, --jobs N
+  options: --bin PATH, --format2 [--basic], --pivot, --simulate [--paths N], --jobs N
 
 PATH is a scenario file or a folder, searched recursively for *.toml (so
 `scenarios/ tests/extremes/` checks every shipped scenario). A scenario
@@ -46,6 +46,23 @@ hashpivot's overflow error passes where the reference finds a quantity of
 the scenario beyond the decimal range. A binary without the pivot command
 is reported as "REFUSED".
 
+--simulate [--paths N] (with PATHs or --random) runs `hashpivot simulate FILE
+--format json --paths N --seed S` (N default 50; S from the file's name, a
+crc32, so files differ and a [risk] seed is overridden) and compares it with
+`tools/reference.py simulate FILE --paths N --seed S` (docs/model.md,
+"Uncertainty: `simulate`"), one unit in the last printed decimal; paths,
+seed, generator and the risk inputs must be equal. With --random --format2
+each generated file gets its own [risk] table (from a generator of its own,
+so the files are otherwise those of --format2): nonzero price and hashrate
+volatilities, a correlation (−1 … 1), a GPU-hour volatility and a lease
+default in most files. Differences only near ties explain are reported as
+such, not failed: a quantile that is another path's NPV within a cent of
+the rank's, a share that differs by no more than the paths whose NPV (net
+cash for p_payback, advantage for p_ai_beats_mine) is within half a cent
+of 0. A format-1 file must fail (exit 2, nothing on stdout), as must a file
+with a `.stderr` (one expecting run's overflow is skipped). A binary
+without the simulate command ("unrecognized subcommand") is "REFUSED".
+
 A figure passes when it differs by at most one unit in its last printed
 decimal (IRR: 1e-6, as any root within 1e-9 of the true rate is correct and
 then rounded; where the cash flows change sign more than once, a different
@@ -68,6 +85,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from decimal import Decimal as D
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -444,6 +462,204 @@ def near_tie(path, a, mine, theirs, s):
     return None
 
 
+# ---------------------------------------------------------------- simulate
+
+SIM_RANK = re.compile(r"^\$\.sites\[(\d+)\]\.(?:(mine|ai)\.npv_p(\d+)_usd|advantage_p(\d+)_usd)$")
+SIM_SHARE = re.compile(r"^\$\.sites\[(\d+)\]\.(?:(mine|ai)\.(p_npv_positive|p_payback)"
+                       r"|(p_ai_beats_mine)(_se)?)$")
+SIM_EXACT = re.compile(r"^\$\.(paths|seed|generator|risk\.[a-z_]+)$")
+HALF_CENT = D("0.005")
+
+
+def sim_seed(path):
+    """The --seed a file is simulated with: from its name (crc32), so files
+    differ and the [risk] seed (if any) is overridden, as --seed must do."""
+    return zlib.crc32(os.path.basename(path).encode())
+
+
+def check_simulate(path, binary, paths, seed=None):
+    """Check `hashpivot simulate PATH --format json --paths N --seed S`
+    against reference.simulate (docs/model.md, "Uncertainty: `simulate`").
+    Same result dict as check()."""
+    t0 = time.monotonic()
+    seed = sim_seed(path) if seed is None else seed
+    res = dict(path=path, ok=False, lines=[], kinds=set(), irr=[], note="", refused=False,
+               skipped=False)
+    try:
+        run = subprocess.run([binary, "simulate", path, "--format", "json", "--paths", str(paths),
+                              "--seed", str(seed)], capture_output=True, text=True,
+                             timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        res["lines"] = [f"hashpivot simulate took more than {TIMEOUT_S} s"]
+        res["seconds"] = time.monotonic() - t0
+        return res
+    expected = os.path.splitext(path)[0] + ".stderr"
+    try:
+        if os.path.exists(expected):
+            with open(expected) as f:
+                want = first_line(f.read())
+            if "overflow" in want:
+                res["ok"], res["skipped"] = True, True
+                res["note"] = "SKIPPED, not compared: its .stderr expects run's overflow"
+            elif run.returncode == 2 and any(r in first_line(run.stderr) for r in PIVOT_REFUSED):
+                res["refused"], res["kinds"] = True, {"refused"}
+                res["lines"].append(f"hashpivot has no simulate yet: {first_line(run.stderr)}")
+            else:
+                check_failure(path, run, want, res)   # a scenario error is simulate's too
+        else:
+            check_simulate_success(path, run, res, paths, seed)
+    except Exception as e:  # a crash (reference, unreadable output) is a failure, not a traceback
+        res["ok"] = False
+        res["lines"].append(f"check failed: {type(e).__name__}: {e}")
+    res["seconds"] = time.monotonic() - t0
+    return res
+
+
+def check_simulate_success(path, run, res, paths, seed):
+    s = reference.load(path)
+    raw, want, err, over = None, None, None, None
+    try:
+        raw = reference.simulate_raw(s, paths, seed)
+        want = reference.simulate_json(raw)
+    except reference.ScenarioError as e:
+        err = str(e)
+    except reference.OutOfRange as e:
+        over = str(e)
+    if run.returncode != 0:
+        got = first_line(run.stderr)
+        if run.returncode == 2 and any(r in got for r in PIVOT_REFUSED):
+            res["refused"], res["kinds"] = True, {"refused"}
+            res["lines"].append(f"hashpivot has no simulate for this yet: {got}")
+        elif run.returncode == 2 and err:
+            res["note"] = f"error, as expected: reference: {err}"
+            if run.stdout:
+                res["lines"].append(f"hashpivot printed {len(run.stdout)} bytes on stdout, "
+                                    "expected none")
+        elif run.returncode == 2 and "overflow" in got and (over or reference_overflow(
+                reference.evaluate(s))):
+            res["note"] = f"overflow error, allowed: reference: {over or 'run overflows'}"
+        else:
+            res["lines"].append(f"hashpivot simulate failed (exit {run.returncode}): {got}")
+            if err or over:
+                res["lines"].append(f"reference: {err or over}")
+            res["kinds"] = {"error"}
+        res["ok"] = not res["lines"]
+        return
+    if err or over:
+        res["lines"].append(f"hashpivot printed a simulation, reference: {err or over}")
+        res["kinds"] = {"figure"}
+        return
+    mine = json.loads(run.stdout, parse_float=D, parse_int=D)
+    theirs = json.loads(reference.dump(want), parse_float=D, parse_int=D)
+    diffs = []
+    compare(mine, theirs, "$", diffs)
+    notes = []
+    for path_, a, b, msg in diffs:
+        if SIM_EXACT.match(path_):
+            continue    # compared for equality below
+        why = sim_near_tie(path_, a, b, raw)
+        if why:
+            notes.append(why)
+            continue
+        res["lines"].append(f"{path_}: {msg}")
+        res["kinds"].add("figure")
+    # the one-unit tolerance must not pass a different count, seed or input
+    for path_, a, b in sim_exact(mine, theirs):
+        res["lines"].append(f"{path_}: hashpivot {show(a)} reference {show(b)} (must be equal)")
+        res["kinds"].add("figure")
+    res["note"] = "; ".join([f"{paths} paths, seed {seed}"] + notes)
+    res["ok"] = not res["lines"]
+
+
+def sim_exact(mine, theirs):
+    out = []
+    if not (isinstance(mine, dict) and isinstance(theirs, dict)):
+        return out
+    for k in ("paths", "seed", "generator"):
+        if k in mine and k in theirs and mine[k] != theirs[k]:
+            out.append((f"$.{k}", mine[k], theirs[k]))
+    r1, r2 = mine.get("risk"), theirs.get("risk")
+    if isinstance(r1, dict) and isinstance(r2, dict):
+        for k in r2:
+            if k in r1 and r1[k] != r2[k]:
+                out.append((f"$.risk.{k}", r1[k], r2[k]))
+    return out
+
+
+def sim_near_tie(path, a, b, raw):
+    """A simulate difference that only near ties explain, or None.
+    A quantile (nearest rank r) may be another path's NPV when that path's
+    NPV is within a cent of the rank-r one (paths in another order); a share
+    may differ by the paths whose figure is within half a cent of 0 (NPV
+    for p_npv_positive, net cash for p_payback, the advantage for
+    p_ai_beats_mine, whose se then follows)."""
+    if not isinstance(a, D) or not isinstance(b, D):
+        return None
+    cent = D("0.01")
+    m = SIM_RANK.match(path)
+    if m:
+        site = raw.sites[int(m.group(1))]
+        xs = site["npv"][m.group(2)] if m.group(2) else site["adv"]
+        pct = int(m.group(3) or m.group(4))
+        xs = sorted(xs)
+        r = reference.nearest_rank(len(xs), pct) - 1
+        for j in (r - 1, r + 1):
+            if 0 <= j < len(xs) and abs(xs[j] - xs[r]) <= cent and abs(a - xs[j]) <= cent:
+                return (f"{path} {a}: the path of rank {j + 1} (reference {xs[j]:.2f}) is within "
+                        f"a cent of rank {r + 1}'s (a near tie)")
+        return None
+    m = SIM_SHARE.match(path)
+    if not m:
+        return None
+    site = raw.sites[int(m.group(1))]
+    if m.group(2):
+        key = "net" if m.group(3) == "p_payback" else "npv"
+        xs = site[key][m.group(2)]
+        what = "net cash" if key == "net" else "NPV"
+    else:
+        xs, what = site["adv"], "advantage (ai − mine)"
+    n = len(xs)
+    near = sum(1 for x in xs if abs(x) <= HALF_CENT)
+    if near == 0:
+        return None
+    tol = D(near) / D(n) + D("0.0001")
+    if m.group(5):   # p_ai_beats_mine_se: √(p(1 − p)/n) for p within the near band
+        p = D(sum(1 for x in xs if x > 0)) / D(n)
+        lo, hi = max(D(0), p - D(near) / D(n)), min(D(1), p + D(near) / D(n))
+        ses = [(x * (1 - x) / n).sqrt() for x in (lo, hi, min(max(D("0.5"), lo), hi))]
+        ok = min(ses) - D("0.0001") <= a <= max(ses) + D("0.0001")
+    else:
+        ok = abs(a - b) <= tol
+    if ok:
+        return (f"{path} {a} (reference {b}): {near} of {n} paths have their {what} within "
+                "half a cent of 0 (a near tie)")
+    return None
+
+
+def add_risk(text, rng):
+    """Replace a generated format-2 file's [risk] table with one for
+    --simulate: nonzero volatilities, a correlation, a GPU-hour volatility
+    and a lease default in most files (some inputs 0 in some, none at all
+    in a few)."""
+    lines = text.split("\n")
+    if "[risk]" in lines:
+        i = lines.index("[risk]")
+        j = lines.index("[bitcoin]")
+        del lines[i:j]
+    if rng.random() < 0.08:
+        return "\n".join(lines)
+    risk = ["[risk]",
+            f"price_vol_annual = {pick(rng, '0.6', '0.85', '0.3', '1.2', 0)}",
+            f"hashrate_vol_annual = {pick(rng, '0.3', '0.15', '0.5', 0)}",
+            f"price_hashrate_corr = {pick(rng, '0.4', '0.8', '-0.3', '1', '-1', 0)}",
+            f"gpu_hour_vol_annual = {pick(rng, '0.25', '0.45', '0.1', 0)}",
+            f"lease_default_annual = {pick(rng, '0.03', '0.1', '0.35', '0.999', 0)}",
+            f"paths = {pick(rng, 10000, 1000)}",
+            f"seed = {pick(rng, 0, 7, rng.randint(0, 2**63 - 1))}"]
+    j = lines.index("[bitcoin]")
+    return "\n".join(lines[:j] + risk + lines[j:])
+
+
 # ---------------------------------------------------------------- generating
 
 def pick(rng, *choices):
@@ -748,6 +964,12 @@ def parse(argv):
     ap.add_argument("--pivot", action="store_true",
                     help="compare `hashpivot pivot FILE --format json` with the reference's pivot "
                     "instead of run")
+    ap.add_argument("--simulate", action="store_true",
+                    help="compare `hashpivot simulate FILE --format json --paths N --seed S` with "
+                    "the reference's simulate instead of run (with --random --format2, each file "
+                    "gets a [risk] table)")
+    ap.add_argument("--paths", type=int, metavar="N", dest="sim_paths",
+                    help="with --simulate: paths per file (default 50)")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                     help="scenarios checked in parallel (default: CPU count)")
     args = ap.parse_args(argv)
@@ -769,6 +991,14 @@ def parse(argv):
         ap.error("--seed, --keep, --months and --format2 go with --random")
     if args.basic and not args.format2:
         ap.error("--basic goes with --format2")
+    if args.simulate and args.pivot:
+        ap.error("--simulate and --pivot: one at a time")
+    if args.sim_paths is not None and not args.simulate:
+        ap.error("--paths goes with --simulate")
+    if args.sim_paths is None:
+        args.sim_paths = 50
+    if not 1 <= args.sim_paths <= 10_000_000:
+        ap.error("--paths needs 1 … 10,000,000")
     return args
 
 
@@ -794,15 +1024,24 @@ def main(argv):
         os.makedirs(folder, exist_ok=True)
         for i in range(args.random):
             p = os.path.join(folder, f"random-{i}.toml")
+            text = (generate_format2(rng, i, partial=not args.basic) if args.format2
+                    else generate(rng, i))
+            if args.simulate and args.format2:
+                # its own generator, so the files are otherwise those of --format2
+                text = add_risk(text, random.Random(f"risk {args.seed} {i}"))
             with open(p, "w") as f:
-                f.write(generate_format2(rng, i, partial=not args.basic) if args.format2
-                        else generate(rng, i))
+                f.write(text)
             paths.append(p)
 
     t0 = time.monotonic()
     failed, kinds_failed, irr_kinds, refused, skipped = 0, [], {}, 0, 0
     with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for res in pool.map(check_pivot if args.pivot else check, paths, [binary] * len(paths)):
+        if args.simulate:
+            results = pool.map(check_simulate, paths, [binary] * len(paths),
+                               [args.sim_paths] * len(paths))
+        else:
+            results = pool.map(check_pivot if args.pivot else check, paths, [binary] * len(paths))
+        for res in results:
             note = f", {res['note']}" if res["note"] else ""
             for why in res["irr"]:
                 irr_kinds[why] = irr_kinds.get(why, 0) + 1
@@ -820,10 +1059,11 @@ def main(argv):
                 print(f"  … and {len(res['lines']) - 20} more")
             sys.stdout.flush()
     elapsed = time.monotonic() - t0
-    if args.random is not None and not args.pivot:
+    if args.random is not None and not args.pivot and not args.simulate:
         print("IRR of the strategy lines checked: " +
               (", ".join(f"{n} {why}" for why, n in sorted(irr_kinds.items(), key=lambda kv: -kv[1]))
                or "none"))
+    if args.random is not None:
         if failed and not args.keep:
             print(f"generated scenarios kept in {folder}")
         elif not args.keep:
@@ -833,7 +1073,8 @@ def main(argv):
         print(f"{only_rule} of the failures differ only where hashpivot prints an IRR although "
               f"the first non-zero cash flow is positive (docs/model.md, \"Finance\": null)")
     if refused:
-        what = "pivot command" if args.pivot else "format-2 scenario"
+        what = "pivot command" if args.pivot else "simulate command" if args.simulate \
+            else "format-2 scenario"
         print(f"{refused} of the failures: hashpivot refused the {what} (a command, format or key "
               f"it does not implement yet), so nothing was compared; the reference computed "
               f"each one")
