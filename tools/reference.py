@@ -670,7 +670,7 @@ def dump(v):
 #     Z − σ · σ / 24.0); Zh = ρ · Z1 + sqrt(1.0 − ρ · ρ) · Z2; Z =
 #     sqrt(−2.0 · log(u1)) · cos(2.0 · π · u2); u = ((w >> 11) + 0.5) / 2^53,
 #     where the sum is a binary64 addition that rounds to even once w >> 11 ≥
-#     2^52 (u = 1.0 is possible, with probability 2^-54: then log(u1) = 0 or
+#     2^52 (u = 1.0 is possible, with probability 2^-53: then log(u1) = 0 or
 #     cos(2π) = 1, harmless). The decimal of e is format(e, ".14e"): the exact
 #     binary value rounded half-even to 15 significant digits. An e that
 #     underflows to 0.0 (σ in the hundreds) makes S 0 from then on.
