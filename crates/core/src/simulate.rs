@@ -18,7 +18,6 @@ use crate::scenario::{AiKind, Risk, Scenario};
 use crate::strategy::ai::go_live;
 use crate::summary::{ComputeError, PathBase, PathNpv, Shocks};
 use rust_decimal::Decimal;
-use rust_decimal::prelude::ToPrimitive;
 use std::cmp::Ordering;
 
 /// The generator's name and version, printed with every result.
@@ -154,7 +153,9 @@ pub fn path(
     let n = scenario.months as usize;
     let seed = settings.seed;
     let r = &settings.risk;
-    let f = |d: Decimal| d.to_f64().unwrap_or(0.0);
+    // The nearest binary64 to each input (through its text: correctly
+    // rounded, as an independent implementation would read it).
+    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(0.0);
     let (sp, sh, sg, rho) = (
         f(r.price_vol_annual),
         f(r.hashrate_vol_annual),
@@ -293,6 +294,16 @@ fn nearest_rank(sorted: &[Decimal], percent: u64) -> Decimal {
     sorted[(rank - 1) as usize]
 }
 
+/// `√x` (`x ≥ 0`; 0 is 0, which the root's Newton steps cannot start
+/// from).
+fn sqrt(x: Decimal) -> Result<Decimal, Overflow> {
+    if x.is_zero() {
+        Ok(Decimal::ZERO)
+    } else {
+        nth_root(x, 2)
+    }
+}
+
 /// `count / n` as a decimal.
 fn share(count: usize, n: usize) -> Result<Decimal, Overflow> {
     Decimal::from(count as u64).over(Decimal::from(n as u64))
@@ -322,7 +333,7 @@ fn mean_and_se(values: &[Decimal]) -> Result<(Decimal, Option<Decimal>), Overflo
     }
     // se = scale · √(Σ d² / ((n − 1) · n)).
     let ratio = squares.over(n.minus(Decimal::ONE)?.times(n)?)?;
-    Ok((mean, Some(scale.times(nth_root(ratio, 2)?)?)))
+    Ok((mean, Some(scale.times(sqrt(ratio)?)?)))
 }
 
 fn strategy_stats(npvs: &[Decimal], paid_back: usize) -> Result<StrategyStats, Overflow> {
@@ -382,14 +393,13 @@ pub fn statistics(
             };
         let mine_col = column(|p| p.mine);
         let ai_col = column(|p| p.ai);
-        let comparison = match (&mine_col, &ai_col) {
-            (Some(m), Some(a)) => {
-                let advantage: Vec<Decimal> = m
-                    .iter()
-                    .zip(a)
-                    .map(|((mine, _), (ai, _))| ai.minus(*mine))
-                    .collect::<Result<_, _>>()
-                    .map_err(fail)?;
+        let advantages: Option<Vec<Decimal>> = records
+            .iter()
+            .map(|r| r.sites.get(index).and_then(|p| p.advantage))
+            .collect::<Option<Vec<_>>>()
+            .filter(|v| !v.is_empty());
+        let comparison = match (&mine_col, &ai_col, advantages) {
+            (Some(_), Some(_), Some(advantage)) => {
                 let n = advantage.len();
                 let beats = advantage
                     .iter()
@@ -399,7 +409,7 @@ pub fn statistics(
                 let se = p
                     .times(Decimal::ONE - p)
                     .and_then(|v| v.over(Decimal::from(n as u64)))
-                    .and_then(|v| nth_root(v, 2))
+                    .and_then(sqrt)
                     .map_err(fail)?;
                 let (mean, _) = mean_and_se(&advantage).map_err(fail)?;
                 let mut sorted = advantage.clone();

@@ -148,3 +148,67 @@ fn format_1_is_refused() {
         Err(hashpivot_core::simulate::SimulateError::Format1 { .. })
     ));
 }
+
+/// A conversion that keeps every machine mining, for no rent, capex or
+/// opex, is mining by another name: on every path its ΔCF is 0 month by
+/// month, so AI never beats mining and every advantage is exactly 0 (a
+/// difference of two separately summed NPVs could leave ±1e-20).
+#[test]
+fn identical_futures_never_beat_each_other() {
+    let text = r#"
+format = 2
+name = "same"
+start = "2026-01"
+months = 36
+discount_rate = 0.1
+
+[risk]
+price_vol_annual = 0.8
+hashrate_vol_annual = 0.3
+
+[bitcoin]
+price_usd = 95000
+network_hashrate_ehs = 1050
+fees_btc_per_block = 0.025
+block_height = 930400
+
+[[site]]
+name = "A"
+grid_mw = 100
+power_price_usd_per_mwh = 45
+
+[site.mining]
+pue = 1.1
+opex_usd_per_month = 100000
+[[site.mining.fleet]]
+model = "S21"
+count = 5000
+ths = 200
+j_per_th = 17.5
+[[site.mining.fleet]]
+model = "S19"
+count = 5000
+ths = 100
+j_per_th = 30
+
+[site.ai]
+kind = "colocation"
+it_mw = 10
+pue = 1.2
+build_months = 0
+conversion_capex_usd = 0
+lease_usd_per_kw_month = 0
+power_pass_through = true
+keep_mining = true
+"#;
+    let scenario = parse(text).unwrap();
+    let sim = simulate(&scenario, &Settings::of(&scenario, Some(200), Some(3))).unwrap();
+    let c = sim.sites[0].comparison.as_ref().unwrap();
+    assert_eq!(c.p_ai_beats_mine, Decimal::ZERO);
+    assert_eq!(c.advantage_mean_usd, Decimal::ZERO);
+    assert_eq!(c.advantage_p5_usd, Decimal::ZERO);
+    assert_eq!(c.advantage_p95_usd, Decimal::ZERO);
+    // And the paths did vary.
+    let mine = sim.sites[0].mine.as_ref().unwrap();
+    assert!(mine.npv_p5_usd < mine.npv_p95_usd);
+}

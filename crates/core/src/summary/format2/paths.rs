@@ -18,7 +18,7 @@
 //! run decisions, demand response and terminal value follow (only the
 //! month's BTC count, which a path does not report, is not the path's).
 
-use super::{AiSetup, CashFlows, MarketFree, Power, ai_strategy, mine_strategy};
+use super::{AiSetup, CashFlows, Delta, MarketFree, Power, ai_strategy, mine_strategy};
 use super::{Market, Overflow};
 use crate::exact::Checked;
 use crate::finance::Discount;
@@ -51,6 +51,10 @@ pub struct Shocks<'a> {
 pub struct PathNpv {
     pub mine: Option<(Decimal, Option<u32>)>,
     pub ai: Option<(Decimal, Option<u32>)>,
+    /// `NPV_ai − NPV_mine` of a site with both, built month by month from
+    /// ΔCF like `run`'s comparison (months both strategies spend alike
+    /// cancel exactly).
+    pub advantage: Option<Decimal>,
 }
 
 impl PathBase {
@@ -115,13 +119,13 @@ impl PathBase {
             let during = format!("site[{index}] (\"{}\") a simulated path", site.name);
             let figures = || -> Result<PathNpv, Overflow> {
                 let power = self.powers[index].as_ref().ok_or(Overflow)?;
-                let outcome =
-                    |st: super::StrategyTemplate| -> Result<(Decimal, Option<u32>), Overflow> {
-                        let flows = CashFlows::of(&st.at(&market)?, self.discount())?;
-                        Ok((flows.npv()?, flows.payback_months()))
-                    };
+                let flows =
+                    |st: super::StrategyTemplate| CashFlows::of(&st.at(&market)?, self.discount());
+                let outcome = |f: &CashFlows| -> Result<(Decimal, Option<u32>), Overflow> {
+                    Ok((f.npv()?, f.payback_months()))
+                };
                 let mine = match &site.mining {
-                    Some(m) => Some(outcome(mine_strategy(m, self.network(), &free, power)?)?),
+                    Some(m) => Some(flows(mine_strategy(m, self.network(), &free, power)?)?),
                     None => None,
                 };
                 let ai = match &site.ai {
@@ -129,11 +133,21 @@ impl PathBase {
                         let mut setup = AiSetup::new(site, a, self.network(), n)?;
                         setup.lease_end = shocks.lease_end.get(index).copied().flatten();
                         let (st, _) = ai_strategy(&setup, a.f2.start_index as usize, &free, power)?;
-                        Some(outcome(st)?)
+                        Some(flows(st)?)
                     }
                     None => None,
                 };
-                Ok(PathNpv { mine, ai })
+                let advantage = match (&mine, &ai) {
+                    (Some(m), Some(a)) => {
+                        Some(Delta::of(&a.cash_flows, &m.cash_flows, self.discount())?.npv)
+                    }
+                    _ => None,
+                };
+                Ok(PathNpv {
+                    mine: mine.as_ref().map(outcome).transpose()?,
+                    ai: ai.as_ref().map(outcome).transpose()?,
+                    advantage,
+                })
             };
             out.push(figures().map_err(fail(during))?);
         }
