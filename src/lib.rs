@@ -8,17 +8,20 @@
 //!
 //! - [`render`]: an answer as bytes (table, CSV, JSON), rounded once;
 //! - [`golden`], [`exact_json`] and [`compare`]: stored summaries, read
-//!   exactly, and what moved between two of them.
+//!   exactly, and what moved between two of them;
+//! - [`records`]: `simulate`'s per-path records, written by a shard and
+//!   merged back into the run's.
 //!
 //! `docs/model.md` is the normative description of every rule and formula.
 
 pub use hashpivot_core::{
     ComputeError, Diagnostic, Error, Evaluation, Override, Scenario, Summary, Warning, calendar,
     diagnostic, evaluate, evaluate_cached, evaluate_with, evaluate_with_warnings, exact, finance,
-    network, parallel, pivot, scenario, strategy, summarize, summary, sweep,
+    network, parallel, pivot, scenario, simulate, strategy, summarize, summary, sweep,
 };
 
 pub mod compare;
 pub mod exact_json;
 pub mod golden;
+pub mod records;
 pub mod render;

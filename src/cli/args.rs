@@ -40,6 +40,10 @@ pub(crate) enum Command {
     Pivot(PivotArgs),
     /// Evaluate one scenario over a grid of one or two varied keys.
     Sweep(SweepArgs),
+    /// Risk: draw many futures around a format-2 scenario's stated paths
+    /// ([risk]) and report each strategy's NPV distribution and how often
+    /// converting beats mining.
+    Simulate(SimulateArgs),
     /// Compare each scenario's summary with its golden file (NAME.golden.json
     /// beside NAME.toml): exit 0 when all match, 1 when any figure moved or a
     /// golden is missing, 2 when a scenario fails to load.
@@ -218,4 +222,74 @@ pub(crate) enum SweepFormat {
     Csv,
     /// One JSON object per grid point and site.
     Jsonl,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct SimulateArgs {
+    /// Scenario files (TOML, format 2), folders (their `*.toml`, in name
+    /// order), or `-` for standard input. With --shard or --merge, one file.
+    #[arg(required = true, value_name = "PATH")]
+    pub(crate) files: Vec<String>,
+    /// Number of paths (1 to 10,000,000); wins over [risk] paths.
+    #[arg(long = "paths", value_name = "N", value_parser = paths_arg)]
+    pub(crate) paths: Option<u64>,
+    /// Seed (a whole number ≥ 0); wins over [risk] seed.
+    #[arg(long, value_name = "S", value_parser = seed_arg)]
+    pub(crate) seed: Option<u64>,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+    /// Threads to compute paths on (default: one a core); the output is
+    /// the same whatever the count.
+    #[arg(long, value_name = "N", value_parser = threads_arg)]
+    pub(crate) threads: Option<usize>,
+    /// Output format (jsonl: shard records only).
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
+    pub(crate) format: SimulateFormat,
+    /// Compute only the paths k with k mod N = K − 1 and write their
+    /// records (--format csv or jsonl), for --merge to join.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse, conflicts_with = "merge")]
+    pub(crate) shard: Option<Shard>,
+    /// Join shard record files (CSV or JSON Lines, from --shard) of the
+    /// scenario given and print the run's summary: every path exactly once.
+    #[arg(long, value_name = "FILE", num_args = 1.., conflicts_with = "shard")]
+    pub(crate) merge: Option<Vec<String>>,
+    /// Write the output to FILE instead of stdout: atomically, and only when
+    /// every scenario succeeds (a failed run leaves FILE as it was).
+    #[arg(short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SimulateFormat {
+    /// Per site each strategy's NPV distribution, and a histogram of the
+    /// advantage of converting.
+    Table,
+    /// The simulate JSON: an object for one file, an array for several.
+    Json,
+    /// One row per site and strategy (or, with --shard, one record per
+    /// path and site).
+    Csv,
+    /// With --shard: one JSON record per path and site.
+    Jsonl,
+}
+
+/// `--paths`: the rule of `[risk] paths`.
+fn paths_arg(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .ok()
+        .filter(|n| (1..=10_000_000).contains(n))
+        .ok_or_else(|| "needs 1 ≤ paths ≤ 10000000, a whole number".to_string())
+}
+
+/// `--seed`: the rule of `[risk] seed`.
+fn seed_arg(text: &str) -> Result<u64, String> {
+    text.parse::<u64>()
+        .map_err(|_| "needs seed ≥ 0, a whole number below 2^64".to_string())
+}
+
+fn threads_arg(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| "needs a whole number of threads ≥ 1".to_string())
 }

@@ -18,6 +18,8 @@ use super::input::Evaluated;
 use hashpivot::Summary;
 use hashpivot::golden::GoldenError;
 use hashpivot::pivot::PivotError;
+use hashpivot::records::MergeError;
+use hashpivot::simulate::SimulateError;
 use hashpivot::sweep::SweepError;
 use hashpivot::{Error as ScenarioError, Override};
 use std::fmt;
@@ -99,6 +101,21 @@ pub(crate) enum Failure {
     /// `pivot` (or `check --pivot`) of a scenario with no site that has
     /// both strategies; printed as a scenario's error without a position.
     NothingToPivot { origin: String, error: PivotError },
+    /// `simulate` of a scenario it cannot simulate (a format-1 file);
+    /// printed as a scenario's error without a position.
+    Simulate {
+        origin: String,
+        error: SimulateError,
+    },
+    /// `simulate --shard` or `--merge` with several scenarios (or a
+    /// folder): shards and their merge are of one scenario.
+    ShardsOfOneScenario { option: &'static str },
+    /// `simulate --shard` with a summary format.
+    ShardFormat,
+    /// `simulate --format jsonl` without `--shard`.
+    RecordsWithoutShard,
+    /// Shard records that cannot be merged.
+    Merge(MergeError),
 }
 
 /// A scenario's error with what it takes to point into the scenario.
@@ -247,6 +264,22 @@ impl fmt::Display for Failure {
             Failure::NothingToPivot { origin, error } => {
                 writeln!(f, "error: {error}\n --> {origin}")
             }
+            Failure::Simulate { origin, error } => {
+                writeln!(f, "error: {error}\n --> {origin}")
+            }
+            Failure::ShardsOfOneScenario { option } => writeln!(
+                f,
+                "error: {option} takes one scenario file, not several or a folder: shards and their merge are of one scenario"
+            ),
+            Failure::ShardFormat => writeln!(
+                f,
+                "error: --shard needs --format csv or --format jsonl: a shard writes its paths' records for --merge, and a summary of one shard's paths is not the run's"
+            ),
+            Failure::RecordsWithoutShard => writeln!(
+                f,
+                "error: --format jsonl writes shard records: give --shard K/N too (a summary is --format table, json or csv)"
+            ),
+            Failure::Merge(e) => writeln!(f, "error: {e}"),
         }
     }
 }

@@ -19,6 +19,7 @@ mod output;
 mod pivot;
 mod regress;
 mod run;
+mod simulate;
 mod sweep;
 
 /// Runs the command line and returns the process's exit code: the highest
@@ -37,6 +38,7 @@ pub fn run() -> ExitCode {
                 }
                 Command::Pivot(args) => pivot::pivot(&args, &mut failures),
                 Command::Sweep(args) => sweep::sweep(&args, &mut failures),
+                Command::Simulate(args) => simulate::simulate(&args, &mut failures),
                 Command::Check(args) => regress::check(&args, &mut failures),
                 Command::Diff(args) => regress::diff(&args, &mut failures),
             }

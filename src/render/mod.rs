@@ -11,6 +11,7 @@ pub mod json;
 pub mod number;
 pub mod pivot;
 pub mod report;
+pub mod simulate;
 pub mod sweep;
 pub mod table;
 
@@ -204,7 +205,7 @@ pub fn format2_top(summary: &Summary) -> Option<Vec<(&'static str, Field)>> {
 }
 
 /// A decimal with trailing zeros removed and no exponent (`0.10` → `0.1`).
-fn plain(v: Decimal) -> String {
+pub(crate) fn plain(v: Decimal) -> String {
     let n = v.normalize();
     if n.is_zero() {
         "0".into()

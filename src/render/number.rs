@@ -19,6 +19,8 @@ pub mod places {
     /// Hashprice (USD per PH/s per day) and `breakeven_rate` (USD per
     /// kW-month or per GPU-hour).
     pub const RATE: u32 = 4;
+    /// Probabilities (`simulate`'s `p_*`), as a fraction.
+    pub const PROBABILITY: u32 = 4;
 }
 
 /// `value` rounded half-even to `places` decimals and written with exactly

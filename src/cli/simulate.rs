@@ -1,0 +1,265 @@
+//! `simulate`: the distribution of each strategy's NPV over many futures
+//! (docs/model.md, "Uncertainty: `simulate`"); with `--shard`, one
+//! shard's per-path records; with `--merge`, the shards joined back into
+//! the run's summary.
+
+use super::args::{SimulateArgs, SimulateFormat};
+use super::failure::{Failure, Failures};
+use super::input::{Evaluated, Source, evaluate, evaluate_all_then, read_source, sources};
+use super::output::{deliver, refuse_overwriting_input, use_color, write_atomically_if};
+use hashpivot::records::{self, Identity, Merge, Paths};
+use hashpivot::render::simulate::{self as simulate_out, Answer, Histogram};
+use hashpivot::simulate::{PathRecord, Settings, SimulateError, Simulation, paths_on, statistics};
+use hashpivot::sweep::Shard;
+use hashpivot::{Error as ScenarioError, Override, Summary};
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+/// A simulate error as the command's failure: a format-1 file names the
+/// file; an overflow is reported as the scenario's.
+fn failure(source: &Source, overrides: &[Override], error: SimulateError) -> Failure {
+    match error {
+        SimulateError::Overflow(e) => Failure::scenario(
+            &source.origin,
+            &source.text,
+            overrides,
+            ScenarioError::Overflow(e),
+        ),
+        error @ SimulateError::Format1 { .. } => Failure::Simulate {
+            origin: source.origin.clone(),
+            error,
+        },
+    }
+}
+
+/// A format-1 scenario is refused before any path is drawn (and before
+/// its warnings are kept, as `pivot` refuses a file it cannot pivot).
+fn refuse_format_1(source: &Source, evaluated: &Evaluated) -> Result<(), Failure> {
+    if evaluated.summary.inputs.format2.is_none() {
+        return Err(Failure::Simulate {
+            origin: source.origin.clone(),
+            error: SimulateError::Format1 {
+                scenario: evaluated.summary.inputs.name.clone(),
+            },
+        });
+    }
+    Ok(())
+}
+
+/// One scenario's result: its run, its simulation and, for the table,
+/// each site's histogram of the advantage.
+struct Simulated {
+    summary: Summary,
+    simulation: Simulation,
+    histograms: Vec<Option<Histogram>>,
+}
+
+/// The statistics (and the table's histograms) of every path's records.
+fn summarise(
+    source: &Source,
+    args: &SimulateArgs,
+    summary: Summary,
+    settings: &Settings,
+    records: &[PathRecord],
+) -> Result<Simulated, Failure> {
+    let simulation = statistics(&summary.inputs, settings, records)
+        .map_err(|e| failure(source, &args.overrides.set, SimulateError::Overflow(e)))?;
+    let histograms = match args.format {
+        SimulateFormat::Table => simulate_out::histograms(records, &simulation),
+        _ => Vec::new(),
+    };
+    Ok(Simulated {
+        summary,
+        simulation,
+        histograms,
+    })
+}
+
+pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(), Failure> {
+    let one_file =
+        args.files.len() == 1 && (args.files[0] == "-" || !Path::new(&args.files[0]).is_dir());
+    match (args.shard, &args.merge, args.format) {
+        (Some(_), _, _) if !one_file => {
+            return Err(Failure::ShardsOfOneScenario { option: "--shard" });
+        }
+        (_, Some(_), _) if !one_file => {
+            return Err(Failure::ShardsOfOneScenario { option: "--merge" });
+        }
+        (Some(_), _, SimulateFormat::Table | SimulateFormat::Json) => {
+            return Err(Failure::ShardFormat);
+        }
+        (None, _, SimulateFormat::Jsonl) => return Err(Failure::RecordsWithoutShard),
+        _ => {}
+    }
+    if let Some(output) = &args.output {
+        let merged = args.merge.iter().flatten();
+        refuse_overwriting_input(output, args.files.iter().chain(merged).map(String::as_str))?;
+    }
+    if let Some(shard) = args.shard {
+        return write_shard(args, shard, failures);
+    }
+    if let Some(files) = &args.merge {
+        return merge(args, files, failures);
+    }
+    let (inputs, any_folder) = sources(&args.files, failures);
+    let total = inputs.len();
+    let overrides = &args.overrides.set;
+    // Each file is read and run (every core), then simulated in turn (the
+    // paths on every core, or on --threads).
+    let results = evaluate_all_then(inputs, overrides, |source, evaluated| {
+        refuse_format_1(source, &evaluated)?;
+        let source = Source {
+            origin: source.origin.clone(),
+            text: source.text.clone(),
+        };
+        Ok((source, evaluated))
+    });
+    let mut answers: Vec<Simulated> = Vec::with_capacity(total);
+    let mut files = Vec::with_capacity(total);
+    for (path, result) in results {
+        let simulated = result.and_then(|(source, evaluated)| {
+            let summary = failures.admit(evaluated)?;
+            let settings = Settings::of(&summary.inputs, args.paths, args.seed);
+            let records = paths_on(args.threads, &summary.inputs, &settings, 0..settings.paths)
+                .map_err(|e| failure(&source, overrides, e))?;
+            summarise(&source, args, summary, &settings, &records)
+        });
+        match simulated {
+            Ok(answer) => {
+                answers.push(answer);
+                files.push(if path == "-" { "<stdin>".into() } else { path });
+            }
+            Err(failure) => failures.push(failure),
+        }
+    }
+    let bytes = render(args, &answers, &files, args.files.len() > 1 || any_folder);
+    deliver(
+        args.output.as_deref(),
+        &bytes,
+        answers.len(),
+        total,
+        failures,
+    )
+}
+
+/// The summary in the format asked for.
+fn render(args: &SimulateArgs, answers: &[Simulated], files: &[String], as_list: bool) -> Vec<u8> {
+    match args.format {
+        SimulateFormat::Table => {
+            let tables: Vec<Answer> = answers
+                .iter()
+                .map(|a| Answer {
+                    summary: &a.summary,
+                    simulation: &a.simulation,
+                    histograms: &a.histograms,
+                })
+                .collect();
+            simulate_out::table(&tables, use_color(args.output.is_some()))
+        }
+        SimulateFormat::Json => {
+            let sims: Vec<&Simulation> = answers.iter().map(|a| &a.simulation).collect();
+            simulate_out::json(&sims, as_list)
+        }
+        // (jsonl is refused without --shard, before anything is computed.)
+        SimulateFormat::Csv | SimulateFormat::Jsonl => {
+            let pairs: Vec<(&Summary, &Simulation)> = answers
+                .iter()
+                .map(|a| (&a.summary, &a.simulation))
+                .collect();
+            simulate_out::csv(&pairs, files)
+        }
+    }
+}
+
+/// The one scenario of `--shard` or `--merge`, read, run and checked.
+fn one_scenario(
+    args: &SimulateArgs,
+    failures: &mut Failures,
+) -> Result<(Source, Summary), Failure> {
+    let source = read_source(&args.files[0])?;
+    let evaluated = evaluate(&source, &args.overrides.set)?;
+    refuse_format_1(&source, &evaluated)?;
+    let summary = failures.admit(evaluated)?;
+    Ok((source, summary))
+}
+
+/// Paths a shard computes at a time: its records are written batch by
+/// batch, so memory stays flat however many paths it has.
+const BATCH: usize = 4096;
+
+/// `--shard K/N`: the records of the paths `k mod N = K − 1`, in path
+/// order, streamed (to `-o` atomically: the file appears only complete).
+fn write_shard(args: &SimulateArgs, shard: Shard, failures: &mut Failures) -> Result<(), Failure> {
+    let (source, summary) = one_scenario(args, failures)?;
+    let scenario = &summary.inputs;
+    let settings = Settings::of(scenario, args.paths, args.seed);
+    let overrides = &args.overrides.set;
+    let paths = Paths::new(scenario, &settings).map_err(|e| failure(&source, overrides, e))?;
+    let identity = Identity::of(scenario, &settings);
+    // An error while computing is kept here and the output abandoned.
+    let mut computed: Result<(), SimulateError> = Ok(());
+    let mut write = |w: &mut dyn Write| -> io::Result<bool> {
+        if args.format == SimulateFormat::Csv {
+            w.write_all(records::csv_header().as_bytes())?;
+        }
+        let all: Vec<u64> = records::shard_paths(shard, settings.paths).collect();
+        for batch in all.chunks(BATCH) {
+            let done = match paths.records(args.threads, batch) {
+                Ok(done) => done,
+                Err(e) => {
+                    computed = Err(e);
+                    return Ok(false);
+                }
+            };
+            for record in &done {
+                let text = match args.format {
+                    SimulateFormat::Jsonl => records::jsonl_rows(&identity, scenario, record),
+                    _ => records::csv_rows(&identity, scenario, record),
+                };
+                w.write_all(text.as_bytes())?;
+            }
+        }
+        Ok(true)
+    };
+    match &args.output {
+        Some(path) => {
+            write_atomically_if(path, |w| write(w))?;
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = BufWriter::new(stdout.lock());
+            write(&mut out)
+                .and_then(|_| out.flush())
+                .map_err(Failure::Stdout)?;
+        }
+    }
+    computed.map_err(|e| failure(&source, overrides, e))
+}
+
+/// `--merge FILE…`: the shard records of the scenario joined (every path
+/// exactly once, each with every site) and summarised as the unsharded
+/// run would be.
+fn merge(args: &SimulateArgs, files: &[String], failures: &mut Failures) -> Result<(), Failure> {
+    if args.files[0] == "-" && files.iter().any(|f| f == "-") {
+        return Err(Failure::StdinTwice);
+    }
+    let (source, summary) = one_scenario(args, failures)?;
+    let settings = Settings::of(&summary.inputs, args.paths, args.seed);
+    let mut merge = Merge::new(&summary.inputs, &settings);
+    for file in files {
+        let shard = read_source(file)?;
+        merge
+            .read(&shard.origin, &shard.text)
+            .map_err(Failure::Merge)?;
+    }
+    let records = merge.finish().map_err(Failure::Merge)?;
+    let answer = summarise(&source, args, summary, &settings, &records)?;
+    drop(records);
+    let file = if args.files[0] == "-" {
+        "<stdin>".to_string()
+    } else {
+        args.files[0].clone()
+    };
+    let bytes = render(args, &[answer], &[file], false);
+    deliver(args.output.as_deref(), &bytes, 1, 1, failures)
+}
