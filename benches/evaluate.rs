@@ -49,6 +49,32 @@ fn pivot_all_starts(bencher: divan::Bencher, name: &str) {
     bencher.bench(|| hashpivot::pivot::pivot(divan::black_box(&scenario)).map(|p| p.sites.len()));
 }
 
+/// The format-2 scenarios of [`PIVOTED`], with a `[risk]` that moves
+/// every input `simulate` draws (BTC price, network hashrate, tenant
+/// default).
+const SIMULATED: [&str; 2] = ["lake-mariner-lease-life", "texas-west-curtailment"];
+
+/// One `simulate` path (docs/model.md, "One path") of a shipped scenario,
+/// its shared part built once as `simulate` builds it: each site's NPV
+/// and payback under both strategies and the advantage, beside
+/// `run_once`.
+#[divan::bench(args = SIMULATED)]
+fn simulate_one_path(bencher: divan::Bencher, name: &str) {
+    use hashpivot::simulate::{Settings, path};
+    let text = shipped(name).replace(
+        "[[site]]",
+        "[risk]\nprice_vol_annual = 0.6\nhashrate_vol_annual = 0.3\nprice_hashrate_corr = 0.5\nlease_default_annual = 0.03\n\n[[site]]",
+    );
+    let scenario = hashpivot::scenario::parse(&text).unwrap();
+    let settings = Settings::of(&scenario, None, None);
+    let base = hashpivot::summary::PathBase::new(&scenario).unwrap();
+    let mut k = 0;
+    bencher.bench_local(|| {
+        k += 1;
+        path(divan::black_box(&scenario), &base, &settings, k).map(|r| r.sites.len())
+    });
+}
+
 /// 600 months × 20 sites, each with both strategies: 24,000 site-months of
 /// cash flows plus 40 IRR searches.
 #[divan::bench(sample_count = 10)]

@@ -535,7 +535,7 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
             ],
         ),
         wrap(
-            "Around: ",
+            "Mean paths: ",
             &[
                 format!(
                     "BTC price {} in {}, {}",
@@ -576,6 +576,19 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
         ),
     ];
     push_lines(out, lines.into_iter().flatten());
+    push_lines(out, medians(summary, sim));
+    // What a default does in the model, which a reader may assume away.
+    if !risk.lease_default_annual.is_zero() {
+        push_lines(
+            out,
+            wrap(
+                "",
+                &[
+                    "A defaulted lease is not re-let: the hall earns nothing after it, its opex goes on, and the exit value counts only what the site still earns",
+                ],
+            ),
+        );
+    }
     if !summary.overrides.is_empty() {
         let list: Vec<String> = summary
             .overrides
@@ -622,6 +635,51 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
             }
         }
     }
+}
+
+/// What the mean paths hide: with volatility σ each input's path is its
+/// mean, and its median in month `i` is `exp(−σ² · i / 24)` of it
+/// (docs/model.md, "One path": `log S_i` has mean `−σ² · i / 24`), so a
+/// typical path ends well below the stated one. Said for the last month,
+/// for each input that has a volatility; in binary floating point, as the
+/// factors are drawn, to one decimal of a percent.
+fn medians(summary: &Summary, sim: &Simulation) -> Vec<String> {
+    let risk = &sim.settings.risk;
+    let months = summary.months.saturating_sub(1);
+    let median = |sigma: Decimal| -> Option<String> {
+        let sigma: f64 = sigma.to_string().parse().ok()?;
+        (sigma > 0.0).then(|| {
+            let m = (-sigma * sigma * f64::from(months) / 24.0).exp();
+            format!("{:.1} %", m * 100.0)
+        })
+    };
+    let medians: Vec<(&str, String)> = [
+        ("BTC price", risk.price_vol_annual),
+        ("network hashrate", risk.hashrate_vol_annual),
+        ("GPU-hour rate", risk.gpu_hour_vol_annual),
+    ]
+    .into_iter()
+    .filter_map(|(what, sigma)| Some((what, median(sigma)?)))
+    .collect();
+    let parts: Vec<String> = medians
+        .iter()
+        .enumerate()
+        .map(|(i, (what, m))| match i {
+            0 => format!("the median {what} is {m} of the mean path's"),
+            _ => format!("the median {what} {m}"),
+        })
+        .collect();
+    if parts.is_empty() {
+        return Vec::new();
+    }
+    let last = summary.month(months as usize);
+    wrap(
+        "",
+        &[format!(
+            "Means, not typical paths: in {last} {}",
+            parts.join(", ")
+        )],
+    )
 }
 
 /// A probability as a percentage with the JSON's four decimals of the
@@ -923,7 +981,203 @@ fn histogram(out: &mut String, h: &Histogram) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::sample;
+    use crate::scenario::Risk;
+    use crate::simulate::{Settings, SiteStats};
     use std::str::FromStr;
+
+    /// A strategy's statistics from its figures in [`STRATEGY_KEYS`]
+    /// order (the standard error `None` when written `"-"`).
+    fn stats(v: [&str; 10]) -> StrategyStats {
+        let se = (v[1] != "-").then(|| d(v[1]));
+        StrategyStats {
+            npv_mean_usd: d(v[0]),
+            npv_se_usd: se,
+            npv_p5_usd: d(v[2]),
+            npv_p25_usd: d(v[3]),
+            npv_p50_usd: d(v[4]),
+            npv_p75_usd: d(v[5]),
+            npv_p95_usd: d(v[6]),
+            npv_cvar5_usd: d(v[7]),
+            p_npv_positive: d(v[8]),
+            p_payback: d(v[9]),
+        }
+    }
+
+    /// A simulation built by hand for `render::sample::summary`'s two
+    /// sites, with the ties the outputs round, half-even, worked by hand:
+    /// - money at 2 decimals: North's mine mean 1,250,000.125 →
+    ///   1250000.12 (2 even), its P5 -1,500.005 → -1500.00 (0 even), the
+    ///   advantage's mean 251,500.505 → 251500.50; South's NPV -0.001 →
+    ///   0.00, never -0.00;
+    /// - probabilities at 4: 0.97315 → 0.9732 (1 odd, up), 0.12345 →
+    ///   0.1234 (4 even); the se 0.0123456 → 0.0123;
+    /// - the risk inputs as used, trailing zeros removed: 0.60 → 0.6,
+    ///   0.050 → 0.05, -0.25 → -0.25, 0 → 0;
+    /// - the table, money in $M at one decimal: North's mine P50
+    ///   1,350,000 → 1.35 → $1.4M (3 odd, up), its mean
+    ///   1,250,000.125 is just above the tie 1.25, $1.3M; the P5
+    ///   -1,500.005 → $0.0M, never -$0.0M; percentages are the JSON's
+    ///   four decimals (97.32 %, 12.34 %).
+    fn simulation() -> Simulation {
+        let risk = Risk {
+            price_vol_annual: d("0.60"),
+            hashrate_vol_annual: d("0.3"),
+            price_hashrate_corr: d("-0.25"),
+            gpu_hour_vol_annual: d("0"),
+            lease_default_annual: d("0.050"),
+            paths: 10_000,
+            seed: 0,
+        };
+        Simulation {
+            scenario: "Hand-built".into(),
+            settings: Settings {
+                risk,
+                paths: 2_000,
+                seed: 42,
+            },
+            sites: vec![
+                SiteStats {
+                    name: "North".into(),
+                    mine: Some(stats([
+                        "1250000.125",
+                        "41234.5",
+                        "-1500.005",
+                        "250000",
+                        "1350000",
+                        "2000000",
+                        "3100000",
+                        "-2500000",
+                        "0.97315",
+                        "0.12345",
+                    ])),
+                    ai: Some(stats([
+                        "1501500.63",
+                        "2000",
+                        "1400000",
+                        "1450000",
+                        "1500000",
+                        "1550000",
+                        "1600000",
+                        "1390000",
+                        "1",
+                        "1",
+                    ])),
+                    comparison: Some(Comparison {
+                        p_ai_beats_mine: d("0.6"),
+                        p_ai_beats_mine_se: d("0.0123456"),
+                        advantage_mean_usd: d("251500.505"),
+                        advantage_p5_usd: d("-1600000"),
+                        advantage_p50_usd: d("150000"),
+                        advantage_p95_usd: d("2900000"),
+                    }),
+                },
+                SiteStats {
+                    name: "South, \"Unit 2\"".into(),
+                    mine: None,
+                    ai: Some(stats([
+                        "-0.001", "-", "-0.001", "-0.001", "-0.001", "-0.001", "-0.001", "-0.001",
+                        "0", "0",
+                    ])),
+                    comparison: None,
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn simulate_json() {
+        let sim = simulation();
+        let text = String::from_utf8(json(&[&sim], false)).unwrap();
+        insta::assert_snapshot!(text);
+        assert!(
+            String::from_utf8(json(&[&sim], true))
+                .unwrap()
+                .starts_with("[\n  {\n")
+        );
+    }
+
+    #[test]
+    fn simulate_csv() {
+        let (summary, sim) = (sample::summary(), simulation());
+        let text = String::from_utf8(csv(&[(&summary, &sim)], &["hand.toml".into()])).unwrap();
+        insta::assert_snapshot!(text);
+        // A header, then North's two strategies and South's one.
+        assert_eq!(text.lines().count(), 4);
+    }
+
+    /// The table, with a histogram of 20 hand-made advantages: −4 … 15
+    /// (millions), P5 −4 and P95 14 (the span 18 reaches 9 past both: no
+    /// tail gathered). 19 / 14 = 1.36 → w = 1.5 (million); lo =
+    /// 1.5·(ceil(−4 / 1.5) − 1) = −4.5; hi = 1.5·ceil(10) = 15: 13 bins.
+    /// (−4.5, −3] holds −4 and −3; (−1.5, 0] holds −1 and 0 (the tie
+    /// with mining); 14 and 15 share the last bin (13.5, 15]. The
+    /// medians after one month (the sample's last): exp(−0.6² / 24) =
+    /// exp(−0.015) = 0.98511 → 98.5 %; exp(−0.3² / 24) = 0.99626 → 99.6 %.
+    #[test]
+    fn simulate_table() {
+        let (summary, sim) = (sample::summary(), simulation());
+        let advantages: Vec<Decimal> = (-4..=15)
+            .map(|m| Decimal::from(m) * Decimal::from(1_000_000))
+            .collect();
+        let h = Histogram::of(advantages.iter().copied(), d("-4000000"), d("14000000"));
+        let Some(Histogram::Bins {
+            lo,
+            width,
+            ref counts,
+            ..
+        }) = h
+        else {
+            panic!("{h:?}")
+        };
+        assert_eq!((lo, width, counts.len()), (d("-4500000"), d("1500000"), 13));
+        assert_eq!(
+            counts[0],
+            Sides {
+                behind: 2,
+                ahead: 0
+            }
+        );
+        assert_eq!(
+            counts[2],
+            Sides {
+                behind: 2,
+                ahead: 0
+            }
+        );
+        assert_eq!(
+            counts[3],
+            Sides {
+                behind: 0,
+                ahead: 1
+            }
+        );
+        assert_eq!(
+            counts[12],
+            Sides {
+                behind: 0,
+                ahead: 2
+            }
+        );
+        let histograms = [h, None];
+        let answer = Answer {
+            summary: &summary,
+            simulation: &sim,
+            histograms: &histograms,
+        };
+        let text = String::from_utf8(table(&[answer], false)).unwrap();
+        insta::assert_snapshot!(text);
+        for line in text.lines() {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+        }
+        let answer = Answer {
+            summary: &summary,
+            simulation: &sim,
+            histograms: &histograms,
+        };
+        let coloured = String::from_utf8(table(&[answer], true)).unwrap();
+        assert!(coloured.contains("\x1b[1mSite: North\x1b[0m"));
+    }
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
