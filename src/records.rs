@@ -446,11 +446,11 @@ impl<'a> Merge<'a> {
                 self.take(index, n + 1, raw)?;
             }
         } else {
-            let rows = csv_records(text).map_err(|(line, why)| malformed(line, why))?;
-            let mut rows = rows.into_iter();
+            let mut rows = csv_records(text);
             let header: Vec<String> = COLUMNS.iter().map(|c| c.to_string()).collect();
             match rows.next() {
-                Some((_, first)) if first == header => {}
+                Some(Ok((_, first))) if first == header => {}
+                Some(Err((line, why))) => return Err(malformed(line, why)),
                 _ => {
                     return Err(malformed(
                         1,
@@ -461,7 +461,8 @@ impl<'a> Merge<'a> {
                     ));
                 }
             }
-            for (line, fields) in rows {
+            for row in rows {
+                let (line, fields) = row.map_err(|(line, why)| malformed(line, why))?;
                 // Shard files joined with `cat` repeat the header.
                 if fields == header {
                     continue;
@@ -733,64 +734,79 @@ fn json_record(line: &str) -> Result<Raw, String> {
 type CsvRecord = (usize, Vec<String>);
 
 /// CSV text as records with the line each starts on (RFC 4180: a quoted
-/// field may hold commas, doubled quotes and line breaks); blank lines
-/// are skipped. An unclosed quote is an error at its record's line.
-fn csv_records(text: &str) -> Result<Vec<CsvRecord>, (usize, String)> {
-    let mut out = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut line = 1;
-    while chars.peek().is_some() {
-        let start = line;
-        let mut fields = Vec::new();
-        let mut field = String::new();
-        let mut quoted = false;
-        let mut was_quoted = false;
-        loop {
-            let Some(c) = chars.next() else {
-                if quoted {
-                    return Err((start, "a quoted field is not closed".into()));
-                }
-                break;
-            };
-            if quoted {
-                match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
+/// field may hold commas, doubled quotes and line breaks), one at a time
+/// (a shard file can be large); blank lines are skipped. An unclosed
+/// quote is an error at its record's line.
+struct CsvRecords<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: usize,
+}
+
+fn csv_records(text: &str) -> CsvRecords<'_> {
+    CsvRecords {
+        chars: text.chars().peekable(),
+        line: 1,
+    }
+}
+
+impl Iterator for CsvRecords<'_> {
+    type Item = Result<CsvRecord, (usize, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let chars = &mut self.chars;
+        while chars.peek().is_some() {
+            let start = self.line;
+            let mut fields = Vec::new();
+            let mut field = String::new();
+            let mut quoted = false;
+            let mut was_quoted = false;
+            loop {
+                let Some(c) = chars.next() else {
+                    if quoted {
+                        return Some(Err((start, "a quoted field is not closed".into())));
                     }
-                    '"' => quoted = false,
+                    break;
+                };
+                if quoted {
+                    match c {
+                        '"' if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        '"' => quoted = false,
+                        '\n' => {
+                            self.line += 1;
+                            field.push(c);
+                        }
+                        _ => field.push(c),
+                    }
+                    continue;
+                }
+                match c {
+                    '"' if field.is_empty() && !was_quoted => {
+                        quoted = true;
+                        was_quoted = true;
+                    }
+                    ',' => {
+                        fields.push(std::mem::take(&mut field));
+                        was_quoted = false;
+                    }
+                    '\r' if chars.peek() == Some(&'\n') => {}
                     '\n' => {
-                        line += 1;
-                        field.push(c);
+                        self.line += 1;
+                        break;
                     }
                     _ => field.push(c),
                 }
+            }
+            if fields.is_empty() && field.is_empty() && !was_quoted {
                 continue;
             }
-            match c {
-                '"' if field.is_empty() && !was_quoted => {
-                    quoted = true;
-                    was_quoted = true;
-                }
-                ',' => {
-                    fields.push(std::mem::take(&mut field));
-                    was_quoted = false;
-                }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    line += 1;
-                    break;
-                }
-                _ => field.push(c),
-            }
+            fields.push(field);
+            return Some(Ok((start, fields)));
         }
-        if fields.is_empty() && field.is_empty() && !was_quoted {
-            continue;
-        }
-        fields.push(field);
-        out.push((start, fields));
+        None
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -800,7 +816,7 @@ mod tests {
     #[test]
     fn csv_fields() {
         let text = "a,b\n\"x, \"\"y\"\"\",\"two\nlines\"\n\n3,\n";
-        let rows = csv_records(text).unwrap();
+        let rows: Vec<CsvRecord> = csv_records(text).collect::<Result<_, _>>().unwrap();
         assert_eq!(
             rows,
             vec![
@@ -810,7 +826,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            csv_records("a,\"b\n"),
+            csv_records("a,\"b\n").collect::<Result<Vec<_>, _>>(),
             Err((1, "a quoted field is not closed".to_string()))
         );
     }
