@@ -538,6 +538,19 @@ fn the_table_fits_and_states_its_inputs() {
         table.contains(&format!(" paths ({percent} %)\n")),
         "{table}"
     );
+    // SMALL has no exit multiples; West Texas has (mining 3×, AI 10×).
+    let note = "P(pays back) includes paths that pay back only through the exit value";
+    assert!(!table.contains(note), "{table}");
+    let texas = ok(&[
+        "simulate",
+        "scenarios/texas-west-curtailment.toml",
+        "--paths",
+        "3",
+    ]);
+    assert!(
+        texas.contains(&format!("\n{note}, in the\nlast month\n")),
+        "{texas}"
+    );
     let ahead = table.lines().find(|l| l.contains("█ AI ahead: ")).unwrap();
     assert!(ahead.ends_with(&format!(" paths ({percent} %)")), "{ahead}");
 }

@@ -610,6 +610,30 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
                 ("convert to AI", site.ai.as_ref(), ai_run),
             ],
         );
+        // A payback the exit value brings in the last month is one a
+        // lender would not count: say that the share includes them.
+        let input = summary.inputs.sites.get(j);
+        let exits = [
+            input
+                .and_then(|s| s.mining.as_ref())
+                .filter(|_| site.mine.is_some())
+                .is_some_and(|m| !m.f2.exit_multiple.is_zero()),
+            input
+                .and_then(|s| s.ai.as_ref())
+                .filter(|_| site.ai.is_some())
+                .is_some_and(|a| !a.f2.exit_multiple.is_zero()),
+        ];
+        if exits.contains(&true) {
+            push_lines(
+                out,
+                wrap(
+                    "",
+                    &[
+                        "P(pays back) includes paths that pay back only through the exit value, in the last month",
+                    ],
+                ),
+            );
+        }
         if let Some(c) = &site.comparison {
             let p = percent(c.p_ai_beats_mine, SHARE);
             let se = percent(c.p_ai_beats_mine_se, SHARE);
