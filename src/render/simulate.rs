@@ -558,7 +558,22 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
                     "network hashrate {}",
                     stated_percent(risk.hashrate_vol_annual)
                 ),
-                format!("GPU-hour rate {}", stated_percent(risk.gpu_hour_vol_annual)),
+                {
+                    // A GPU-hour volatility moves nothing without a GPU
+                    // cloud: say so rather than print ± $0 silently.
+                    let gpu = summary.inputs.sites.iter().any(|s| {
+                        s.ai.as_ref().is_some_and(|a| {
+                            matches!(a.kind, crate::scenario::AiKind::GpuCloud { .. })
+                        })
+                    });
+                    let rate =
+                        format!("GPU-hour rate {}", stated_percent(risk.gpu_hour_vol_annual));
+                    if gpu || risk.gpu_hour_vol_annual.is_zero() {
+                        rate
+                    } else {
+                        format!("{rate} (no GPU-cloud site: it moves nothing)")
+                    }
+                },
             ],
         ),
         wrap(
@@ -630,6 +645,24 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
                     "",
                     &[
                         "P(pays back) includes paths that pay back only through the exit value, in the last month",
+                    ],
+                ),
+            );
+        }
+        // A fleet already bought (no mining capex) has nothing to pay
+        // back: its "payback" only says its cumulative cash never ends
+        // below zero, which a path can miss with a positive NPV.
+        if site.mine.is_some()
+            && input
+                .and_then(|s| s.mining.as_ref())
+                .is_some_and(|m| m.capex_usd.is_zero())
+        {
+            push_lines(
+                out,
+                wrap(
+                    "",
+                    &[
+                        "Mining buys no fleet here: its P(pays back) is the share of paths whose cumulative cash never ends below zero, not a recovered investment",
                     ],
                 ),
             );
@@ -977,7 +1010,7 @@ fn histogram(out: &mut String, h: &Histogram) {
         // first above it.
         if *rule {
             out.push_str(&format!(
-                "  {} $0: mining ahead or tied above, AI ahead below\n",
+                "  {} $0 · ▲ mining ahead or tied · ▼ AI ahead\n",
                 "┄".repeat(lead - 3)
             ));
         }

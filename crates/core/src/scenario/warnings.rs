@@ -167,6 +167,30 @@ pub(super) fn check(scenario: &Scenario, doc: &DeTable, text: &str) -> Vec<Warni
     // Format 2's escalation of opex.
     if let Some(f2) = &scenario.format2 {
         rate(&mut out, &root, "inflation_annual", f2.inflation_annual);
+        // `[risk]`'s volatilities: BTC's has run near 60-80 % a year;
+        // over 200 % is a percentage written as a number.
+        let risk = root.table("risk");
+        let r = &f2.risk;
+        for (key, vol) in [
+            ("price_vol_annual", r.price_vol_annual),
+            ("hashrate_vol_annual", r.hashrate_vol_annual),
+            ("gpu_hour_vol_annual", r.gpu_hour_vol_annual),
+        ] {
+            if vol > Decimal::TWO {
+                let percent = vol
+                    .checked_mul(Decimal::ONE_HUNDRED)
+                    .map_or_else(|| "far over 200".to_string(), grouped);
+                out.push(risk.warn(
+                    Slip::RateInPercent,
+                    key,
+                    format!("means a volatility of {percent} % a year"),
+                    format!(
+                        "volatilities are fractions (0.6 means 60 %): was {} meant?",
+                        grouped(vol / Decimal::ONE_HUNDRED)
+                    ),
+                ));
+            }
+        }
     }
     let bitcoin = root.table("bitcoin");
     let b = &scenario.bitcoin;
