@@ -33,17 +33,23 @@ impl Renderer for JsonRenderer {
                 file: None,
             })
             .collect();
-        let mut out = if as_list || docs.len() != 1 {
-            serde_json::to_vec_pretty(&docs)
-        } else {
-            serde_json::to_vec_pretty(&docs[0])
-        }
-        // Serializing our own types to memory cannot fail: every number is
-        // valid JSON text by construction (see `fixed`).
-        .unwrap_or_default();
-        out.push(b'\n');
-        out
+        document(&docs, as_list)
     }
+}
+
+/// `objects` as one pretty-printed JSON document ending in a newline: the
+/// object alone for one, an array (in the order given) for a list.
+pub(crate) fn document<T: Serialize>(objects: &[T], as_list: bool) -> Vec<u8> {
+    let mut out = if as_list || objects.len() != 1 {
+        serde_json::to_vec_pretty(objects)
+    } else {
+        serde_json::to_vec_pretty(&objects[0])
+    }
+    // Serializing our own types to memory cannot fail: every number is
+    // valid JSON text by construction (see `fixed`).
+    .unwrap_or_default();
+    out.push(b'\n');
+    out
 }
 
 /// One summary as `--format json` prints it (without monthly rows), to be

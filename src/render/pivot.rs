@@ -8,6 +8,7 @@
 //! ([`Field`], rounded half-even to cents by [`super::number`]).
 
 use super::csv::{line, overrides_cell};
+use super::json::document;
 use super::number::{Colour, compact, money, paint, places, stated_percent};
 use super::table::{WIDTH, push_lines, wrap};
 use super::{Field, fixed};
@@ -98,15 +99,7 @@ impl Serialize for SiteObject<'_> {
 /// order given) for a list.
 pub fn json(pivots: &[&Pivot], as_list: bool) -> Vec<u8> {
     let objects: Vec<PivotObject> = pivots.iter().map(|p| PivotObject(p)).collect();
-    let mut out = if as_list || objects.len() != 1 {
-        serde_json::to_vec_pretty(&objects)
-    } else {
-        serde_json::to_vec_pretty(&objects[0])
-    }
-    // Our own types always serialize: every number is valid JSON text.
-    .unwrap_or_default();
-    out.push(b'\n');
-    out
+    document(&objects, as_list)
 }
 
 /// `pivot --format csv`: a header, then one row per site and start month,

@@ -12,6 +12,7 @@
 //! `discount_rate` is: as used, trailing zeros removed.
 
 use super::csv::{line, overrides_cell};
+use super::json::document;
 use super::number::{
     Colour, Percent, compact, fixed, group, paint, percent, places, stated, stated_money,
     stated_percent,
@@ -173,15 +174,7 @@ impl Serialize for SiteObject<'_> {
 /// the order given) for a list.
 pub fn json(simulations: &[&Simulation], as_list: bool) -> Vec<u8> {
     let objects: Vec<SimulationObject> = simulations.iter().map(|s| SimulationObject(s)).collect();
-    let mut out = if as_list || objects.len() != 1 {
-        serde_json::to_vec_pretty(&objects)
-    } else {
-        serde_json::to_vec_pretty(&objects[0])
-    }
-    // Our own types always serialize: every number is valid JSON text.
-    .unwrap_or_default();
-    out.push(b'\n');
-    out
+    document(&objects, as_list)
 }
 
 /// The CSV columns before the statistics: what identifies a row and the
