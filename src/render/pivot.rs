@@ -9,8 +9,8 @@
 
 use super::csv::{line, overrides_cell};
 use super::json::document;
-use super::number::{Colour, compact, money, paint, places, stated_percent};
-use super::table::{WIDTH, push_lines, wrap};
+use super::number::{Colour, compact, money, places, stated_percent};
+use super::table::{WIDTH, chars, paint_lines, push_lines, wrap};
 use super::{Field, fixed};
 use crate::calendar::YearMonth;
 #[cfg(test)]
@@ -182,15 +182,8 @@ pub fn table(answers: &[(&Summary, &Pivot)], color: bool) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn bold_lines(out: &mut String, lines: Vec<String>, colour: Colour, color: bool) {
-    for line in lines {
-        out.push_str(&paint(&line, colour, color));
-        out.push('\n');
-    }
-}
-
 fn scenario_table(out: &mut String, summary: &Summary, pivot: &Pivot, color: bool) {
-    bold_lines(
+    paint_lines(
         out,
         wrap("When to convert: ", &[pivot.scenario.as_str()]),
         Colour::Bold,
@@ -359,7 +352,7 @@ fn live_months(pivot: &Pivot) -> u64 {
 }
 
 fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePivot, color: bool) {
-    bold_lines(
+    paint_lines(
         out,
         wrap("Site: ", &[site.name.as_str()]),
         Colour::Bold,
@@ -397,7 +390,7 @@ fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePiv
         );
         push_lines(out, wrap("", &[line]));
     }
-    bold_lines(
+    paint_lines(
         out,
         wrap("", &[verdict_sentence(pivot, site)]),
         Colour::BoldGreen,
@@ -455,10 +448,6 @@ fn site_table(out: &mut String, summary: &Summary, pivot: &Pivot, site: &SitePiv
     }
     out.push('\n');
     chart(out, pivot, site);
-}
-
-fn chars(text: &str) -> usize {
-    text.chars().count()
 }
 
 /// A bar's character: a start that may be chosen, or one too late.

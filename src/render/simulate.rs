@@ -14,10 +14,9 @@
 use super::csv::{line, overrides_cell};
 use super::json::document;
 use super::number::{
-    Colour, Percent, compact, fixed, group, paint, percent, places, stated, stated_money,
-    stated_percent,
+    Colour, Percent, compact, fixed, group, percent, places, stated, stated_money, stated_percent,
 };
-use super::table::{WIDTH, push_lines, wrap};
+use super::table::{WIDTH, chars, growth, paint_lines, push_lines, wrap};
 use super::{Field, plain};
 use crate::simulate::{Comparison, GENERATOR, PathRecord, Simulation, StrategyStats};
 use crate::summary::Summary;
@@ -478,30 +477,17 @@ pub fn table(answers: &[Answer], color: bool) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn bold_lines(out: &mut String, lines: Vec<String>, color: bool) {
-    for line in lines {
-        out.push_str(&paint(&line, Colour::Bold, color));
-        out.push('\n');
-    }
-}
-
-/// A yearly growth rate in words: `rising 10 % a year`, `flat`.
-fn growth(annual: Decimal) -> String {
-    if annual.is_zero() {
-        "flat".into()
-    } else if annual.is_sign_negative() {
-        format!("falling {} a year", stated_percent(-annual))
-    } else {
-        format!("rising {} a year", stated_percent(annual))
-    }
-}
-
 fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
     let (summary, sim) = (answer.summary, answer.simulation);
     let inputs = &summary.inputs;
     let btc = &inputs.bitcoin;
     let risk = &sim.settings.risk;
-    bold_lines(out, wrap("Risk: ", &[sim.scenario.as_str()]), color);
+    paint_lines(
+        out,
+        wrap("Risk: ", &[sim.scenario.as_str()]),
+        Colour::Bold,
+        color,
+    );
     let last = summary.month(summary.months.saturating_sub(1) as usize);
     let paths = sim.settings.paths;
     let lines = [
@@ -607,7 +593,12 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
     }
     for (j, site) in sim.sites.iter().enumerate() {
         out.push('\n');
-        bold_lines(out, wrap("Site: ", &[site.name.as_str()]), color);
+        paint_lines(
+            out,
+            wrap("Site: ", &[site.name.as_str()]),
+            Colour::Bold,
+            color,
+        );
         let run = summary.sites.get(j);
         let mine_run = run.and_then(|s| s.mine.as_ref()).map(|m| m.outcome.npv_usd);
         let ai_run = run.and_then(|s| s.ai.as_ref()).map(|a| a.outcome.npv_usd);
@@ -878,10 +869,6 @@ fn site_figures(
         ));
     }
     push_lines(out, lines);
-}
-
-fn chars(text: &str) -> usize {
-    text.chars().count()
 }
 
 /// A bin where mining is ahead or tied, and one where AI is ahead.

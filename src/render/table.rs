@@ -60,10 +60,7 @@ impl Renderer for TableRenderer {
 impl TableRenderer {
     /// `lines`, each in bold when colour is on.
     fn bold_lines(&self, out: &mut String, lines: Vec<String>) {
-        for line in lines {
-            out.push_str(&paint(&line, Colour::Bold, self.color));
-            out.push('\n');
-        }
+        paint_lines(out, lines, Colour::Bold, self.color);
     }
 
     fn scenario(&self, out: &mut String, s: &Summary) {
@@ -665,13 +662,21 @@ const MONTHLY_STYLE: TableStyle = TableStyle::new()
 
 /// Display width: characters, not bytes (every character printed here is
 /// one column wide).
-fn chars(text: &str) -> usize {
+pub(super) fn chars(text: &str) -> usize {
     text.chars().count()
 }
 
 /// The widest line of `text`.
 fn widest(text: &str) -> usize {
     text.lines().map(chars).max().unwrap_or(0)
+}
+
+/// `lines`, each painted `colour` when `color` is on.
+pub(super) fn paint_lines(out: &mut String, lines: Vec<String>, colour: Colour, color: bool) {
+    for line in lines {
+        out.push_str(&paint(&line, colour, color));
+        out.push('\n');
+    }
 }
 
 pub(super) fn push_lines(out: &mut String, lines: impl IntoIterator<Item = String>) {
@@ -774,7 +779,7 @@ fn format2_assumptions(input: &crate::scenario::Site) -> Vec<String> {
 
 /// A yearly growth rate as words: `rising 8 % a year`, `falling 5 % a
 /// year`, `flat`.
-fn growth(annual: Decimal) -> String {
+pub(super) fn growth(annual: Decimal) -> String {
     if annual.is_zero() {
         "flat".into()
     } else if annual.is_sign_negative() {
