@@ -17,7 +17,7 @@
 use super::{
     AI_F2_KEYS, AI_KEYS, COMPARISON_KEYS, Field, MINE_F2_KEYS, MINE_KEYS, MONTHLY_F2_KEYS,
     MONTHLY_KEYS, OUTCOME_KEYS, Renderer, ai_fields, comparison_fields, conversion_fields,
-    mine_fields, month_fields, portfolio_fields,
+    mine_fields, month_fields, overrides_list, portfolio_fields,
 };
 use crate::calendar::YearMonth;
 use crate::summary::{Outcome, SiteSummary, Summary};
@@ -182,12 +182,7 @@ fn strategies(site: &SiteSummary, start: YearMonth) -> Vec<Strategy<'_>> {
 
 /// The `overrides` column: each `--set` as `key=value`, joined by `;`.
 pub(crate) fn overrides_cell(summary: &Summary) -> String {
-    summary
-        .overrides
-        .iter()
-        .map(|o| format!("{}={}", o.key, o.value))
-        .collect::<Vec<_>>()
-        .join(";")
+    overrides_list(summary).join(";")
 }
 
 /// A block's fields under their column names (`columns`: column, key).

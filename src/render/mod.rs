@@ -204,6 +204,15 @@ pub fn format2_top(summary: &Summary) -> Option<Vec<(&'static str, Field)>> {
     ])
 }
 
+/// Each `--set` of `summary` as `key=value`, in the order given.
+pub(crate) fn overrides_list(summary: &Summary) -> Vec<String> {
+    summary
+        .overrides
+        .iter()
+        .map(|o| format!("{}={}", o.key, o.value))
+        .collect()
+}
+
 /// A decimal with trailing zeros removed and no exponent (`0.10` → `0.1`).
 pub(crate) fn plain(v: Decimal) -> String {
     let n = v.normalize();

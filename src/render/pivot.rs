@@ -11,7 +11,7 @@ use super::csv::{line, overrides_cell};
 use super::json::document;
 use super::number::{Colour, compact, money, places, stated_percent};
 use super::table::{WIDTH, chars, paint_lines, push_lines, wrap};
-use super::{Field, fixed};
+use super::{Field, fixed, overrides_list};
 use crate::calendar::YearMonth;
 #[cfg(test)]
 use crate::pivot::Answer;
@@ -209,11 +209,7 @@ fn scenario_table(out: &mut String, summary: &Summary, pivot: &Pivot, color: boo
         ),
     );
     if !summary.overrides.is_empty() {
-        let list: Vec<String> = summary
-            .overrides
-            .iter()
-            .map(|o| format!("{}={}", o.key, o.value))
-            .collect();
+        let list = overrides_list(summary);
         push_lines(out, wrap("Overrides: ", &list));
     }
     for site in &pivot.sites {

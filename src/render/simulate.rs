@@ -17,7 +17,7 @@ use super::number::{
     Colour, Percent, compact, fixed, group, percent, places, stated, stated_money, stated_percent,
 };
 use super::table::{WIDTH, chars, growth, paint_lines, push_lines, wrap};
-use super::{Field, plain};
+use super::{Field, overrides_list, plain};
 use crate::simulate::{Comparison, GENERATOR, PathRecord, Simulation, StrategyStats};
 use crate::summary::Summary;
 use rust_decimal::Decimal;
@@ -584,11 +584,7 @@ fn scenario_table(out: &mut String, answer: &Answer, color: bool) {
         );
     }
     if !summary.overrides.is_empty() {
-        let list: Vec<String> = summary
-            .overrides
-            .iter()
-            .map(|o| format!("{}={}", o.key, o.value))
-            .collect();
+        let list = overrides_list(summary);
         push_lines(out, wrap("Overrides: ", &list));
     }
     for (j, site) in sim.sites.iter().enumerate() {

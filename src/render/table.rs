@@ -21,7 +21,7 @@ use super::number::{
     Colour, Percent, compact, fixed, group, money, paint, percent, places, stated, stated_money,
     stated_percent, thousands,
 };
-use super::{Portfolio, Renderer};
+use super::{Portfolio, Renderer, overrides_list};
 use crate::finance::NoIrr;
 use crate::summary::{AiF2, AiSummary, MineSummary, Outcome, SiteSummary, Summary, Winner};
 use comfy_table::{CellAlignment, ContentArrangement, LineStyle, Table, TableStyle, presets};
@@ -123,11 +123,7 @@ impl TableRenderer {
             lines.push(wrap("Halvings: ", &list));
         }
         if !s.overrides.is_empty() {
-            let list: Vec<String> = s
-                .overrides
-                .iter()
-                .map(|o| format!("{}={}", o.key, o.value))
-                .collect();
+            let list = overrides_list(s);
             lines.push(wrap("Overrides: ", &list));
         }
         push_lines(out, lines.into_iter().flatten());
