@@ -199,7 +199,8 @@ fn prefixed(
         .collect()
 }
 
-fn cell(field: Field) -> String {
+/// A field as a CSV cell: its digits or text, empty for null.
+pub(crate) fn cell(field: Field) -> String {
     match field {
         Field::Number(digits) | Field::Text(digits) => digits,
         Field::Null => String::new(),

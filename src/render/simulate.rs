@@ -11,7 +11,7 @@
 //! numbers ([`Field`]). The risk inputs are written as format 2's
 //! `discount_rate` is: as used, trailing zeros removed.
 
-use super::csv::{line, overrides_cell};
+use super::csv::{cell, line, overrides_cell};
 use super::json::document;
 use super::number::{
     Colour, Percent, compact, fixed, group, percent, places, stated, stated_money, stated_percent,
@@ -192,13 +192,6 @@ pub fn csv_header(with_overrides: bool) -> Vec<&'static str> {
         .chain(with_overrides.then_some("overrides"))
         .chain(["file"])
         .collect()
-}
-
-fn cell(field: Field) -> String {
-    match field {
-        Field::Number(digits) | Field::Text(digits) => digits,
-        Field::Null => String::new(),
-    }
 }
 
 /// `simulate --format csv`: a header ([`csv_header`]), then one row per
