@@ -103,8 +103,8 @@ impl Renderer for CsvRenderer {
                 fields.push(("portfolio_convert", Field::Text(convert.join(";"))));
                 fields
             });
+            let overrides = with_overrides.then(|| overrides_cell(summary));
             for site in &summary.sites {
-                let overrides = with_overrides.then(|| overrides_cell(summary));
                 for (strategy, fields, outcome) in strategies(site, summary.start) {
                     let lead = [summary.scenario.as_str(), site.name.as_str(), strategy];
                     if self.monthly {
