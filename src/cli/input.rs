@@ -87,6 +87,11 @@ fn folder_scenarios(dir: &Path, failures: &mut Failures) -> io::Result<Vec<PathB
     Ok(files)
 }
 
+/// The name output gives the input `path`: `<stdin>` for `-`.
+pub(crate) fn display_name(path: &str) -> &str {
+    if path == "-" { "<stdin>" } else { path }
+}
+
 /// The text of the file `path`, or of standard input for `-`.
 pub(crate) fn read_source(path: &str) -> Result<Source, Failure> {
     let (origin, bytes) = if path == "-" {

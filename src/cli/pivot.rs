@@ -2,7 +2,7 @@
 
 use super::args::{PivotArgs, PivotFormat};
 use super::failure::{Failure, Failures};
-use super::input::{Source, evaluate_all_then, sources};
+use super::input::{Source, display_name, evaluate_all_then, sources};
 use super::output::{deliver, refuse_overwriting_input, use_color};
 use hashpivot::pivot::{Pivot, PivotError, pivot as pivot_of_scenario};
 use hashpivot::render::pivot as pivot_out;
@@ -49,7 +49,7 @@ pub(crate) fn pivot(args: &PivotArgs, failures: &mut Failures) -> Result<(), Fai
         match result.and_then(|(e, pivot)| Ok((failures.admit(e)?, pivot))) {
             Ok(answer) => {
                 answers.push(answer);
-                files.push(if path == "-" { "<stdin>".into() } else { path });
+                files.push(display_name(&path).to_string());
             }
             Err(failure) => failures.push(failure),
         }

@@ -2,7 +2,7 @@
 
 use super::args::{Format, RunArgs};
 use super::failure::{Failure, Failures};
-use super::input::{evaluate_all, sources};
+use super::input::{display_name, evaluate_all, sources};
 use super::output::{deliver, refuse_overwriting_input, use_color, write_stdout};
 use hashpivot::Override;
 use hashpivot::render::Renderer;
@@ -24,7 +24,7 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
         match result.and_then(|e| failures.admit(e)) {
             Ok(summary) => {
                 summaries.push(summary);
-                files.push(if path == "-" { "<stdin>".into() } else { path });
+                files.push(display_name(&path).to_string());
             }
             Err(failure) => failures.push(failure),
         }
@@ -66,7 +66,7 @@ pub(crate) fn validate(
 ) -> Result<(), Failure> {
     let (inputs, _) = sources(paths, failures);
     for (path, result) in evaluate_all(inputs, overrides) {
-        let name = if path == "-" { "<stdin>" } else { &path };
+        let name = display_name(&path);
         match result.and_then(|e| failures.admit(e)) {
             Ok(_) => write_stdout(format!("ok {name}\n").as_bytes())?,
             Err(failure) => failures.push(failure),

@@ -5,7 +5,9 @@
 
 use super::args::{SimulateArgs, SimulateFormat};
 use super::failure::{Failure, Failures};
-use super::input::{Evaluated, Source, evaluate, evaluate_all_then, read_source, sources};
+use super::input::{
+    Evaluated, Source, display_name, evaluate, evaluate_all_then, read_source, sources,
+};
 use super::output::{deliver, refuse_overwriting_input, use_color, write_atomically_if};
 use hashpivot::records::{self, Identity, Merge, Paths};
 use hashpivot::render::simulate::{self as simulate_out, Answer, Histogram};
@@ -127,7 +129,7 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
         match simulated {
             Ok(answer) => {
                 answers.push(answer);
-                files.push(if path == "-" { "<stdin>".into() } else { path });
+                files.push(display_name(&path).to_string());
             }
             Err(failure) => failures.push(failure),
         }
@@ -255,11 +257,7 @@ fn merge(args: &SimulateArgs, files: &[String], failures: &mut Failures) -> Resu
     let records = merge.finish().map_err(Failure::Merge)?;
     let answer = summarise(&source, args, summary, &settings, &records)?;
     drop(records);
-    let file = if args.files[0] == "-" {
-        "<stdin>".to_string()
-    } else {
-        args.files[0].clone()
-    };
+    let file = display_name(&args.files[0]).to_string();
     let bytes = render(args, &[answer], &[file], false);
     deliver(args.output.as_deref(), &bytes, 1, 1, failures)
 }
