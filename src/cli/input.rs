@@ -8,6 +8,7 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// A scenario's text and the name messages use for it.
+#[derive(Clone)]
 pub(crate) struct Source {
     pub(crate) origin: String,
     pub(crate) text: String,

@@ -110,11 +110,7 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
     // paths on every core, or on --threads).
     let results = evaluate_all_then(inputs, overrides, |source, evaluated| {
         refuse_format_1(source, &evaluated)?;
-        let source = Source {
-            origin: source.origin.clone(),
-            text: source.text.clone(),
-        };
-        Ok((source, evaluated))
+        Ok((source.clone(), evaluated))
     });
     let mut answers: Vec<Simulated> = Vec::with_capacity(total);
     let mut files = Vec::with_capacity(total);
