@@ -582,10 +582,20 @@ impl Month {
     }
 
     fn cash_flow(&self) -> Result<Decimal, Overflow> {
+        self.cash_flow_from(self.revenue()?)
+    }
+
+    /// The cash flow, from the month's [`revenue`](Self::revenue) already
+    /// computed: EBITDA less capex, plus the fleet sale.
+    fn cash_flow_from(&self, revenue: Decimal) -> Result<Decimal, Overflow> {
         if let Some(f) = &self.settled {
             return Ok(f.cash_flow);
         }
-        self.ebitda()?.minus(self.capex)?.plus(self.fleet_sale)
+        revenue
+            .minus(self.power)?
+            .minus(self.opex)?
+            .minus(self.capex)?
+            .plus(self.fleet_sale)
     }
 
     /// The part of the cash flow that does not depend on the BTC price.
@@ -1225,15 +1235,7 @@ impl CashFlows {
         let mut cumulative = Decimal::ZERO;
         for (i, m) in st.months.iter().enumerate() {
             let revenue = m.revenue()?;
-            // Month::cash_flow, from the revenue just computed.
-            let mut cf = match m.settled {
-                Some(f) => f.cash_flow,
-                None => revenue
-                    .minus(m.power)?
-                    .minus(m.opex)?
-                    .minus(m.capex)?
-                    .plus(m.fleet_sale)?,
-            };
+            let mut cf = m.cash_flow_from(revenue)?;
             let last = i + 1 == n;
             if last {
                 cf = cf.plus(tv)?;
