@@ -18,7 +18,6 @@ use crate::scenario::{AiKind, Risk, Scenario};
 use crate::strategy::ai::go_live;
 use crate::summary::{ComputeError, PathBase, PathNpv, Shocks};
 use rust_decimal::Decimal;
-use std::cmp::Ordering;
 
 /// The generator's name and version, printed with every result.
 pub const GENERATOR: &str = "hashpivot-sm64-v1";
@@ -358,6 +357,20 @@ fn strategy_stats(npvs: &[Decimal], paid_back: usize) -> Result<StrategyStats, O
     })
 }
 
+/// Site `index`'s `pick` on every path of `records`; `None` when some
+/// path lacks it, or there is no path.
+fn column<T>(
+    records: &[PathRecord],
+    index: usize,
+    pick: impl Fn(&PathNpv) -> Option<T>,
+) -> Option<Vec<T>> {
+    records
+        .iter()
+        .map(|r| r.sites.get(index).and_then(&pick))
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| !v.is_empty())
+}
+
 /// The statistics of `records` (every path, in path order).
 pub fn statistics(
     scenario: &Scenario,
@@ -373,38 +386,23 @@ pub fn statistics(
                 site.name
             ),
         };
-        let column = |pick: fn(&PathNpv) -> Option<Outcome>| {
-            records
-                .iter()
-                .map(|r| r.sites.get(index).and_then(pick))
-                .collect::<Option<Vec<_>>>()
-                .filter(|v| !v.is_empty())
-        };
-        let stats =
-            |col: &Option<Vec<(Decimal, Option<u32>)>>| -> Result<Option<StrategyStats>, Overflow> {
-                match col {
-                    Some(v) => {
-                        let npvs: Vec<Decimal> = v.iter().map(|(npv, _)| *npv).collect();
-                        let paid = v.iter().filter(|(_, p)| p.is_some()).count();
-                        strategy_stats(&npvs, paid).map(Some)
-                    }
-                    None => Ok(None),
+        let stats = |col: &Option<Vec<Outcome>>| -> Result<Option<StrategyStats>, Overflow> {
+            match col {
+                Some(v) => {
+                    let npvs: Vec<Decimal> = v.iter().map(|(npv, _)| *npv).collect();
+                    let paid = v.iter().filter(|(_, p)| p.is_some()).count();
+                    strategy_stats(&npvs, paid).map(Some)
                 }
-            };
-        let mine_col = column(|p| p.mine);
-        let ai_col = column(|p| p.ai);
-        let advantages: Option<Vec<Decimal>> = records
-            .iter()
-            .map(|r| r.sites.get(index).and_then(|p| p.advantage))
-            .collect::<Option<Vec<_>>>()
-            .filter(|v| !v.is_empty());
+                None => Ok(None),
+            }
+        };
+        let mine_col = column(records, index, |p| p.mine);
+        let ai_col = column(records, index, |p| p.ai);
+        let advantages = column(records, index, |p| p.advantage);
         let comparison = match (&mine_col, &ai_col, advantages) {
             (Some(_), Some(_), Some(advantage)) => {
                 let n = advantage.len();
-                let beats = advantage
-                    .iter()
-                    .filter(|d| d.cmp(&&Decimal::ZERO) == Ordering::Greater)
-                    .count();
+                let beats = advantage.iter().filter(|d| **d > Decimal::ZERO).count();
                 let p = share(beats, n).map_err(fail)?;
                 let se = p
                     .times(Decimal::ONE - p)
