@@ -1182,20 +1182,24 @@ struct AiPlan {
     kept_hashrate_ths: Option<Decimal>,
 }
 
-/// The window `w = min(12, months)` and `EBITDA · 12 / w` over it.
-fn trailing_ebitda(months: &[Month]) -> Result<(usize, Decimal), Overflow> {
+/// `EBITDA · 12 / w` over the window of the last `w = min(12, months)`
+/// months.
+fn trailing_ebitda(months: &[Month]) -> Result<Decimal, Overflow> {
     let n = months.len();
     let w = n.min(12);
     let total = sum(months[n - w..]
         .iter()
         .map(Month::ebitda)
         .collect::<Result<Vec<_>, _>>()?)?;
-    Ok((
-        w,
-        total
-            .times(Decimal::from(12))?
-            .over(Decimal::from(w as u64))?,
-    ))
+    total
+        .times(Decimal::from(12))?
+        .over(Decimal::from(w as u64))
+}
+
+/// The terminal value (docs/model.md, "Terminal value"): `multiple ·
+/// max(0, trailing EBITDA)` of `months`, the strategy's to its horizon.
+fn terminal_value(months: &[Month], multiple: Decimal) -> Result<Decimal, Overflow> {
+    multiple.times(trailing_ebitda(months)?.max(Decimal::ZERO))
 }
 
 /// A strategy's figures: totals, cash flows (terminal value in the last),
@@ -1223,8 +1227,7 @@ struct CashFlows {
 impl CashFlows {
     fn of(st: &Strategy, discount: &Discount) -> Result<CashFlows, Overflow> {
         let n = st.months.len();
-        let (_, ebitda) = trailing_ebitda(&st.months)?;
-        let tv = st.exit_multiple.times(ebitda.max(Decimal::ZERO))?;
+        let tv = terminal_value(&st.months, st.exit_multiple)?;
         let mut flows = CashFlows {
             revenues: Vec::with_capacity(n),
             cash_flows: Vec::with_capacity(n),
@@ -1738,8 +1741,7 @@ fn starts(
             let tv = if exit_multiple.is_zero() {
                 Decimal::ZERO
             } else {
-                let (_, ebitda) = trailing_ebitda(&months)?;
-                exit_multiple.times(ebitda.max(Decimal::ZERO))?
+                terminal_value(&months, exit_multiple)?
             };
             let mut npv = prefix[s];
             let last = months.len().saturating_sub(1);
