@@ -11,6 +11,7 @@
 
 use crate::calendar::YearMonth;
 use crate::scenario::{Ai2, Format2, Mining2, Power2, PowerBlock, Scenario};
+use crate::strategy::ai::late_starts_from;
 use crate::summary::{ComputeError, npv_by_start, summarize};
 use rust_decimal::Decimal;
 use std::fmt;
@@ -165,7 +166,6 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
     // Never converting: strategy mine's NPV as `run` computes it.
     let summary = summarize(scenario)?;
     let months = scenario.months as usize;
-    let w = months.min(12);
     let mut sites = Vec::new();
     for (index, site) in scenario.sites.iter().enumerate() {
         let (Some(_), Some(ai)) = (&site.mining, &site.ai) else {
@@ -176,8 +176,7 @@ pub fn pivot(scenario: &Scenario) -> Result<Pivot, PivotError> {
         let mine = summary.sites[index].mine.as_ref().map(|m| &m.outcome);
         let never = mine.map(|m| m.npv_usd).unwrap_or_default();
         // A start s is a conversion worth the name when L = s + g ≤ months − w.
-        let g = usize::try_from(ai.build_months).unwrap_or(usize::MAX);
-        let limit = (months - w + 1).saturating_sub(g).min(months);
+        let limit = late_starts_from(ai.build_months, months);
         let answer = Answer::of(&npvs, limit, never);
         let (best, best_npv) = (answer.best_start, answer.best_npv_usd);
         let now = npvs.first().copied().unwrap_or_default();

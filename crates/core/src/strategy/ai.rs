@@ -24,6 +24,17 @@ pub fn go_live(ai: &Ai, months: usize) -> Option<usize> {
         .filter(|&l| l < months)
 }
 
+/// The first start month whose go-live `L = s + build_months` leaves the
+/// site live for less than the trailing window `w = min(12, months)`
+/// (`L > months − w`): starts from it on have no AI terminal value
+/// (docs/model.md, "Terminal value") and are never chosen by `pivot`
+/// ("When to convert").
+pub fn late_starts_from(build_months: u64, months: usize) -> usize {
+    let w = months.min(12);
+    let g = usize::try_from(build_months).unwrap_or(usize::MAX);
+    (months - w + 1).saturating_sub(g).min(months)
+}
+
 /// Share of capacity in service in live month `k`:
 /// `f_k = min(1, (k + 1) / ramp_months)`, or 1 without a ramp.
 /// Conversion capex charged in each construction month: spread evenly
@@ -278,6 +289,17 @@ mod tests {
         // 0.81^(1/12) = 0.982593193852689861923790461…, from Python's
         // decimal module at 50 digits: 731,049.336226401257271300…
         assert!((rows[1].ai_revenue_usd - d("731049.336226401257")).abs() < d("1e-12"));
+    }
+
+    /// L = s + g ≤ months − w: 30 months, w = 12, a 4-month build:
+    /// s ≤ 14, so starts from 15 are late; 6 months (w = 6) and no
+    /// build: only s = 0; a build of the horizon or longer: every start.
+    #[test]
+    fn late_starts() {
+        assert_eq!(late_starts_from(4, 30), 15);
+        assert_eq!(late_starts_from(0, 6), 1);
+        assert_eq!(late_starts_from(30, 30), 0);
+        assert_eq!(late_starts_from(u64::MAX, 30), 0);
     }
 
     #[test]

@@ -31,7 +31,9 @@ use crate::finance::{Discount, Line, irr, mirr_with, payback_from_cumulative, pa
 use crate::network::Network;
 use crate::piecewise::{self, Kink, Piecewise, Term};
 use crate::scenario::{Ai, AiKind, Fleet, Mining, Scenario, Shutdown, Site};
-use crate::strategy::ai::{build_capex_per_month, go_live, ramp_share, rate_path};
+use crate::strategy::ai::{
+    build_capex_per_month, go_live, late_starts_from, ramp_share, rate_path,
+};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -1121,7 +1123,7 @@ impl<'a> AiSetup<'a> {
     /// tenant's earnings, so 0 unless live for the whole window
     /// (`L ≤ months − w`).
     fn exit_multiple(&self, s: usize, n: usize) -> Decimal {
-        if self.live_from(s).saturating_add(n.min(12)) <= n {
+        if s < late_starts_from(self.a.build_months, n) {
             self.a.f2.exit_multiple
         } else {
             Decimal::ZERO
