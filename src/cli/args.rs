@@ -51,6 +51,11 @@ pub(crate) enum Command {
     /// Compare two saved outputs of `run --format json` (objects or arrays;
     /// scenarios matched by name), with the same report and exit codes.
     Diff(DiffArgs),
+    /// One self-contained HTML file (inline SVG charts, no script, no
+    /// external reference) with the verdicts, the figures of `run`, the
+    /// cumulative cash, hashprice and pivot charts per site, the risk fan
+    /// and histogram when the file has [risk], and a winner map with --vary.
+    Report(ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -100,6 +105,11 @@ pub(crate) struct CheckArgs {
     /// has both strategies, and no pivot golden, is skipped with a note.
     #[arg(long)]
     pub(crate) pivot: bool,
+    /// Compare each format-2 scenario's HTML report (`report`, default
+    /// options) with its shipped example (NAME.report.html) byte for byte
+    /// instead; format-1 scenarios are skipped with a note.
+    #[arg(long, conflicts_with = "pivot")]
+    pub(crate) report: bool,
     #[command(flatten)]
     pub(crate) tolerances: Tolerances,
 }
@@ -143,6 +153,40 @@ pub(crate) struct RunArgs {
     /// every scenario succeeds (a failed run leaves FILE as it was).
     #[arg(short, long, value_name = "FILE")]
     pub(crate) output: Option<PathBuf>,
+    /// Draw each site's cumulative cash of both strategies under its table
+    /// (a line chart in 80 columns, the crossover month marked).
+    #[arg(long)]
+    pub(crate) chart: bool,
+    /// With --chart: draw with ASCII characters only (no braille or
+    /// block characters).
+    #[arg(long, requires = "chart")]
+    pub(crate) ascii: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReportArgs {
+    /// The scenario file (TOML), or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: String,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+    /// The HTML file to write (atomically).
+    #[arg(short, long, value_name = "FILE", required = true)]
+    pub(crate) output: PathBuf,
+    /// Paths for the risk section (1 to 10,000,000); wins over [risk] paths.
+    #[arg(long = "paths", value_name = "N", value_parser = paths_arg)]
+    pub(crate) paths: Option<u64>,
+    /// Seed for the risk section; wins over [risk] seed.
+    #[arg(long, value_name = "S", value_parser = seed_arg)]
+    pub(crate) seed: Option<u64>,
+    /// A varied key, as `sweep` takes it (`KEY=FROM..TO:N` or
+    /// `KEY=V1,V2,…`; one or two): adds the winner map per site.
+    #[arg(long, value_name = "KEY=VALUES", value_parser = Axis::parse)]
+    pub(crate) vary: Vec<Axis>,
+    /// Print the time the report was made in its footer (without it the
+    /// same inputs give a byte-identical file).
+    #[arg(long)]
+    pub(crate) timestamp: bool,
 }
 
 #[derive(Debug, clap::Args)]

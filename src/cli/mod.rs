@@ -18,6 +18,7 @@ mod input;
 mod output;
 mod pivot;
 mod regress;
+mod report;
 mod run;
 mod simulate;
 mod sweep;
@@ -41,6 +42,7 @@ pub fn run() -> ExitCode {
                 Command::Simulate(args) => simulate::simulate(&args, &mut failures),
                 Command::Check(args) => regress::check(&args, &mut failures),
                 Command::Diff(args) => regress::diff(&args, &mut failures),
+                Command::Report(args) => report::report(&args, &mut failures),
             }
         }
     };

@@ -12,6 +12,7 @@ pub mod number;
 pub mod pivot;
 pub mod report;
 pub mod simulate;
+pub mod svg;
 pub mod sweep;
 pub mod table;
 
