@@ -6,7 +6,9 @@
 //! in [`number`] (docs/model.md, "Precision and output"); this module
 //! pairs each figure with its key for the formats that name them.
 
+pub mod chart;
 pub mod csv;
+pub mod html;
 pub mod json;
 pub mod number;
 pub mod pivot;

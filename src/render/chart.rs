@@ -1,0 +1,1 @@
+//! `run --chart`: each site's cumulative cash in the terminal.

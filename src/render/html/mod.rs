@@ -1,0 +1,1 @@
+//! The HTML report (`hashpivot report`): one self-contained file.
