@@ -16,7 +16,7 @@ use crate::exact::{Checked, Overflow, nth_root};
 use crate::parallel::parallel_map_on;
 use crate::scenario::{AiKind, Risk, Scenario};
 use crate::strategy::ai::go_live;
-use crate::summary::{ComputeError, PathBase, PathNpv, Shocks};
+use crate::summary::{ComputeError, PathBase, PathCash, PathNpv, Shocks};
 use rust_decimal::Decimal;
 
 /// The generator's name and version, printed with every result.
@@ -142,6 +142,73 @@ fn cumulative(months: usize, sigma: f64, z: impl Fn(u64) -> f64) -> Result<Vec<D
     Ok(out)
 }
 
+/// One path's factors, owned: what [`Shocks`] borrows.
+struct PathFactors {
+    price: Vec<Decimal>,
+    hashrate: Vec<Decimal>,
+    gpu: Vec<Decimal>,
+    lease_end: Vec<Option<usize>>,
+}
+
+impl PathFactors {
+    /// The factors of path `k` (docs/model.md, "One path").
+    fn of(scenario: &Scenario, settings: &Settings, k: u64) -> Result<PathFactors, ComputeError> {
+        let n = scenario.months as usize;
+        let seed = settings.seed;
+        let r = &settings.risk;
+        // The nearest binary64 to each input (through its text: correctly
+        // rounded, as an independent implementation would read it).
+        let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(0.0);
+        let (sp, sh, sg, rho) = (
+            f(r.price_vol_annual),
+            f(r.hashrate_vol_annual),
+            f(r.gpu_hour_vol_annual),
+            f(r.price_hashrate_corr),
+        );
+        let fail = |_: Overflow| ComputeError {
+            scenario: scenario.name.clone(),
+            during: format!("the factors of simulated path {k}"),
+        };
+        let z1 = |i| normal(seed, k, 0, i);
+        let price = cumulative(n, sp, z1).map_err(fail)?;
+        let hashrate = cumulative(n, sh, |i| {
+            rho * z1(i) + (1.0 - rho * rho).max(0.0).sqrt() * normal(seed, k, 1, i)
+        })
+        .map_err(fail)?;
+        let gpu = cumulative(n, sg, |i| normal(seed, k, 2, i)).map_err(fail)?;
+        // Tenant default: the monthly chance π = 1 − (1 − q)^(1/12).
+        let q = f(r.lease_default_annual);
+        let pi = 1.0 - (1.0 - q).powf(1.0 / 12.0);
+        let lease_end: Vec<Option<usize>> = scenario
+            .sites
+            .iter()
+            .enumerate()
+            .map(|(j, site)| {
+                let a = site.ai.as_ref()?;
+                if q == 0.0 || !matches!(a.kind, AiKind::Colocation { .. }) {
+                    return None;
+                }
+                (go_live(a, n)?..n).find(|&i| uniform(word(seed, k, 3 + j as u64, i as u64)) < pi)
+            })
+            .collect();
+        Ok(PathFactors {
+            price,
+            hashrate,
+            gpu,
+            lease_end,
+        })
+    }
+
+    fn shocks(&self) -> Shocks<'_> {
+        Shocks {
+            price: &self.price,
+            hashrate: &self.hashrate,
+            gpu: &self.gpu,
+            lease_end: &self.lease_end,
+        }
+    }
+}
+
 /// Path `k` of `scenario` (docs/model.md, "One path").
 pub fn path(
     scenario: &Scenario,
@@ -149,54 +216,21 @@ pub fn path(
     settings: &Settings,
     k: u64,
 ) -> Result<PathRecord, ComputeError> {
-    let n = scenario.months as usize;
-    let seed = settings.seed;
-    let r = &settings.risk;
-    // The nearest binary64 to each input (through its text: correctly
-    // rounded, as an independent implementation would read it).
-    let f = |d: Decimal| d.to_string().parse::<f64>().unwrap_or(0.0);
-    let (sp, sh, sg, rho) = (
-        f(r.price_vol_annual),
-        f(r.hashrate_vol_annual),
-        f(r.gpu_hour_vol_annual),
-        f(r.price_hashrate_corr),
-    );
-    let fail = |_: Overflow| ComputeError {
-        scenario: scenario.name.clone(),
-        during: format!("the factors of simulated path {k}"),
-    };
-    let z1 = |i| normal(seed, k, 0, i);
-    let price = cumulative(n, sp, z1).map_err(fail)?;
-    let hashrate = cumulative(n, sh, |i| {
-        rho * z1(i) + (1.0 - rho * rho).max(0.0).sqrt() * normal(seed, k, 1, i)
-    })
-    .map_err(fail)?;
-    let gpu = cumulative(n, sg, |i| normal(seed, k, 2, i)).map_err(fail)?;
-    // Tenant default: the monthly chance π = 1 − (1 − q)^(1/12).
-    let q = f(r.lease_default_annual);
-    let pi = 1.0 - (1.0 - q).powf(1.0 / 12.0);
-    let lease_end: Vec<Option<usize>> = scenario
-        .sites
-        .iter()
-        .enumerate()
-        .map(|(j, site)| {
-            let a = site.ai.as_ref()?;
-            if q == 0.0 || !matches!(a.kind, AiKind::Colocation { .. }) {
-                return None;
-            }
-            (go_live(a, n)?..n).find(|&i| uniform(word(seed, k, 3 + j as u64, i as u64)) < pi)
-        })
-        .collect();
-    let sites = base.npvs(
-        scenario,
-        &Shocks {
-            price: &price,
-            hashrate: &hashrate,
-            gpu: &gpu,
-            lease_end: &lease_end,
-        },
-    )?;
+    let factors = PathFactors::of(scenario, settings, k)?;
+    let sites = base.npvs(scenario, &factors.shocks())?;
     Ok(PathRecord { path: k, sites })
+}
+
+/// Path `k`'s cumulative cash of every site (file order) under each
+/// strategy: the same path as [`path`]'s, month by month.
+pub fn path_cash(
+    scenario: &Scenario,
+    base: &PathBase,
+    settings: &Settings,
+    k: u64,
+) -> Result<Vec<PathCash>, ComputeError> {
+    let factors = PathFactors::of(scenario, settings, k)?;
+    base.cumulative_cash(scenario, &factors.shocks())
 }
 
 /// Paths `paths` of `scenario`, on every core, in path order.
@@ -216,6 +250,19 @@ pub fn paths_on(
     settings: &Settings,
     paths: std::ops::Range<u64>,
 ) -> Result<Vec<PathRecord>, SimulateError> {
+    on_paths(threads, scenario, paths, |base, k| {
+        path(scenario, base, settings, k)
+    })
+}
+
+/// `each(base, k)` for every path `k` of `paths`, on `threads` threads
+/// (`None`: one a core), in path order.
+fn on_paths<T: Send>(
+    threads: Option<usize>,
+    scenario: &Scenario,
+    paths: std::ops::Range<u64>,
+    each: impl Fn(&PathBase, u64) -> Result<T, ComputeError> + Sync,
+) -> Result<Vec<T>, SimulateError> {
     if scenario.format2.is_none() {
         return Err(SimulateError::Format1 {
             scenario: scenario.name.clone(),
@@ -231,7 +278,7 @@ pub fn paths_on(
     let done = parallel_map_on(threads, &chunks, |range| {
         range
             .clone()
-            .map(|k| path(scenario, &base, settings, k))
+            .map(|k| each(&base, k))
             .collect::<Result<Vec<_>, _>>()
     });
     let mut out = Vec::with_capacity((paths.end - paths.start) as usize);
@@ -239,6 +286,80 @@ pub fn paths_on(
         out.extend(chunk?);
     }
     Ok(out)
+}
+
+/// The most paths a fan is drawn from (the first ones: paths `0 …
+/// min(paths, FAN_PATHS) − 1`).
+pub const FAN_PATHS: u64 = 2000;
+
+/// One strategy's fan (docs/model.md, "The report"): per month, the
+/// nearest-rank percentiles of the undiscounted cumulative cash over the
+/// fan's paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fan {
+    pub p5: Vec<Decimal>,
+    pub p25: Vec<Decimal>,
+    pub p50: Vec<Decimal>,
+    pub p75: Vec<Decimal>,
+    pub p95: Vec<Decimal>,
+}
+
+/// A site's fans, under each strategy it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFan {
+    pub mine: Option<Fan>,
+    pub ai: Option<Fan>,
+}
+
+/// The fan of every site (file order) over the first `min(paths,
+/// FAN_PATHS)` paths, computed on `threads` threads (`None`: one a
+/// core); the same whatever the count.
+pub fn fan(
+    scenario: &Scenario,
+    settings: &Settings,
+    threads: Option<usize>,
+) -> Result<Vec<SiteFan>, SimulateError> {
+    let count = settings.paths.min(FAN_PATHS);
+    let cash = on_paths(threads, scenario, 0..count, |base, k| {
+        path_cash(scenario, base, settings, k)
+    })?;
+    let months = scenario.months as usize;
+    // Per month, the percentiles of the paths' cumulative cash; `None`
+    // when a path lacks the strategy (then every path does).
+    let fan_of = |pick: &dyn Fn(&PathCash) -> Option<&Vec<Decimal>>, site: usize| -> Option<Fan> {
+        let series: Vec<&Vec<Decimal>> = cash
+            .iter()
+            .map(|sites| sites.get(site).and_then(pick))
+            .collect::<Option<Vec<_>>>()?;
+        if series.is_empty() || series.iter().any(|c| c.len() != months) {
+            return None;
+        }
+        let mut fan = Fan {
+            p5: Vec::with_capacity(months),
+            p25: Vec::with_capacity(months),
+            p50: Vec::with_capacity(months),
+            p75: Vec::with_capacity(months),
+            p95: Vec::with_capacity(months),
+        };
+        let mut column = Vec::with_capacity(series.len());
+        for i in 0..months {
+            column.clear();
+            column.extend(series.iter().map(|c| c[i]));
+            column.sort();
+            fan.p5.push(nearest_rank(&column, 5));
+            fan.p25.push(nearest_rank(&column, 25));
+            fan.p50.push(nearest_rank(&column, 50));
+            fan.p75.push(nearest_rank(&column, 75));
+            fan.p95.push(nearest_rank(&column, 95));
+        }
+        Some(fan)
+    };
+    Ok((0..scenario.sites.len())
+        .map(|j| SiteFan {
+            mine: fan_of(&|c: &PathCash| c.mine.as_ref(), j),
+            ai: fan_of(&|c: &PathCash| c.ai.as_ref(), j),
+        })
+        .collect())
 }
 
 /// One strategy's distribution over the paths (docs/model.md,

@@ -1,9 +1,10 @@
 //! `simulate` (docs/model.md, "Uncertainty: `simulate`"): the paths a
 //! reader can check without the generator.
 
-use hashpivot_core::scenario::parse;
-use hashpivot_core::simulate::{Settings, paths, simulate};
+use hashpivot_core::scenario::{Risk, Scenario, parse};
+use hashpivot_core::simulate::{FAN_PATHS, Settings, fan, path_cash, paths, simulate};
 use hashpivot_core::summarize;
+use hashpivot_core::summary::{PathBase, PathCash};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -15,6 +16,32 @@ const SHIPPED: [&str; 5] = [
     include_str!("../../../scenarios/permian-partial-conversion.toml"),
 ];
 
+/// `scenario`'s settings with every σ and q at 0 (whatever its [risk]
+/// says), `paths` paths, seed 7.
+fn without_risk(scenario: &Scenario, paths: u64) -> Settings {
+    let mut settings = Settings::of(scenario, Some(paths), Some(7));
+    settings.risk = Risk {
+        paths,
+        seed: 7,
+        ..Risk::default()
+    };
+    settings
+}
+
+/// `scenario`'s settings with a risk a CFO would recognise (σ_p 60 %,
+/// σ_h 30 %, ρ 0.5, 5 % tenant defaults a year), whatever its [risk] says.
+fn risky(scenario: &Scenario, seed: u64) -> Settings {
+    let mut settings = Settings::of(scenario, None, Some(seed));
+    settings.risk = Risk {
+        price_vol_annual: Decimal::new(6, 1),
+        hashrate_vol_annual: Decimal::new(3, 1),
+        price_hashrate_corr: Decimal::new(5, 1),
+        lease_default_annual: Decimal::new(5, 2),
+        ..settings.risk
+    };
+    settings
+}
+
 /// With every σ and q at 0 each path is `run`'s result: the same NPVs
 /// and paybacks, to the last digit, on every shipped format-2 scenario.
 #[test]
@@ -22,7 +49,7 @@ fn without_risk_every_path_is_the_run() {
     for text in SHIPPED {
         let scenario = parse(text).unwrap();
         let run = summarize(&scenario).unwrap();
-        let settings = Settings::of(&scenario, Some(3), Some(7));
+        let settings = without_risk(&scenario, 3);
         for record in paths(&scenario, &settings, 0..3).unwrap() {
             for (site, path) in run.sites.iter().zip(&record.sites) {
                 let of = |o: &hashpivot_core::summary::Outcome| (o.npv_usd, o.payback_months);
@@ -48,9 +75,8 @@ fn without_risk_every_path_is_the_run() {
 /// draws otherwise.
 #[test]
 fn a_path_depends_only_on_the_seed_and_its_number() {
-    let text = SHIPPED[1].replace("[[site]]", "[risk]\nprice_vol_annual = 0.6\nhashrate_vol_annual = 0.3\nprice_hashrate_corr = 0.5\nlease_default_annual = 0.05\n\n[[site]]");
-    let scenario = parse(&text).unwrap();
-    let settings = Settings::of(&scenario, None, Some(42));
+    let scenario = parse(SHIPPED[1]).unwrap();
+    let settings = risky(&scenario, 42);
     let all = paths(&scenario, &settings, 0..10).unwrap();
     let mut parts = paths(&scenario, &settings, 0..4).unwrap();
     parts.extend(paths(&scenario, &settings, 4..10).unwrap());
@@ -60,7 +86,7 @@ fn a_path_depends_only_on_the_seed_and_its_number() {
     let three = hashpivot_core::simulate::paths_on(Some(3), &scenario, &settings, 0..10).unwrap();
     assert_eq!(all, one);
     assert_eq!(all, three);
-    let other = paths(&scenario, &Settings::of(&scenario, None, Some(43)), 0..10).unwrap();
+    let other = paths(&scenario, &risky(&scenario, 43), 0..10).unwrap();
     assert_ne!(all, other);
 }
 
@@ -211,4 +237,128 @@ keep_mining = true
     // And the paths did vary.
     let mine = sim.sites[0].mine.as_ref().unwrap();
     assert!(mine.npv_p5_usd < mine.npv_p95_usd);
+}
+
+/// Without risk every path is the run, so every percentile of the fan is
+/// `run`'s cumulative cash of that month (terminal value in the last), on
+/// every shipped format-2 scenario.
+#[test]
+fn without_risk_the_fan_is_the_runs_cumulative_cash() {
+    for text in SHIPPED {
+        let scenario = parse(text).unwrap();
+        let run = summarize(&scenario).unwrap();
+        let fans = fan(&scenario, &without_risk(&scenario, 4), None).unwrap();
+        assert_eq!(fans.len(), run.sites.len());
+        for (site, fan) in run.sites.iter().zip(&fans) {
+            let cumulative = |o: &hashpivot_core::summary::Outcome| -> Vec<Decimal> {
+                o.monthly.iter().map(|m| m.cumulative_cash_usd).collect()
+            };
+            for (strategy, fan, run) in [
+                (
+                    "mine",
+                    &fan.mine,
+                    site.mine.as_ref().map(|m| cumulative(&m.outcome)),
+                ),
+                (
+                    "ai",
+                    &fan.ai,
+                    site.ai.as_ref().map(|a| cumulative(&a.outcome)),
+                ),
+            ] {
+                assert_eq!(fan.is_some(), run.is_some(), "{} {strategy}", site.name);
+                if let (Some(fan), Some(run)) = (fan, run) {
+                    for band in [&fan.p5, &fan.p25, &fan.p50, &fan.p75, &fan.p95] {
+                        assert_eq!(band, &run, "{} {strategy}", site.name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The fan's percentiles are nearest ranks of the paths' cumulative
+/// cash, month by month: of 20 paths the P5 is the 1st smallest
+/// (ceil(0.05·20) = 1), the P25 the 5th, the P50 the 10th, the P75 the
+/// 15th and the P95 the 19th, each picked here from `path_cash` of each
+/// path; one thread or three give the same fan.
+#[test]
+fn the_fan_is_nearest_ranks_of_each_month() {
+    let scenario = parse(SHIPPED[1]).unwrap();
+    let settings = Settings {
+        paths: 20,
+        ..risky(&scenario, 5)
+    };
+    let base = PathBase::new(&scenario).unwrap();
+    let cash: Vec<_> = (0..20)
+        .map(|k| path_cash(&scenario, &base, &settings, k).unwrap())
+        .collect();
+    let fans = fan(&scenario, &settings, Some(1)).unwrap();
+    assert_eq!(fans, fan(&scenario, &settings, Some(3)).unwrap());
+    let mut checked = 0;
+    for (j, site_fan) in fans.iter().enumerate() {
+        type Pick = fn(&PathCash) -> Option<Vec<Decimal>>;
+        let strategies: [(_, Pick); 2] = [
+            (site_fan.mine.as_ref(), |c: &PathCash| c.mine.clone()),
+            (site_fan.ai.as_ref(), |c: &PathCash| c.ai.clone()),
+        ];
+        for (f, pick) in strategies {
+            let Some(f) = f else { continue };
+            for i in 0..scenario.months as usize {
+                let mut column: Vec<Decimal> = cash
+                    .iter()
+                    .map(|sites| pick(&sites[j]).unwrap()[i])
+                    .collect();
+                column.sort();
+                assert_eq!(f.p5[i], column[0]);
+                assert_eq!(f.p25[i], column[4]);
+                assert_eq!(f.p50[i], column[9]);
+                assert_eq!(f.p75[i], column[14]);
+                assert_eq!(f.p95[i], column[18]);
+                checked += 1;
+            }
+            // The draws spread the paths: the band is not a line by the end.
+            let last = scenario.months as usize - 1;
+            assert!(f.p5[last] < f.p95[last]);
+        }
+    }
+    assert!(checked > 0);
+}
+
+/// At most the first FAN_PATHS paths: a fan of more paths is the fan of
+/// the first FAN_PATHS (checked with the cap's worth of paths made cheap:
+/// a 12-month horizon).
+#[test]
+fn the_fan_takes_at_most_the_first_paths() {
+    let text = SHIPPED[1]
+        .lines()
+        .map(|l| {
+            if l.starts_with("months") {
+                "months = 12"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let scenario = parse(&text).unwrap();
+    let capped = Settings {
+        paths: FAN_PATHS,
+        ..risky(&scenario, 9)
+    };
+    let more = Settings {
+        paths: FAN_PATHS + 500,
+        ..capped.clone()
+    };
+    assert_eq!(
+        fan(&scenario, &capped, None).unwrap(),
+        fan(&scenario, &more, None).unwrap()
+    );
+    let fewer = Settings {
+        paths: FAN_PATHS - 1,
+        ..capped.clone()
+    };
+    assert_ne!(
+        fan(&scenario, &capped, None).unwrap(),
+        fan(&scenario, &fewer, None).unwrap()
+    );
 }

@@ -41,7 +41,7 @@ use std::sync::{Arc, OnceLock};
 mod headline;
 mod paths;
 pub(super) use headline::sweep_figures;
-pub use paths::{PathBase, PathNpv, Shocks};
+pub use paths::{PathBase, PathCash, PathNpv, Shocks};
 
 /// The format-2 summary of a checked format-2 scenario, reusing the
 /// network projection and the price-free figures ([`Template`]) from

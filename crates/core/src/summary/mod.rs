@@ -16,7 +16,7 @@
 mod cache;
 mod compute;
 mod format2;
-pub use format2::{PathBase, PathNpv, Shocks, StartNpv, npv_by_start};
+pub use format2::{PathBase, PathCash, PathNpv, Shocks, StartNpv, npv_by_start};
 mod output;
 
 pub use cache::{CACHE_ENTRIES, Cache, PROJECTION_BYTES_PER_MONTH, SharedKey};

@@ -46,6 +46,13 @@ pub struct Shocks<'a> {
     pub lease_end: &'a [Option<usize>],
 }
 
+/// A site's cumulative cash under each strategy it has, on one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathCash {
+    pub mine: Option<Vec<Decimal>>,
+    pub ai: Option<Vec<Decimal>>,
+}
+
 /// A site's NPV and payback under each strategy it has, on one path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PathNpv {
@@ -93,6 +100,49 @@ impl PathBase {
         scenario: &Scenario,
         shocks: &Shocks<'_>,
     ) -> Result<Vec<PathNpv>, ComputeError> {
+        self.each_site(scenario, shocks, |mine, ai| {
+            let outcome = |f: &CashFlows| -> Result<(Decimal, Option<u32>), Overflow> {
+                Ok((f.npv()?, f.payback_months()))
+            };
+            let advantage = match (mine, ai) {
+                (Some(m), Some(a)) => {
+                    Some(Delta::of(&a.cash_flows, &m.cash_flows, self.discount())?.npv)
+                }
+                _ => None,
+            };
+            Ok(PathNpv {
+                mine: mine.map(outcome).transpose()?,
+                ai: ai.map(outcome).transpose()?,
+                advantage,
+            })
+        })
+    }
+
+    /// Every site's cumulative cash (undiscounted, `C_1 … C_n`, the last
+    /// month's including the terminal value, as `run`'s monthly rows) under
+    /// each strategy it has, on the path of `shocks`, in file order.
+    pub fn cumulative_cash(
+        &self,
+        scenario: &Scenario,
+        shocks: &Shocks<'_>,
+    ) -> Result<Vec<PathCash>, ComputeError> {
+        self.each_site(scenario, shocks, |mine, ai| {
+            Ok(PathCash {
+                mine: mine.map(|f| f.cumulatives.clone()),
+                ai: ai.map(|f| f.cumulatives.clone()),
+            })
+        })
+    }
+
+    /// `figures(mine, ai)` of every site (file order) on the path of
+    /// `shocks`: each strategy's cash flows built as `run` builds them,
+    /// from a market whose reward is the path's.
+    fn each_site<T>(
+        &self,
+        scenario: &Scenario,
+        shocks: &Shocks<'_>,
+        figures: impl Fn(Option<&CashFlows>, Option<&CashFlows>) -> Result<T, Overflow>,
+    ) -> Result<Vec<T>, ComputeError> {
         let n = self.free.hours.len();
         let fail = |during: String| {
             move |_: Overflow| ComputeError {
@@ -117,13 +167,10 @@ impl PathBase {
         let mut out = Vec::with_capacity(scenario.sites.len());
         for (index, site) in scenario.sites.iter().enumerate() {
             let during = format!("site[{index}] (\"{}\") a simulated path", site.name);
-            let figures = || -> Result<PathNpv, Overflow> {
+            let site_figures = || -> Result<T, Overflow> {
                 let power = self.powers[index].as_ref().ok_or(Overflow)?;
                 let flows =
                     |st: super::StrategyTemplate| CashFlows::of(&st.at(&market)?, self.discount());
-                let outcome = |f: &CashFlows| -> Result<(Decimal, Option<u32>), Overflow> {
-                    Ok((f.npv()?, f.payback_months()))
-                };
                 let mine = match &site.mining {
                     Some(m) => Some(flows(mine_strategy(m, self.network(), &free, power)?)?),
                     None => None,
@@ -137,19 +184,9 @@ impl PathBase {
                     }
                     None => None,
                 };
-                let advantage = match (&mine, &ai) {
-                    (Some(m), Some(a)) => {
-                        Some(Delta::of(&a.cash_flows, &m.cash_flows, self.discount())?.npv)
-                    }
-                    _ => None,
-                };
-                Ok(PathNpv {
-                    mine: mine.as_ref().map(outcome).transpose()?,
-                    ai: ai.as_ref().map(outcome).transpose()?,
-                    advantage,
-                })
+                figures(mine.as_ref(), ai.as_ref())
             };
-            out.push(figures().map_err(fail(during))?);
+            out.push(site_figures().map_err(fail(during))?);
         }
         Ok(out)
     }
