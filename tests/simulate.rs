@@ -903,3 +903,65 @@ fn output_files_are_written_whole() {
     let err = fails(&["simulate", &file, "-o", &file]);
     assert!(err.contains("is one of the inputs"), "{err}");
 }
+
+/// `--fan` without risk: every band of every month is `run --monthly`'s
+/// cumulative cash of that month (the same rounding), for every site and
+/// strategy of a shipped file; any format but CSV is refused (exit 2).
+#[test]
+fn without_risk_the_fan_rows_are_the_runs_cumulative_cash() {
+    let file = "scenarios/texas-west-curtailment.toml";
+    let zero = [
+        "--set",
+        "risk.price_vol_annual=0",
+        "--set",
+        "risk.hashrate_vol_annual=0",
+        "--set",
+        "risk.lease_default_annual=0",
+        "--set",
+        "risk.gpu_hour_vol_annual=0",
+    ];
+    let mut fan_args = vec!["simulate", file, "--fan", "--format", "csv", "--paths", "3"];
+    fan_args.extend(zero);
+    let fan = ok(&fan_args);
+    let mut run_args = vec!["run", file, "--monthly", "--format", "csv"];
+    run_args.extend(zero);
+    let run = ok(&run_args);
+    let column = |header: &str, name: &str| header.split(',').position(|h| h == name).unwrap();
+    let mut run_lines = run.lines();
+    let run_header = run_lines.next().unwrap();
+    let cumulative = column(run_header, "cumulative_cash_usd");
+    // (site, strategy, month) → cumulative cash; names here have no commas.
+    let expected: Vec<(String, String)> = run_lines
+        .map(|l| {
+            let f: Vec<&str> = l.rsplitn(run_header.split(',').count() - 1, ',').collect();
+            let f: Vec<&str> = f.into_iter().rev().collect();
+            // f[0] = site (after the quoted scenario), f[1] strategy, f[2] month.
+            (
+                format!("{},{},{}", f[0], f[1], f[2]),
+                f[cumulative - 1].to_string(),
+            )
+        })
+        .collect();
+    let mut fan_lines = fan.lines();
+    assert_eq!(
+        fan_lines.next().unwrap(),
+        "scenario,site,strategy,month,fan_paths,p5_usd,p25_usd,p50_usd,p75_usd,p95_usd,file"
+    );
+    let rows: Vec<&str> = fan_lines.collect();
+    assert_eq!(rows.len(), expected.len());
+    for (row, (key, cash)) in rows.iter().zip(&expected) {
+        let f: Vec<&str> = row.rsplitn(10, ',').collect();
+        let f: Vec<&str> = f.into_iter().rev().collect();
+        assert_eq!(format!("{},{},{}", f[0], f[1], f[2]), *key, "{row}");
+        assert_eq!(f[3], "3", "{row}");
+        for band in &f[4..9] {
+            assert_eq!(band, cash, "{row}");
+        }
+        assert_eq!(f[9], file);
+    }
+    let err = fails(&["simulate", file, "--fan", "--paths", "3"]);
+    assert_eq!(
+        err,
+        "error: --fan writes the fan as CSV (a row per site, strategy and month): give --format csv\n"
+    );
+}

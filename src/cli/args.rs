@@ -289,6 +289,11 @@ pub(crate) struct SimulateArgs {
     /// Output format (jsonl: shard records only).
     #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
     pub(crate) format: SimulateFormat,
+    /// Print the fan instead of the statistics: per site, strategy and
+    /// month the P5/P25/P50/P75/P95 of the cumulative cash over the first
+    /// min(paths, 2000) paths (with --format csv).
+    #[arg(long, conflicts_with_all = ["shard", "merge"])]
+    pub(crate) fan: bool,
     /// Compute only the paths k with k mod N = K − 1 and write their
     /// records (--format csv or jsonl), for --merge to join.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse, conflicts_with = "merge")]

@@ -114,6 +114,8 @@ pub(crate) enum Failure {
     ShardFormat,
     /// `simulate --format jsonl` without `--shard`.
     RecordsWithoutShard,
+    /// `simulate --fan` in a format other than CSV.
+    FanFormat,
     /// Shard records that cannot be merged.
     Merge(MergeError),
 }
@@ -274,6 +276,10 @@ impl fmt::Display for Failure {
             Failure::ShardFormat => writeln!(
                 f,
                 "error: --shard needs --format csv or --format jsonl: a shard writes its paths' records for --merge, and a summary of one shard's paths is not the run's"
+            ),
+            Failure::FanFormat => writeln!(
+                f,
+                "error: --fan writes the fan as CSV (a row per site, strategy and month): give --format csv"
             ),
             Failure::RecordsWithoutShard => writeln!(
                 f,

@@ -11,7 +11,9 @@ use super::input::{
 use super::output::{deliver, refuse_overwriting_input, use_color, write_atomically_if};
 use hashpivot::records::{self, Identity, Merge, Paths};
 use hashpivot::render::simulate::{self as simulate_out, Answer, Histogram};
-use hashpivot::simulate::{PathRecord, Settings, SimulateError, Simulation, paths_on, statistics};
+use hashpivot::simulate::{
+    PathRecord, Settings, SimulateError, Simulation, fan, paths_on, statistics,
+};
 use hashpivot::sweep::Shard;
 use hashpivot::{Error as ScenarioError, Override, Summary};
 use std::io::{self, BufWriter, Write};
@@ -90,7 +92,12 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
         (Some(_), _, SimulateFormat::Table | SimulateFormat::Json) => {
             return Err(Failure::ShardFormat);
         }
-        (None, _, SimulateFormat::Jsonl) => return Err(Failure::RecordsWithoutShard),
+        (None, _, SimulateFormat::Jsonl) if !args.fan => {
+            return Err(Failure::RecordsWithoutShard);
+        }
+        (_, _, format) if args.fan && format != SimulateFormat::Csv => {
+            return Err(Failure::FanFormat);
+        }
         _ => {}
     }
     if let Some(output) = &args.output {
@@ -102,6 +109,9 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
     }
     if let Some(files) = &args.merge {
         return merge(args, files, failures);
+    }
+    if args.fan {
+        return write_fans(args, failures);
     }
     let (inputs, any_folder) = sources(&args.files, failures);
     let total = inputs.len();
@@ -131,6 +141,47 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
         }
     }
     let bytes = render(args, &answers, &files, args.files.len() > 1 || any_folder);
+    deliver(
+        args.output.as_deref(),
+        &bytes,
+        answers.len(),
+        total,
+        failures,
+    )
+}
+
+/// `--fan`: each file's fans (docs/model.md, "The fan") as CSV.
+fn write_fans(args: &SimulateArgs, failures: &mut Failures) -> Result<(), Failure> {
+    let (inputs, _) = sources(&args.files, failures);
+    let total = inputs.len();
+    let overrides = &args.overrides.set;
+    let results = evaluate_all_then(inputs, overrides, |source, evaluated| {
+        refuse_format_1(source, &evaluated)?;
+        Ok((source.clone(), evaluated))
+    });
+    let mut answers = Vec::with_capacity(total);
+    let mut files = Vec::with_capacity(total);
+    for (path, result) in results {
+        let fanned = result.and_then(|(source, evaluated)| {
+            let summary = failures.admit(evaluated)?;
+            let settings = Settings::of(&summary.inputs, args.paths, args.seed);
+            let fans = fan(&summary.inputs, &settings, args.threads)
+                .map_err(|e| failure(&source, overrides, e))?;
+            Ok(simulate_out::Fanned {
+                summary,
+                settings,
+                fans,
+            })
+        });
+        match fanned {
+            Ok(answer) => {
+                answers.push(answer);
+                files.push(display_name(&path).to_string());
+            }
+            Err(failure) => failures.push(failure),
+        }
+    }
+    let bytes = simulate_out::fan_csv(&answers, &files);
     deliver(
         args.output.as_deref(),
         &bytes,

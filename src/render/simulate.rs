@@ -18,7 +18,9 @@ use super::number::{
 };
 use super::table::{WIDTH, chars, growth, paint_lines, push_lines, wrap};
 use super::{Field, overrides_list, plain};
-use crate::simulate::{Comparison, GENERATOR, PathRecord, Simulation, StrategyStats};
+use crate::simulate::{
+    Comparison, FAN_PATHS, GENERATOR, PathRecord, Settings, Simulation, SiteFan, StrategyStats,
+};
 use crate::summary::Summary;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -236,6 +238,61 @@ pub fn csv(answers: &[(&Summary, &Simulation)], files: &[String]) -> Vec<u8> {
                         .chain(overrides.clone())
                         .chain([file.clone()]),
                 );
+            }
+        }
+    }
+    out.into_bytes()
+}
+
+/// One scenario's fans, with the run and settings they were drawn for.
+pub struct Fanned {
+    pub summary: Summary,
+    pub settings: Settings,
+    pub fans: Vec<SiteFan>,
+}
+
+/// The `simulate --fan` CSV header.
+pub const FAN_KEYS: [&str; 11] = [
+    "scenario",
+    "site",
+    "strategy",
+    "month",
+    "fan_paths",
+    "p5_usd",
+    "p25_usd",
+    "p50_usd",
+    "p75_usd",
+    "p95_usd",
+    "file",
+];
+
+/// `simulate --fan --format csv`: one row per site, strategy and month
+/// (docs/model.md, "The fan"), money to 2 decimals.
+pub fn fan_csv(answers: &[Fanned], files: &[String]) -> Vec<u8> {
+    let mut out = String::new();
+    line(&mut out, FAN_KEYS.into_iter().map(str::to_string));
+    for (answer, file) in answers.iter().zip(files) {
+        let summary = &answer.summary;
+        let fan_paths = answer.settings.paths.min(FAN_PATHS).to_string();
+        for (site, fans) in summary.sites.iter().zip(&answer.fans) {
+            for (strategy, fan) in [("mine", &fans.mine), ("ai", &fans.ai)] {
+                let Some(fan) = fan else { continue };
+                for i in 0..fan.p50.len() {
+                    let bands = [&fan.p5, &fan.p25, &fan.p50, &fan.p75, &fan.p95];
+                    let lead = [
+                        summary.scenario.clone(),
+                        site.name.clone(),
+                        strategy.to_string(),
+                        summary.month(i).to_string(),
+                        fan_paths.clone(),
+                    ];
+                    line(
+                        &mut out,
+                        lead.into_iter()
+                            .chain(bands.iter().map(|b| cell(usd(b[i]))))
+                            .chain([file.clone()]),
+                    );
+                }
             }
         }
     }
