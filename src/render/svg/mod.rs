@@ -17,6 +17,20 @@
 
 use crate::calendar::YearMonth;
 
+mod axis;
+mod fan;
+mod frame;
+mod heat_map;
+mod histogram;
+mod line;
+mod style;
+mod text;
+
+pub use fan::FAN_HEIGHT;
+pub use heat_map::{HEAT_MAP_HEIGHT, HEAT_STRIP_HEIGHT, heat_map_height};
+pub use histogram::HISTOGRAM_HEIGHT;
+pub use line::LINE_HEIGHT;
+
 /// Which palette entry and dash pattern a series uses. Mining and AI keep
 /// the same look in every chart of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -217,24 +231,208 @@ pub const WIDTH: u32 = 720;
 
 /// A line chart as one `<svg class="chart">` element.
 pub fn line_chart(chart: &LineChart) -> String {
-    let _ = chart;
-    todo!("svg helper")
+    line::render(chart)
 }
 
 /// A fan chart as one `<svg class="chart">` element.
 pub fn fan_chart(chart: &FanChart) -> String {
-    let _ = chart;
-    todo!("svg helper")
+    fan::render(chart)
 }
 
 /// A histogram as one `<svg class="chart">` element.
 pub fn histogram(chart: &Histogram) -> String {
-    let _ = chart;
-    todo!("svg helper")
+    histogram::render(chart)
 }
 
 /// A winner map as one `<svg class="chart">` element.
 pub fn heat_map(chart: &HeatMap) -> String {
-    let _ = chart;
-    todo!("svg helper")
+    heat_map::render(chart)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    //! Helpers shared by the chart tests: sample charts and a small
+    //! well-formedness checker (no XML crate needed for our own output:
+    //! balanced tags, quoted attributes, known entities, one root).
+    use super::*;
+
+    pub(crate) fn sample_line() -> LineChart {
+        let months = 240;
+        LineChart {
+            id: "site-1-cash".into(),
+            title: "Cumulative cash: mining vs AI".into(),
+            x: MonthAxis {
+                start: YearMonth {
+                    year: 2026,
+                    month: 3,
+                },
+                months,
+            },
+            y: ValueAxis {
+                title: "Cumulative cash, USD".into(),
+                unit: Unit::Usd,
+            },
+            series: vec![
+                Series {
+                    name: "Keep mining".into(),
+                    ink: Ink::Mine,
+                    values: (0..months)
+                        .map(|i| Some(-20e6 + i as f64 * 0.4e6))
+                        .collect(),
+                },
+                Series {
+                    name: "Convert to AI".into(),
+                    ink: Ink::Ai,
+                    values: (0..months)
+                        .map(|i| Some(-60e6 + i as f64 * 0.75e6))
+                        .collect(),
+                },
+            ],
+            markers: vec![
+                Marker {
+                    month: 25,
+                    label: "Halving".into(),
+                },
+                Marker {
+                    month: 27,
+                    label: "AI go-live".into(),
+                },
+                Marker {
+                    month: 73,
+                    label: "Halving".into(),
+                },
+            ],
+            points: vec![],
+            levels: vec![],
+            shades: vec![],
+            shade_legend: None,
+        }
+    }
+
+    /// Panics unless `svg` is one well-formed element: every `<x …>` closed
+    /// in order, attributes quoted, `&` only in known entities, no text
+    /// outside the root, no `NaN`.
+    pub(crate) fn well_formed(svg: &str) {
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{svg}"
+        );
+        assert!(!svg.contains("NaN"), "NaN in {svg}");
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = svg;
+        let mut roots = 0;
+        while let Some(open) = rest.find('<') {
+            let text = &rest[..open];
+            assert!(
+                !stack.is_empty() || text.trim().is_empty(),
+                "text outside the root: {text}"
+            );
+            check_text(text);
+            let close = rest[open..]
+                .find('>')
+                .map(|c| open + c)
+                .unwrap_or_else(|| panic!("unclosed tag in {rest}"));
+            let tag = &rest[open + 1..close];
+            rest = &rest[close + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(
+                    stack.pop().as_deref(),
+                    Some(name.trim()),
+                    "mismatched </{name}>"
+                );
+                continue;
+            }
+            let self_closing = tag.ends_with('/');
+            let body = tag.trim_end_matches('/');
+            let name_end = body.find(char::is_whitespace).unwrap_or(body.len());
+            let name = &body[..name_end];
+            assert!(
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric()),
+                "bad tag <{tag}>"
+            );
+            check_attributes(&body[name_end..]);
+            if stack.is_empty() {
+                roots += 1;
+            }
+            if !self_closing {
+                stack.push(name.to_string());
+            }
+        }
+        assert!(rest.trim().is_empty(), "trailing text {rest}");
+        assert!(stack.is_empty(), "unclosed {stack:?}");
+        assert_eq!(roots, 1);
+    }
+
+    fn check_text(text: &str) {
+        assert!(!text.contains('>'), "raw > in {text}");
+        let mut parts = text.split('&');
+        parts.next();
+        for part in parts {
+            let entity = part.split(';').next().unwrap_or_default();
+            assert!(
+                part.contains(';') && (["amp", "lt", "gt", "quot", "#39"].contains(&entity)),
+                "bad entity in {text}"
+            );
+        }
+    }
+
+    fn check_attributes(mut attrs: &str) {
+        let mut names = Vec::new();
+        loop {
+            attrs = attrs.trim_start();
+            if attrs.is_empty() {
+                break;
+            }
+            let eq = attrs
+                .find("=\"")
+                .unwrap_or_else(|| panic!("unquoted attribute {attrs}"));
+            let name = &attrs[..eq];
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == ':'),
+                "bad name {name}"
+            );
+            assert!(!names.contains(&name.to_string()), "duplicate {name}");
+            names.push(name.to_string());
+            let value_end = attrs[eq + 2..]
+                .find('"')
+                .unwrap_or_else(|| panic!("unterminated {attrs}"))
+                + eq
+                + 2;
+            let value = &attrs[eq + 2..value_end];
+            assert!(!value.contains('<'), "< in attribute {value}");
+            check_text(value);
+            attrs = &attrs[value_end + 1..];
+        }
+    }
+
+    #[test]
+    fn the_checker_rejects_broken_markup() {
+        let bad = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><g></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>a & b</text></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" x=1></svg>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg><svg xmlns=\"http://www.w3.org/2000/svg\"></svg>",
+        ];
+        for svg in bad {
+            assert!(
+                std::panic::catch_unwind(|| well_formed(svg)).is_err(),
+                "{svg}"
+            );
+        }
+        well_formed(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text a=\"&quot;\">R&amp;D</text><g/></svg>",
+        );
+    }
+
+    #[test]
+    fn a_line_chart_is_one_labelled_svg() {
+        let svg = line_chart(&sample_line());
+        well_formed(&svg);
+        assert!(svg.contains("class=\"chart\" viewBox=\"0 0 720 340\" width=\"100%\" role=\"img\" aria-labelledby=\"site-1-cash-title\""));
+        assert!(
+            svg.contains("<title id=\"site-1-cash-title\">Cumulative cash: mining vs AI</title>")
+        );
+        assert!(!svg.contains("<script") && !svg.contains("href"));
+    }
 }

@@ -1,0 +1,190 @@
+//! Looks: the palette, dash patterns, fill textures and the legend.
+//!
+//! Colour alone never tells two things apart: a CFO may print in grayscale
+//! and one reader in twelve does not see red and green apart. So every
+//! series has an Okabe–Ito colour (a palette designed to stay distinct
+//! under the common colour-vision deficiencies) *and* a second cue: mining
+//! is a solid line or a solid fill, AI a dashed line or a hatched fill, a
+//! reference dotted; ties are dotted grey, missing points white with a
+//! cross.
+
+use super::Ink;
+use super::text::{SMALL, escape, num, text_at, width};
+
+/// Okabe–Ito vermillion.
+pub(crate) const MINE: &str = "#D55E00";
+/// Okabe–Ito blue.
+pub(crate) const AI: &str = "#0072B2";
+/// Okabe–Ito black.
+pub(crate) const REFERENCE: &str = "#000000";
+/// Axis lines, tick marks and labels.
+pub(crate) const AXIS: &str = "#333333";
+/// Gridlines.
+pub(crate) const GRID: &str = "#E3E3E3";
+/// Series line width.
+pub(crate) const LINE_WIDTH: f64 = 2.25;
+
+pub(crate) fn colour(ink: Ink) -> &'static str {
+    match ink {
+        Ink::Mine => MINE,
+        Ink::Ai => AI,
+        Ink::Reference => REFERENCE,
+    }
+}
+
+/// The stroke attributes of a line in `ink` (leading space included).
+pub(crate) fn stroke(ink: Ink, line_width: f64) -> String {
+    let dash = match ink {
+        Ink::Mine => "",
+        Ink::Ai => " stroke-dasharray=\"9 4\"",
+        Ink::Reference => " stroke-dasharray=\"2 3\"",
+    };
+    format!(
+        " fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\"{dash}",
+        colour(ink),
+        num(line_width)
+    )
+}
+
+/// The `<pattern>` definitions of the textured fills, ids prefixed with
+/// `id`: `{id}-hatch` (AI: white diagonal stripes on blue) and `{id}-dots`
+/// (ties: dark dots on light grey).
+pub(crate) fn patterns(id: &str) -> String {
+    format!(
+        "<pattern id=\"{id}-hatch\" patternUnits=\"userSpaceOnUse\" width=\"7\" height=\"7\" \
+         patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"{AI}\"/>\
+         <rect width=\"2.5\" height=\"7\" fill=\"#FFFFFF\"/></pattern>\
+         <pattern id=\"{id}-dots\" patternUnits=\"userSpaceOnUse\" width=\"6\" height=\"6\">\
+         <rect width=\"6\" height=\"6\" fill=\"#D9D9D9\"/><circle cx=\"3\" cy=\"3\" r=\"1.1\" \
+         fill=\"#555555\"/></pattern>"
+    )
+}
+
+/// What a legend entry shows before its text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Swatch {
+    /// A short line in an ink's colour and dash.
+    Line(Ink),
+    /// A thick black line (the heat map's flip line).
+    Thick,
+    /// A filled box: fill, fill opacity, and whether to draw a cross.
+    Fill(String, f64, bool),
+}
+
+/// One legend entry.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Entry {
+    pub swatch: Swatch,
+    pub label: String,
+}
+
+const SWATCH: f64 = 26.0;
+const ROW: f64 = 17.0;
+
+/// The width an entry takes in a legend row, gap after it included.
+fn entry_width(entry: &Entry) -> f64 {
+    SWATCH + 6.0 + width(&entry.label, SMALL) + 18.0
+}
+
+/// The legend laid out in rows from `left` to `right`, first text baseline
+/// at `top`: the SVG, and the y just below its last row.
+pub(crate) fn legend(entries: &[Entry], left: f64, right: f64, top: f64) -> (String, f64) {
+    let mut out = String::new();
+    let (mut x, mut y) = (left, top);
+    for entry in entries {
+        let w = entry_width(entry);
+        if x > left && x + w - 18.0 > right {
+            x = left;
+            y += ROW;
+        }
+        let mid = y - 4.0;
+        match &entry.swatch {
+            Swatch::Line(ink) => out.push_str(&format!(
+                "<path d=\"M{} {}H{}\"{}/>",
+                num(x),
+                num(mid),
+                num(x + SWATCH),
+                stroke(*ink, LINE_WIDTH)
+            )),
+            Swatch::Thick => out.push_str(&format!(
+                "<path d=\"M{} {}H{}\" stroke=\"#000000\" stroke-width=\"3.5\"/>",
+                num(x),
+                num(mid),
+                num(x + SWATCH)
+            )),
+            Swatch::Fill(fill, opacity, cross) => {
+                let (x0, y0, x1, y1) = (x + 3.0, mid - 6.0, x + SWATCH - 3.0, mid + 6.0);
+                out.push_str(&format!(
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"12\" fill=\"{}\" fill-opacity=\"{}\" stroke=\"{AXIS}\" stroke-width=\"0.75\"/>",
+                    num(x0),
+                    num(y0),
+                    num(x1 - x0),
+                    escape(fill),
+                    opacity_text(*opacity)
+                ));
+                if *cross {
+                    out.push_str(&cross_path(x0, y0, x1, y1));
+                }
+            }
+        }
+        out.push_str(&text_at(x + SWATCH + 6.0, y, "", &entry.label));
+        x += w;
+    }
+    (out, y + 6.0)
+}
+
+/// An opacity with two decimals.
+pub(crate) fn opacity_text(opacity: f64) -> String {
+    let o = if opacity.is_finite() {
+        opacity.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    format!("{o:.2}")
+}
+
+/// The grey cross of a missing cell, corner to corner of the box.
+pub(crate) fn cross_path(x0: f64, y0: f64, x1: f64, y1: f64) -> String {
+    format!(
+        "<path d=\"M{} {}L{} {}M{} {}L{} {}\" stroke=\"#888888\" stroke-width=\"1\"/>",
+        num(x0),
+        num(y0),
+        num(x1),
+        num(y1),
+        num(x0),
+        num(y1),
+        num(x1),
+        num(y0)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_ink_has_its_own_dash() {
+        assert!(!stroke(Ink::Mine, 2.0).contains("dasharray"));
+        assert!(stroke(Ink::Ai, 2.0).contains("stroke-dasharray=\"9 4\""));
+        assert!(stroke(Ink::Reference, 2.0).contains("stroke-dasharray=\"2 3\""));
+    }
+
+    #[test]
+    fn a_long_legend_wraps() {
+        let entry = |label: &str| Entry {
+            swatch: Swatch::Line(Ink::Mine),
+            label: label.to_string(),
+        };
+        // Each entry: 26 + 6 + 30 × 6.82 + 18 = 254.6 wide; two fit in 16 … 704.
+        let long = "x".repeat(30);
+        let (_, bottom) = legend(
+            &[entry(&long), entry(&long), entry(&long)],
+            16.0,
+            704.0,
+            40.0,
+        );
+        assert_eq!(bottom, 40.0 + 17.0 + 6.0);
+        let (_, bottom) = legend(&[entry("a")], 16.0, 704.0, 40.0);
+        assert_eq!(bottom, 46.0);
+    }
+}
