@@ -49,6 +49,8 @@ pub(crate) enum Failure {
     EmptyFolder { path: String },
     /// `sweep` takes exactly one scenario file.
     FolderForSweep { path: String },
+    /// `report` takes exactly one scenario file.
+    FolderForReport { path: String },
     /// `-` given twice: standard input can be read once.
     StdinTwice,
     /// `check` needs a file path to find the golden beside it.
@@ -188,6 +190,12 @@ impl fmt::Display for Failure {
                 writeln!(
                     f,
                     "error: {path} is a folder: sweep takes one scenario file"
+                )
+            }
+            Failure::FolderForReport { path } => {
+                writeln!(
+                    f,
+                    "error: {path} is a folder: report takes one scenario file"
                 )
             }
             Failure::StdinTwice => writeln!(

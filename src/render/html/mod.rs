@@ -1,1 +1,271 @@
-//! The HTML report (`hashpivot report`): one self-contained file.
+//! The HTML report (`hashpivot report`): one self-contained file a CFO
+//! can open offline, read without reading a number, and print to PDF.
+//!
+//! Why this shape:
+//! - **Self-contained**: one inline `<style>`, charts as inline SVG
+//!   ([`super::svg`]), no script, font, image, stylesheet or link to
+//!   anything outside the file, so the report reads the same on a laptop
+//!   on a plane, in a mail attachment and in an archive years later.
+//! - **Pages**: every printed page is one `<section class="page">`,
+//!   designed to fit one A4 page *and* one US-Letter page with 12 mm
+//!   margins (at most 186 mm × 255 mm of content), so a printed report
+//!   has exactly as many pages as sections and no chart is cut. Anything
+//!   that grows with the scenario (sites, a sweep's grid) is spread over
+//!   more sections rather than allowed to overflow one.
+//! - **Deterministic**: the same inputs give the same bytes (no time
+//!   unless asked for, fixed decimals in every coordinate), so a report is
+//!   a golden file (`check --report`).
+//! - **The same figures as `run`**: the summary table's cells and the
+//!   verdict's sentences are `run`'s table's, same wording and rounding
+//!   ([`text`]); the charts only place them on a page.
+//!
+//! Every piece of text from the scenario (its name, site names, fleet
+//! models, override values) goes through [`escape`].
+
+mod cover;
+mod site;
+mod sweep;
+mod text;
+
+use crate::pivot::Pivot;
+use crate::render::simulate::Histogram;
+use crate::simulate::{Simulation, SiteFan};
+use crate::summary::Summary;
+use crate::sweep::{Grid, PointResult};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// Everything a report shows, already computed.
+pub struct Report<'a> {
+    pub summary: &'a Summary,
+    /// The pivot, when a site has both strategies.
+    pub pivot: Option<&'a Pivot>,
+    /// The simulation, when the scenario has a source of uncertainty.
+    pub risk: Option<Risk<'a>>,
+    /// The sweep, with `--vary`.
+    pub sweep: Option<Sweep<'a>>,
+    pub footer: Footer,
+}
+
+/// The risk part: statistics over every path, each site's histogram of
+/// the advantage (`None` for a site without both strategies), and each
+/// site's fans.
+pub struct Risk<'a> {
+    pub simulation: &'a Simulation,
+    pub histograms: &'a [Option<Histogram>],
+    /// Per site (file order); empty when the fans are not computed.
+    pub fans: &'a [SiteFan],
+    /// How many paths the fans are drawn from.
+    pub fan_paths: u64,
+}
+
+/// A sweep's grid and every point's result, in point order.
+pub struct Sweep<'a> {
+    pub grid: &'a Grid,
+    pub results: &'a [PointResult],
+}
+
+/// What the last page states about how the report was made.
+pub struct Footer {
+    /// The equivalent command line.
+    pub command: String,
+    /// The UTC time, with `--timestamp` only.
+    pub timestamp: Option<String>,
+}
+
+/// The whole document.
+pub fn report(r: &Report) -> String {
+    let mut pages: Vec<String> = Vec::new();
+    pages.push(cover::cover(r));
+    pages.extend(cover::figures(r));
+    for (j, site) in r.summary.sites.iter().enumerate() {
+        pages.extend(site::pages(r, j, site));
+    }
+    if let Some(s) = &r.sweep {
+        pages.extend(sweep::pages(r.summary, s));
+    }
+    pages.push(how_to_read(r));
+    let mut out = String::new();
+    let title = escape(&r.summary.scenario);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"hashpivot {}\">\n\
+         <title>{title}: hashpivot report</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
+        crate::golden::VERSION
+    );
+    for page in pages {
+        out.push_str("<section class=\"page\">\n");
+        out.push_str(&page);
+        out.push_str("</section>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The report's stylesheet. Print: the full printable width, each
+/// section on its own page, charts never split; colours kept (the charts'
+/// inks differ in lightness and pattern too, so grayscale still reads).
+const CSS: &str = "\
+@page { margin: 12mm; }
+html { background: #fff; color: #111; }
+body { font-family: \"Helvetica Neue\", Helvetica, Arial, \"Liberation Sans\", sans-serif; \
+font-size: 10pt; line-height: 1.35; max-width: 960px; margin: 0 auto; padding: 0 16px; }
+section.page { padding: 12px 0 20px; }
+h1 { font-size: 19pt; line-height: 1.2; margin: 0 0 2mm; }
+h2 { font-size: 14pt; margin: 0 0 2mm; padding-bottom: 1mm; border-bottom: 1.5pt solid #111; }
+h3 { font-size: 11pt; margin: 3mm 0 1mm; }
+p { margin: 1mm 0; }
+p.lead { font-size: 11pt; color: #333; margin-bottom: 3mm; }
+p.note, li.note { font-size: 8.5pt; color: #333; }
+ul.verdicts { list-style: none; padding: 0; margin: 2mm 0 3mm; }
+ul.verdicts li { margin: 0 0 2.5mm; padding-left: 3mm; border-left: 2.5pt solid #0072B2; }
+ul.verdicts li.mine { border-left-color: #D55E00; }
+ul.verdicts li.tie { border-left-color: #777; }
+.verdict { font-size: 11.5pt; font-weight: bold; }
+ul.caveats { margin: 0.5mm 0 0; padding-left: 5mm; font-size: 9pt; }
+table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 1mm 0 2mm; }
+caption { text-align: left; font-weight: bold; font-size: 10pt; padding: 1mm 0; }
+th, td { padding: 0.5mm 1.5mm; border-bottom: 0.5pt solid #bbb; text-align: left; vertical-align: top; }
+thead th { border-bottom: 1pt solid #111; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.key td { font-weight: bold; }
+figure { margin: 1mm 0 2mm; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-size: 9pt; margin-top: 0.5mm; }
+svg.chart { display: block; width: 100%; height: auto; break-inside: avoid; page-break-inside: avoid; }
+dl.read { margin: 0; font-size: 9pt; }
+dl.read dt { font-weight: bold; margin-top: 1.5mm; }
+dl.read dd { margin: 0 0 0 4mm; }
+footer { margin-top: 4mm; padding-top: 1.5mm; border-top: 0.5pt solid #999; font-size: 8pt; color: #333; }
+code { font-family: \"DejaVu Sans Mono\", Menlo, Consolas, monospace; font-size: 8pt; overflow-wrap: anywhere; }
+@media screen { section.page { border-bottom: 1px dashed #aaa; margin-bottom: 12px; } }
+@media print {
+  html, body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { max-width: none; margin: 0; padding: 0; }
+  section.page { padding: 0; margin: 0; }
+  section.page + section.page { break-before: page; page-break-before: always; }
+}
+";
+
+/// `text` safe as HTML text or inside a double- or single-quoted
+/// attribute.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A decimal as a drawing coordinate (charts only; never a figure shown
+/// as a number).
+pub(crate) fn draw(v: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    v.to_f64().unwrap_or(0.0)
+}
+
+/// The last page: what each chart shows and how to print the report.
+fn how_to_read(r: &Report) -> String {
+    let mut out = String::from("<h2>How to read this report</h2>\n<dl class=\"read\">\n");
+    let mut item = |term: &str, text: &str| {
+        let _ = writeln!(out, "<dt>{term}</dt><dd>{text}</dd>");
+    };
+    item(
+        "The figures",
+        "The summary tables hold exactly what <code>hashpivot run</code> prints for the same file and options, with the same rounding. NPV discounts every month's cash flow at the scenario's discount rate; the charts of cumulative cash do not discount.",
+    );
+    item(
+        "Cumulative cash",
+        "Each strategy's undiscounted cash, summed month by month from the start: revenue less power, opex and capex, plus (format 2) the fleet sale in its month and the terminal value in the last month, which is why a curve can jump at its end. Solid orange: keep mining; dashed blue: convert to AI. The ring marks the month AI's curve passes mining's for good; dashed verticals mark halvings and go-live.",
+    );
+    item(
+        "Hashprice",
+        "What one PH/s of hashrate earns a day at that month's BTC price, network hashrate, subsidy and fees, in USD, before any cost; it halves at each halving. Shading: the share of the fleet's meter-energy hours switched off that month (1 − the month's run share; the darker, the more of the fleet was off), whether by economic shutdown (a row earning less than its power in a price block) or curtailment. Format 1 never switches a machine off, so it has no shading.",
+    );
+    item(
+        "NPV by conversion start",
+        "From <code>hashpivot pivot</code>: the NPV of converting the site in each start month, against the dotted level of never converting (keeping mining). The ring marks the best start that may be chosen; starts too late to leave AI hosting live for the last year of the horizon are not drawn.",
+    );
+    if r.risk.is_some() {
+        item(
+            "The histogram",
+            "From <code>hashpivot simulate</code>: on every path, the NPV of converting less the NPV of mining. Bars right of zero (blue, hatched) are paths where AI wins; left of zero (orange), mining wins or ties. The end bars, when marked, gather the far tails. P(AI beats mining) is the share of paths right of zero, ± its standard error.",
+        );
+        item(
+            "The fans",
+            "Undiscounted cumulative cash per month over the first paths of the simulation (at most 2,000): the light band holds the middle 90 % of paths (P5 to P95), the darker band the middle half (P25 to P75), and the line is the median. Each percentile is taken month by month (nearest rank), so the median line is no single path. Both fans of a site share one scale.",
+        );
+    }
+    if r.sweep.is_some() {
+        item(
+            "The winner map",
+            "From <code>hashpivot sweep</code>: the winner at each point of the grid (orange: keep mining; blue, hatched: convert to AI; grey: tie; white with a cross: not computed). The thick line runs between cells with different winners.",
+        );
+    }
+    item(
+        "Printing to PDF",
+        "In the browser: Print, then Save as PDF; paper A4 or Letter, margins Default, and Background graphics on. Each section prints on one page.",
+    );
+    out.push_str("</dl>\n");
+    // Where the numbers came from and how to make them again.
+    let _ = write!(
+        out,
+        "<footer>\n<p>Made by hashpivot {}",
+        crate::golden::VERSION
+    );
+    if let Some(t) = &r.footer.timestamp {
+        let _ = write!(out, " on {}", escape(t));
+    }
+    out.push_str(". The same inputs give this file byte for byte");
+    if r.footer.timestamp.is_some() {
+        out.push_str(" (without <code>--timestamp</code>)");
+    }
+    out.push_str(".</p>\n");
+    if let Some(risk) = &r.risk {
+        let s = &risk.simulation.settings;
+        let _ = writeln!(
+            out,
+            "<p>Risk: generator {}, seed {}, {} paths; fans from the first {}.</p>",
+            crate::simulate::GENERATOR,
+            s.seed,
+            crate::render::number::group(&s.paths.to_string()),
+            crate::render::number::group(&risk.fan_paths.to_string()),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p>Command: <code>{}</code></p>\n</footer>",
+        escape(&r.footer.command)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every character HTML gives a meaning to is replaced; the rest,
+    /// non-ASCII included, passes as it is.
+    #[test]
+    fn escapes_what_html_reads() {
+        assert_eq!(escape("<b>&\"x\"'"), "&lt;b&gt;&amp;&quot;x&quot;&#39;");
+        assert_eq!(escape("Lake Mariner · 250 MW"), "Lake Mariner · 250 MW");
+    }
+
+    /// The stylesheet holds nothing that reaches outside the file.
+    #[test]
+    fn the_stylesheet_is_self_contained() {
+        assert!(!CSS.contains("@import"));
+        assert!(!CSS.contains("url("));
+        assert!(CSS.contains("@page { margin: 12mm; }"));
+        assert!(CSS.contains("section.page + section.page { break-before: page;"));
+    }
+}

@@ -1,0 +1,830 @@
+//! A site's pages: its cumulative cash and the network's hashprice; when
+//! to convert and (with risk) the histogram of the advantage; (with risk)
+//! the fans of both strategies and their NPV distributions.
+//!
+//! Each chart comes with a sentence that says in words what it shows, so
+//! the page reads without the chart and the chart without the figures.
+//! Values go to [`crate::render::svg`] as binary floats only to be
+//! placed; every number written in a sentence is rounded from the exact
+//! decimal by [`crate::render::number`].
+
+use super::{Report, draw, escape};
+use crate::calendar::YearMonth;
+use crate::pivot::SitePivot;
+use crate::render::number::{Percent, compact, group, percent, places};
+use crate::render::simulate::{Histogram, Sides};
+use crate::render::svg::{
+    self, Bar, Fan, FanChart, Ink, Level, LineChart, Marker, MonthAxis, Point, Series, Shade, Unit,
+    ValueAxis,
+};
+use crate::simulate::{Fan as Bands, SiteFan as SiteFans, StrategyStats};
+use crate::summary::{SiteSummary, Summary};
+use rust_decimal::Decimal;
+use std::fmt::Write;
+
+/// A probability as `simulate`'s table shows it: 0.6230 → `62.30 %`.
+const SHARE: Percent = Percent {
+    fraction: true,
+    places: places::PROBABILITY - 2,
+    grouped: false,
+    plus: false,
+    spaced: true,
+};
+
+/// The site's pages, in order.
+pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
+    let s = r.summary;
+    let id = format!("s{}", j + 1);
+    let name = escape(&site.name);
+    let mut pages = Vec::new();
+
+    let mut a = format!("<h2>{name}: cash and hashprice</h2>\n");
+    if let Some(fig) = cash_figure(s, site, &id) {
+        a.push_str(&fig);
+    }
+    a.push_str(&hashprice_figure(s, site, &id));
+    pages.push(a);
+
+    let pivot = r
+        .pivot
+        .and_then(|p| p.sites.iter().find(|x| x.name == site.name));
+    let risk = r.risk.as_ref();
+    let histogram = risk.and_then(|k| {
+        let stats = k.simulation.sites.get(j)?;
+        let c = stats.comparison.as_ref()?;
+        Some((c, k.histograms.get(j).and_then(Option::as_ref)))
+    });
+    if pivot.is_some() || histogram.is_some() {
+        let title = match (pivot.is_some(), histogram.is_some()) {
+            (true, true) => "when to convert, and how often AI wins",
+            (true, false) => "when to convert",
+            _ => "how often AI wins",
+        };
+        let mut b = format!("<h2>{name}: {title}</h2>\n");
+        if let (Some(p), Some(sp)) = (r.pivot, pivot) {
+            b.push_str(&pivot_figure(s, p, sp, &id));
+        }
+        if let Some((c, h)) = histogram {
+            let note = format!(
+                "P(AI beats mining) = {} ± {}",
+                percent(c.p_ai_beats_mine, SHARE),
+                percent(c.p_ai_beats_mine_se, SHARE)
+            );
+            b.push_str(&histogram_figure(&site.name, h, &note, c, &id));
+        }
+        pages.push(b);
+    }
+
+    if let Some(k) = risk
+        && let Some(stats) = k.simulation.sites.get(j)
+    {
+        let mut c = format!("<h2>{name}: the range of outcomes</h2>\n");
+        if let Some(fans) = k.fans.get(j) {
+            c.push_str(&fan_figures(s, site, fans, k.fan_paths, &id));
+        }
+        c.push_str(&distribution_table(
+            stats.mine.as_ref(),
+            stats.ai.as_ref(),
+            site,
+        ));
+        pages.push(c);
+    }
+    pages
+}
+
+/// The month index of `month` on the scenario's axis, when inside it.
+fn index(s: &Summary, month: YearMonth) -> Option<usize> {
+    let i = month.months_since(s.start)? as usize;
+    (i < s.months as usize).then_some(i)
+}
+
+fn axis(s: &Summary) -> MonthAxis {
+    MonthAxis {
+        start: s.start,
+        months: s.months as usize,
+    }
+}
+
+/// The halvings within the horizon as markers.
+fn halvings(s: &Summary) -> Vec<Marker> {
+    s.halvings
+        .iter()
+        .filter_map(|h| {
+            Some(Marker {
+                month: index(s, h.month)?,
+                label: format!("halving {}", h.month),
+            })
+        })
+        .collect()
+}
+
+/// The AI go-live as a marker.
+fn go_live(s: &Summary, site: &SiteSummary) -> Option<Marker> {
+    let g = site.ai.as_ref()?.go_live?;
+    Some(Marker {
+        month: index(s, g)?,
+        label: format!("AI go-live {g}"),
+    })
+}
+
+fn usd_axis(title: &str) -> ValueAxis {
+    ValueAxis {
+        title: title.to_string(),
+        unit: Unit::Usd,
+    }
+}
+
+/// Where AI's cumulative cash stands against mining's over the months
+/// ("ahead" is strictly more cash).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Crossing {
+    /// AI ahead in every month.
+    AlwaysAi,
+    /// AI never ahead.
+    NeverAi,
+    /// AI ahead from `from` to the end; `before` says it was ahead
+    /// earlier too and fell behind.
+    AiForGood { from: usize, before: bool },
+    /// AI ahead from `first` at some point, mining ahead again (or level)
+    /// from `back` to the end.
+    MineAgain { first: usize, back: usize },
+}
+
+pub(super) fn crossing(mine: &[Decimal], ai: &[Decimal]) -> Crossing {
+    let ahead: Vec<bool> = mine.iter().zip(ai).map(|(m, a)| a > m).collect();
+    let Some(&last) = ahead.last() else {
+        return Crossing::NeverAi;
+    };
+    let first = ahead.iter().position(|&x| x);
+    // The start of the final run of equal states.
+    let run_start = ahead.iter().rposition(|&x| x != last).map_or(0, |i| i + 1);
+    match (last, first) {
+        (true, _) if run_start == 0 => Crossing::AlwaysAi,
+        (true, Some(f)) => Crossing::AiForGood {
+            from: run_start,
+            before: f < run_start,
+        },
+        (false, Some(f)) => Crossing::MineAgain {
+            first: f,
+            back: run_start,
+        },
+        _ => Crossing::NeverAi,
+    }
+}
+
+/// The cumulative-cash chart and its sentence; none for a site without
+/// a strategy.
+fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
+    let cum = |o: &crate::summary::Outcome| -> Vec<Decimal> {
+        o.monthly.iter().map(|m| m.cumulative_cash_usd).collect()
+    };
+    let mine = site.mine.as_ref().map(|m| cum(&m.outcome));
+    let ai = site.ai.as_ref().map(|a| cum(&a.outcome));
+    if mine.is_none() && ai.is_none() {
+        return None;
+    }
+    let series_of = |name: &str, ink: Ink, v: &[Decimal]| Series {
+        name: name.to_string(),
+        ink,
+        values: v.iter().map(|x| Some(draw(*x))).collect(),
+    };
+    let mut series = Vec::new();
+    if let Some(m) = &mine {
+        series.push(series_of("Keep mining", Ink::Mine, m));
+    }
+    if let Some(a) = &ai {
+        series.push(series_of("Convert to AI", Ink::Ai, a));
+    }
+    let mut markers = halvings(s);
+    markers.extend(go_live(s, site));
+    let mut points = Vec::new();
+    let mut words = Vec::new();
+    if let (Some(m), Some(a)) = (&mine, &ai) {
+        let at = |i: usize| s.month(i);
+        match crossing(m, a) {
+            Crossing::AlwaysAi => {
+                words.push("AI's cumulative cash is ahead of mining's in every month.".to_string())
+            }
+            Crossing::NeverAi => words.push(
+                "Mining's cumulative cash stays ahead of (or level with) AI's in every month: the curves never cross."
+                    .to_string(),
+            ),
+            Crossing::AiForGood { from, before } => {
+                points.push(Point {
+                    month: from,
+                    value: draw(a[from]),
+                    label: format!("AI ahead from {}", at(from)),
+                });
+                words.push(if before {
+                    format!(
+                        "AI's cumulative cash passes mining's for the last time in {} and stays ahead.",
+                        at(from)
+                    )
+                } else {
+                    format!(
+                        "AI's cumulative cash passes mining's in {} and stays ahead.",
+                        at(from)
+                    )
+                });
+            }
+            Crossing::MineAgain { first, back } => {
+                points.push(Point {
+                    month: back,
+                    value: draw(m[back]),
+                    label: format!("mining ahead again {}", at(back)),
+                });
+                words.push(format!(
+                    "AI's cumulative cash gets ahead of mining's in {}, but mining's is ahead again from {} to the end.",
+                    at(first),
+                    at(back)
+                ));
+            }
+        }
+    }
+    let last = s.months.saturating_sub(1) as usize;
+    let end = |v: &Option<Vec<Decimal>>| v.as_ref().and_then(|v| v.last().copied());
+    let mut ends = Vec::new();
+    if let Some(v) = end(&mine) {
+        ends.push(format!("mining {}", compact(v, "$")));
+    }
+    if let Some(v) = end(&ai) {
+        ends.push(format!("AI {}", compact(v, "$")));
+    }
+    words.push(format!("In {}: {}.", s.month(last), ends.join(", ")));
+    // What the curves' steps hold besides the months' cash.
+    let exits: Vec<String> = [
+        ("mining's", site.mine.as_ref().map(|m| &m.outcome)),
+        ("AI's", site.ai.as_ref().map(|a| &a.outcome)),
+    ]
+    .into_iter()
+    .filter_map(|(who, o)| {
+        let tv = o?.f2.as_ref()?.terminal_value_usd;
+        (!tv.is_zero()).then(|| format!("{who} {}", compact(tv, "$")))
+    })
+    .collect();
+    if !exits.is_empty() {
+        words.push(format!(
+            "The last month's step includes the exit (terminal) value: {}.",
+            exits.join(", ")
+        ));
+    }
+    if let Some(a) = &site.ai
+        && let Some(f) = &a.f2
+        && !f.fleet_sale_usd.is_zero()
+    {
+        words.push(format!(
+            "AI's curve includes the fleet sale of {} at go-live.",
+            compact(f.fleet_sale_usd, "$")
+        ));
+    }
+    words.push(format!(
+        "Cash is not discounted here; the verdict compares NPVs at {} a year.",
+        crate::render::number::stated_percent(s.inputs.discount_rate)
+    ));
+    let chart = LineChart {
+        id: format!("{id}-cash"),
+        title: format!("{}: cumulative cash by month", site.name),
+        x: axis(s),
+        y: usd_axis("Cumulative cash, USD (undiscounted)"),
+        series,
+        markers,
+        points,
+        levels: Vec::new(),
+        shades: Vec::new(),
+        shade_legend: None,
+    };
+    Some(figure(&svg::line_chart(&chart), &words.join(" ")))
+}
+
+/// A chart and its caption.
+fn figure(svg: &str, caption: &str) -> String {
+    format!(
+        "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
+        escape(caption)
+    )
+}
+
+/// The legend of the hashprice chart's shading, as docs/model.md states it.
+pub(super) const SHADE_LEGEND: &str =
+    "Share of the fleet's meter-energy hours switched off that month";
+
+/// The hashprice chart, shaded where mining switched some of its fleet off.
+fn hashprice_figure(s: &Summary, site: &SiteSummary, id: &str) -> String {
+    let values = s
+        .hashprice_usd_per_ph_day
+        .iter()
+        .map(|v| Some(draw(*v)))
+        .collect();
+    // Strength 1 − run share of strategy `mine`, for each month with one.
+    let mut shades = Vec::new();
+    let mut off_months = Vec::new();
+    if let Some(m) = &site.mine {
+        for (i, month) in m.outcome.monthly.iter().enumerate() {
+            if let Some(share) = month.f2.as_ref().and_then(|f| f.run_share)
+                && share < Decimal::ONE
+            {
+                let off = Decimal::ONE - share;
+                shades.push(Shade {
+                    month: i,
+                    strength: draw(off).clamp(0.0, 1.0),
+                });
+                off_months.push(i);
+            }
+        }
+    }
+    let caption = match (&site.mine, s.inputs.format2.is_some()) {
+        (None, _) => "This site has no mining future: nothing is shaded.".to_string(),
+        (Some(_), false) => {
+            "Format 1 never switches a machine off: no month is shaded.".to_string()
+        }
+        (Some(_), true) if off_months.is_empty() => {
+            "The fleet runs every hour of every month (run share 100 %): nothing is shaded."
+                .to_string()
+        }
+        (Some(m), true) => {
+            let first = off_months.first().copied().unwrap_or(0);
+            let total = m
+                .outcome
+                .f2
+                .as_ref()
+                .and_then(|f| f.run_share)
+                .map(|r| {
+                    format!(
+                        "; over the horizon the fleet runs {} of its meter-energy hours (run share)",
+                        percent(r, SHARE)
+                    )
+                })
+                .unwrap_or_default();
+            format!(
+                "Shaded: the share of the fleet's meter-energy hours switched off that month (economic shutdown or curtailment), darker when more is off. Some of the fleet is off in {} of {} months, first in {}{total}.",
+                off_months.len(),
+                s.months,
+                s.month(first)
+            )
+        }
+    };
+    let caption = format!(
+        "Hashprice is what one PH/s earns a day before costs; it halves at each halving. {caption}"
+    );
+    let has_shades = !shades.is_empty();
+    let chart = LineChart {
+        id: format!("{id}-hashprice"),
+        title: format!("{}: hashprice by month", site.name),
+        x: axis(s),
+        y: ValueAxis {
+            title: "Hashprice, USD per PH/s per day".to_string(),
+            unit: Unit::UsdPerPhDay,
+        },
+        series: vec![Series {
+            name: "Hashprice".to_string(),
+            ink: Ink::Reference,
+            values,
+        }],
+        markers: halvings(s),
+        points: Vec::new(),
+        levels: Vec::new(),
+        shades,
+        shade_legend: has_shades.then(|| SHADE_LEGEND.to_string()),
+    };
+    figure(&svg::line_chart(&chart), &caption)
+}
+
+/// The NPV of each conversion start, the best marked, never converting
+/// as a level, the file's own start as a marker.
+fn pivot_figure(s: &Summary, p: &crate::pivot::Pivot, sp: &SitePivot, id: &str) -> String {
+    let values = sp
+        .npv_by_start
+        .iter()
+        .enumerate()
+        .map(|(i, v)| sp.eligible(i).then(|| draw(*v)))
+        .collect();
+    let mut points = Vec::new();
+    if let (Some(b), Some(v)) = (sp.best_start, sp.best_npv_usd) {
+        points.push(Point {
+            month: b,
+            value: draw(v),
+            label: format!("best start {}", s.month(b)),
+        });
+    }
+    let markers = vec![Marker {
+        month: sp.planned_start,
+        label: format!("planned start {}", s.month(sp.planned_start)),
+    }];
+    let chart = LineChart {
+        id: format!("{id}-pivot"),
+        title: format!("{}: NPV by conversion start month", sp.name),
+        x: axis(s),
+        y: usd_axis("NPV, USD"),
+        series: vec![Series {
+            name: "Convert in that month".to_string(),
+            ink: Ink::Ai,
+            values,
+        }],
+        markers,
+        points,
+        levels: vec![Level {
+            value: draw(sp.never_npv_usd),
+            label: format!(
+                "Never convert (keep mining): {}",
+                compact(sp.never_npv_usd, "$")
+            ),
+        }],
+        shades: Vec::new(),
+        shade_legend: None,
+    };
+    let planned = sp
+        .npv_by_start
+        .get(sp.planned_start)
+        .map(|v| compact(*v, "$"))
+        .unwrap_or_default();
+    let mut caption = format!(
+        "{}. Each point of the line is the NPV of converting in that month; the dotted line is never converting. The file's own start, {}, gives {planned}.",
+        crate::render::pivot::verdict_sentence(p, sp),
+        s.month(sp.planned_start)
+    );
+    let limit = sp.last_start_limit.min(sp.npv_by_start.len());
+    if limit < sp.npv_by_start.len() {
+        let _ = write!(
+            caption,
+            " Starts from {} on leave AI hosting live for less than the horizon's last year and are not drawn.",
+            s.month(limit)
+        );
+    }
+    figure(&svg::line_chart(&chart), &caption)
+}
+
+/// The histogram of the advantage of converting over the paths.
+fn histogram_figure(
+    site: &str,
+    h: Option<&Histogram>,
+    note: &str,
+    c: &crate::simulate::Comparison,
+    id: &str,
+) -> String {
+    let summary = format!(
+        "Advantage of converting (AI − mining) over the paths: mean {}, P5 {}, median {}, P95 {}.",
+        compact(c.advantage_mean_usd, "$"),
+        compact(c.advantage_p5_usd, "$"),
+        compact(c.advantage_p50_usd, "$"),
+        compact(c.advantage_p95_usd, "$")
+    );
+    let (bars, tails) = match h {
+        Some(Histogram::Bins {
+            lo,
+            width,
+            counts,
+            under,
+            over,
+            ..
+        }) => bars(*lo, *width, counts, *under, *over),
+        Some(Histogram::Flat { value, paths }) => {
+            return format!(
+                "<p>{note}. Every one of the {} paths has the same advantage, {}: there is nothing to draw. {}</p>\n",
+                group(&paths.to_string()),
+                compact(*value, "$"),
+                escape(&summary)
+            );
+        }
+        None => return format!("<p>{} {}</p>\n", escape(note), escape(&summary)),
+    };
+    let chart = svg::Histogram {
+        id: format!("{id}-advantage"),
+        title: format!("{site}: NPV advantage of converting, over the paths"),
+        x: usd_axis("NPV of AI − NPV of mining, USD"),
+        bars,
+        note: note.to_string(),
+    };
+    let mut caption = format!("{note}. {summary}");
+    if !tails.is_empty() {
+        let _ = write!(caption, " {tails}");
+    }
+    figure(&svg::histogram(&chart), &caption)
+}
+
+/// `simulate`'s bins as bars, the gathered tails as one bar a bin wide at
+/// each end; and a sentence on those end bars.
+fn bars(
+    lo: Decimal,
+    width: Decimal,
+    counts: &[Sides],
+    under: Option<Sides>,
+    over: Option<Sides>,
+) -> (Vec<Bar>, String) {
+    let edge = |k: usize| lo + width * Decimal::from(k);
+    let mut bars = Vec::new();
+    let mut tails = Vec::new();
+    if let Some(u) = under {
+        bars.push(Bar {
+            lo: draw(lo - width),
+            hi: draw(lo),
+            count: u.total(),
+            above_zero: u.ahead > u.behind,
+        });
+        tails.push(format!(
+            "the first bar gathers the {} paths at or below {}",
+            group(&u.total().to_string()),
+            compact(lo, "$")
+        ));
+    }
+    for (k, c) in counts.iter().enumerate() {
+        bars.push(Bar {
+            lo: draw(edge(k)),
+            hi: draw(edge(k + 1)),
+            count: c.total(),
+            above_zero: c.ahead > 0,
+        });
+    }
+    if let Some(o) = over {
+        let hi = edge(counts.len());
+        bars.push(Bar {
+            lo: draw(hi),
+            hi: draw(hi + width),
+            count: o.total(),
+            above_zero: o.ahead > o.behind,
+        });
+        tails.push(format!(
+            "the last bar gathers the {} paths above {}",
+            group(&o.total().to_string()),
+            compact(hi, "$")
+        ));
+    }
+    let text = if tails.is_empty() {
+        String::new()
+    } else {
+        let mut t = tails.join("; ");
+        if let Some(first) = t.get(..1) {
+            t = format!("{}{}", first.to_uppercase(), &t[1..]);
+        }
+        format!("{t} (far tails, drawn one bin wide).")
+    };
+    (bars, text)
+}
+
+/// A fan's bands as the chart takes them.
+fn fan_of(name: &str, ink: Ink, b: &Bands) -> Fan {
+    let f = |v: &[Decimal]| v.iter().map(|x| draw(*x)).collect();
+    Fan {
+        name: name.to_string(),
+        ink,
+        p5: f(&b.p5),
+        p25: f(&b.p25),
+        p50: f(&b.p50),
+        p75: f(&b.p75),
+        p95: f(&b.p95),
+    }
+}
+
+/// The two fans of a site on one scale.
+fn fan_figures(s: &Summary, site: &SiteSummary, fans: &SiteFans, paths: u64, id: &str) -> String {
+    let present: Vec<(&str, &str, Ink, &Bands)> = [
+        ("mine", "Keep mining", Ink::Mine, fans.mine.as_ref()),
+        ("ai", "Convert to AI", Ink::Ai, fans.ai.as_ref()),
+    ]
+    .into_iter()
+    .filter_map(|(k, n, i, b)| Some((k, n, i, b?)))
+    .collect();
+    if present.is_empty() {
+        return String::new();
+    }
+    let lo = present
+        .iter()
+        .flat_map(|(_, _, _, b)| b.p5.iter())
+        .min()
+        .copied()
+        .unwrap_or_default();
+    let hi = present
+        .iter()
+        .flat_map(|(_, _, _, b)| b.p95.iter())
+        .max()
+        .copied()
+        .unwrap_or_default();
+    let mut markers = halvings(s);
+    markers.extend(go_live(s, site));
+    let mut out = String::new();
+    for (key, name, ink, bands) in &present {
+        let chart = FanChart {
+            id: format!("{id}-fan-{key}"),
+            title: format!(
+                "{}: {}, cumulative cash over the paths",
+                site.name,
+                name.to_lowercase()
+            ),
+            x: axis(s),
+            y: usd_axis("Cumulative cash, USD (undiscounted)"),
+            fan: fan_of(name, *ink, bands),
+            y_range: Some((draw(lo), draw(hi))),
+            markers: markers.clone(),
+        };
+        let last = bands.p50.len().saturating_sub(1);
+        let end = |v: &[Decimal]| v.get(last).map(|x| compact(*x, "$")).unwrap_or_default();
+        let caption = format!(
+            "{name}: in {}, half the paths end between {} and {} (median {}), nine in ten between {} and {}.",
+            s.month(last),
+            end(&bands.p25),
+            end(&bands.p75),
+            end(&bands.p50),
+            end(&bands.p5),
+            end(&bands.p95),
+        );
+        out.push_str(&figure(&svg::fan_chart(&chart), &caption));
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"note\">Bands: P5–P95 light, P25–P75 dark, median line; percentiles taken month by month (nearest rank) over the first {} paths; undiscounted. Both charts share one scale.</p>",
+        group(&paths.to_string())
+    );
+    out
+}
+
+/// A row's cell from a strategy's statistics and its NPV on the stated path.
+type CellOf<'a> = dyn Fn(&StrategyStats, Option<Decimal>) -> String + 'a;
+
+/// The NPV distribution figures `simulate` prints, per strategy.
+fn distribution_table(
+    mine: Option<&StrategyStats>,
+    ai: Option<&StrategyStats>,
+    site: &SiteSummary,
+) -> String {
+    let present: Vec<(&str, &StrategyStats, Option<Decimal>)> = [
+        (
+            "keep mining",
+            mine,
+            site.mine.as_ref().map(|m| m.outcome.npv_usd),
+        ),
+        (
+            "convert to AI",
+            ai,
+            site.ai.as_ref().map(|a| a.outcome.npv_usd),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(n, s, run)| Some((n, s?, run)))
+    .collect();
+    if present.is_empty() {
+        return String::new();
+    }
+    let largest = present
+        .iter()
+        .flat_map(|(_, s, run)| {
+            [
+                s.npv_mean_usd,
+                s.npv_p5_usd,
+                s.npv_p50_usd,
+                s.npv_p95_usd,
+                s.npv_cvar5_usd,
+            ]
+            .into_iter()
+            .chain(*run)
+        })
+        .map(|v| v.abs())
+        .max()
+        .unwrap_or_default();
+    let unit = MoneyUnit::of(largest);
+    let mut out = String::from(
+        "<table class=\"distribution\">\n<caption>NPV over the paths, as <code>hashpivot simulate</code> prints it</caption>\n<thead><tr><th></th>",
+    );
+    for (n, _, _) in &present {
+        let _ = write!(out, "<th class=\"n\">{n}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    let rows: [(&str, &CellOf); 7] = [
+        ("NPV on the stated path (run)", &|_, run| {
+            run.map_or("—".to_string(), |v| unit.show(v))
+        }),
+        ("Mean NPV ± standard error", &|s, _| match s.npv_se_usd {
+            Some(se) => format!("{} ± {}", unit.show(s.npv_mean_usd), compact(se, "$")),
+            None => unit.show(s.npv_mean_usd),
+        }),
+        ("P5 (1 path in 20 below)", &|s, _| unit.show(s.npv_p5_usd)),
+        ("P50 (median)", &|s, _| unit.show(s.npv_p50_usd)),
+        ("P95 (1 path in 20 above)", &|s, _| unit.show(s.npv_p95_usd)),
+        ("P(NPV > 0)", &|s, _| percent(s.p_npv_positive, SHARE)),
+        ("P(pays back)", &|s, _| percent(s.p_payback, SHARE)),
+    ];
+    for (label, cell) in rows {
+        let _ = write!(out, "<tr><th scope=\"row\">{label}</th>");
+        for (_, s, run) in &present {
+            let _ = write!(out, "<td class=\"n\">{}</td>", escape(&cell(s, *run)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+/// Money in millions, thousands or dollars by the largest figure shown,
+/// as `simulate`'s table does: `-$1,684.1M`.
+#[derive(Debug, Clone, Copy)]
+struct MoneyUnit {
+    divisor: i64,
+    suffix: &'static str,
+    places: u32,
+}
+
+impl MoneyUnit {
+    fn of(largest: Decimal) -> MoneyUnit {
+        let largest = largest.abs();
+        if largest >= Decimal::from(1_000_000) {
+            MoneyUnit {
+                divisor: 1_000_000,
+                suffix: "M",
+                places: 1,
+            }
+        } else if largest >= Decimal::ONE_THOUSAND {
+            MoneyUnit {
+                divisor: 1_000,
+                suffix: "k",
+                places: 1,
+            }
+        } else {
+            MoneyUnit {
+                divisor: 1,
+                suffix: "",
+                places: 0,
+            }
+        }
+    }
+
+    fn show(self, value: Decimal) -> String {
+        let digits = group(&crate::render::number::fixed(
+            value / Decimal::from(self.divisor),
+            self.places,
+        ));
+        let text = match digits.strip_prefix('-') {
+            Some(abs) => format!("-${abs}"),
+            None => format!("${digits}"),
+        };
+        format!("{text}{}", self.suffix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(v: &[i64]) -> Vec<Decimal> {
+        v.iter().map(|&x| Decimal::from(x)).collect()
+    }
+
+    /// Ahead means strictly more cash: a tie is not a crossing.
+    #[test]
+    fn crossings_read_from_the_curves() {
+        // AI behind, level in month 2, ahead from month 3 on.
+        assert_eq!(
+            crossing(&d(&[0, 0, 5, 5]), &d(&[-9, -1, 5, 6])),
+            Crossing::AiForGood {
+                from: 3,
+                before: false
+            }
+        );
+        // Ahead in month 1, behind in 2, ahead again from 3: for good from 3.
+        assert_eq!(
+            crossing(&d(&[0, 0, 0, 0]), &d(&[-1, 1, -1, 1])),
+            Crossing::AiForGood {
+                from: 3,
+                before: true
+            }
+        );
+        assert_eq!(crossing(&d(&[0, 0]), &d(&[1, 1])), Crossing::AlwaysAi);
+        assert_eq!(crossing(&d(&[0, 0]), &d(&[0, -1])), Crossing::NeverAi);
+        // Ahead in months 1 and 2, level in 3: mining "ahead again" from 3.
+        assert_eq!(
+            crossing(&d(&[0, 0, 0, 0]), &d(&[-1, 2, 2, 0])),
+            Crossing::MineAgain { first: 1, back: 3 }
+        );
+        assert_eq!(crossing(&[], &[]), Crossing::NeverAi);
+    }
+
+    /// Bins (lo + k·w, lo + (k+1)·w] become bars at those edges, the
+    /// gathered tails a bin wide past each end: lo −10, w 5, two bins
+    /// (−10, −5] and (−5, 0] with 3 and 1 paths below zero, 4 paths under
+    /// −10 and 2 over 0 (both AI ahead).
+    #[test]
+    fn bins_become_bars() {
+        let side = |behind, ahead| Sides { behind, ahead };
+        let (bars, tails) = bars(
+            Decimal::from(-10),
+            Decimal::from(5),
+            &[side(3, 0), side(1, 0)],
+            Some(side(4, 0)),
+            Some(side(0, 2)),
+        );
+        let edges: Vec<(f64, f64, usize, bool)> = bars
+            .iter()
+            .map(|b| (b.lo, b.hi, b.count, b.above_zero))
+            .collect();
+        assert_eq!(
+            edges,
+            [
+                (-15.0, -10.0, 4, false),
+                (-10.0, -5.0, 3, false),
+                (-5.0, 0.0, 1, false),
+                (0.0, 5.0, 2, true)
+            ]
+        );
+        assert_eq!(
+            tails,
+            "The first bar gathers the 4 paths at or below -$10; the last bar gathers the 2 paths above $0 (far tails, drawn one bin wide)."
+        );
+    }
+}
