@@ -18,9 +18,11 @@
 //       writes good and deliberately broken samples under
 //       target/browser/self-test/ and checks that each broken one fails
 //       with the rule it breaks and the good one passes.
-//   node tests/browser/check-report.mjs --screenshot OUT.png REPORT.html
-//       the README's picture: the first 1000x1300 CSS px of the report at
-//       device scale factor 1 (not the full page), refused if > 300 KB.
+//   node tests/browser/check-report.mjs --screenshot OUT.png REPORT.html [SELECTOR]
+//       the README's picture: 1000x1300 CSS px of the report at device
+//       scale factor 1 (not the full page), from the top of the report or
+//       of the first element SELECTOR matches (e.g. "section.page:nth-of-type(3)");
+//       refused if > 300 KB.
 // Environment: CHROMIUM (default /usr/bin/chromium), PDFINFO (default
 // pdfinfo on PATH).
 //
@@ -41,6 +43,10 @@
 //   screen/chart-box     at 1000x1400: each svg.chart has width > 0,
 //                        height > 0, left >= 0, right <= clientWidth
 //   screen/scroll        the document does not scroll sideways
+//   screen/text-overlap  no two <text> of a chart overlap (by more than a
+//                        third of the smaller one's height)
+//   screen/text-clipped  every <text> of a chart is inside the chart's box
+//                        (an SVG cuts what sticks out)
 //   print/chart-box      the same at the printable width (703 px)
 //   print/chart-height   no svg.chart taller than the printable height
 //   print/scroll         the printed document is no wider than the page
@@ -234,6 +240,46 @@ async function measure(page) {
   });
 }
 
+// The rendered boxes of each chart's texts, compared pairwise: on screen
+// only, since a chart scales as a whole and print changes nothing inside it.
+async function checkTexts(page, fail) {
+  const charts = await page.evaluate(() => [...document.querySelectorAll('svg.chart')].map((svg, i) => {
+    const title = svg.querySelector('title');
+    const r = svg.getBoundingClientRect();
+    return {
+      index: i + 1,
+      name: (title && title.textContent.trim()) || '',
+      box: { left: r.left, top: r.top, right: r.right, bottom: r.bottom },
+      texts: [...svg.querySelectorAll('text')]
+        .filter((t) => t.textContent.trim() !== '' && t.getClientRects().length > 0)
+        .map((t) => {
+          const b = t.getBoundingClientRect();
+          return { text: t.textContent.trim(), left: b.left, top: b.top, right: b.right, bottom: b.bottom };
+        }),
+    };
+  }));
+  for (const c of charts) {
+    const ts = c.texts;
+    for (const t of ts) {
+      if (t.left < c.box.left - 0.5 || t.right > c.box.right + 0.5 || t.top < c.box.top - 0.5 || t.bottom > c.box.bottom + 0.5) {
+        fail('screen/text-clipped', `${chartName(c)}: "${excerpt(t.text)}" sticks out of the chart and is cut`);
+      }
+    }
+    for (let i = 0; i < ts.length; i++) {
+      for (let j = i + 1; j < ts.length; j++) {
+        const a = ts[i];
+        const b = ts[j];
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        const minH = Math.min(a.bottom - a.top, b.bottom - b.top);
+        if (w > 1 && h > minH / 3) {
+          fail('screen/text-overlap', `${chartName(c)}: "${excerpt(a.text)}" and "${excerpt(b.text)}" overlap`);
+        }
+      }
+    }
+  }
+}
+
 function chartName(c) {
   return `chart ${c.index}${c.name ? ` "${excerpt(c.name)}"` : ''}`;
 }
@@ -278,6 +324,7 @@ export async function checkReport(browser, file, { outDir = OUT, log = () => {} 
     const screen = await measure(page);
     if (screen.charts.length === 0) fail('screen/no-charts', 'no svg.chart element');
     checkBoxes(screen, 'screen', fail);
+    await checkTexts(page, fail);
 
     // Print, at the printable width of the narrower paper.
     await page.emulateMedia({ media: 'print' });
@@ -312,13 +359,25 @@ export async function checkReport(browser, file, { outDir = OUT, log = () => {} 
   return failures;
 }
 
-async function screenshot(browser, out, file) {
+async function screenshot(browser, out, file, selector) {
   const failures = [];
   const fail = (rule, message) => failures.push({ rule, message });
   const { context, page } = await open(browser, file, { width: SHOT.width, height: SHOT.height }, fail);
   try {
+    let top = 0;
+    if (selector) {
+      top = await page.evaluate((sel) => {
+        const el = document.querySelector(sel);
+        return el ? Math.floor(el.getBoundingClientRect().top + window.scrollY) : null;
+      }, selector);
+      if (top === null) throw new Error(`${file}: nothing matches ${selector}`);
+    }
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    top = Math.max(0, Math.min(top, height - SHOT.height));
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-    await page.screenshot({ path: out, fullPage: false, type: 'png' });
+    await page.screenshot({
+      path: out, type: 'png', fullPage: true, clip: { x: 0, y: top, width: SHOT.width, height: SHOT.height },
+    });
   } finally {
     await context.close();
   }
@@ -348,7 +407,7 @@ async function inParallel(items, f, width = 4) {
 // one with none), so a check that stops firing, or fires where it should
 // not, shows here.
 
-function chart(title, { h = 340, attrs = '' } = {}) {
+function chart(title, { h = 340, attrs = '', extra = '' } = {}) {
   const pts = [];
   for (let i = 0; i <= 60; i++) pts.push(`${(60 + i * 10).toFixed(1)},${(h - 40 - i * i * 0.06).toFixed(1)}`);
   return `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720 ${h}" width="100%" role="img"${attrs}>
@@ -359,6 +418,9 @@ function chart(title, { h = 340, attrs = '' } = {}) {
 <line x1="60" y1="20" x2="60" y2="${h - 40}" stroke="#000"/>
 <polyline fill="none" stroke="#D55E00" stroke-width="2" points="${pts.join(' ')}"/>
 <text x="370" y="${h - 10}" text-anchor="middle" font-size="12">Month</text>
+<text x="20" y="${h / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 20 ${h / 2})">Cumulative cash, USD</text>
+<text x="70" y="${h - 26}" font-size="12">2026</text><text x="130" y="${h - 26}" font-size="12">2027</text>
+<text x="80" y="40" font-size="12">mine</text><text x="80" y="54" font-size="12">ai</text>${extra}
 </svg>`;
 }
 
@@ -464,6 +526,16 @@ const SAMPLES = [
     html: doc([GOOD[0], `<h2>Wide</h2>${chart('Wide in print', { attrs: ' style="min-width:800px"' })}`]),
   },
   {
+    name: 'labels-overlap',
+    expect: ['screen/text-overlap'],
+    html: doc([GOOD[0], `<h2>x</h2>${chart('Crowded', { extra: '<text x="300" y="100" font-size="12">2028 halving</text><text x="330" y="104" font-size="12">go-live</text>' })}`]),
+  },
+  {
+    name: 'label-cut',
+    expect: ['screen/text-clipped'],
+    html: doc([GOOD[0], `<h2>x</h2>${chart('Cut', { extra: '<text x="700" y="30" font-size="12">$1,500,000,000</text>' })}`]),
+  },
+  {
     name: 'chart-too-tall',
     expect: ['print/chart-height', 'pdf/pages'],
     html: doc([GOOD[0], `<h2>Tall</h2>${chart('Tall', { h: 1100 })}`]),
@@ -524,7 +596,7 @@ async function selfTest(browser) {
 function usage() {
   console.error('usage: check-report.mjs REPORT.html...\n'
     + '       check-report.mjs --self-test\n'
-    + '       check-report.mjs --screenshot OUT.png REPORT.html');
+    + '       check-report.mjs --screenshot OUT.png REPORT.html [SELECTOR]');
   process.exit(2);
 }
 
@@ -537,9 +609,9 @@ async function main(argv) {
       return (await selfTest(browser)) ? 0 : 1;
     }
     if (argv[0] === '--screenshot') {
-      if (argv.length !== 3) usage();
-      const [out, file] = argv.slice(1);
-      const { failures, bytes } = await screenshot(browser, out, file);
+      if (argv.length !== 3 && argv.length !== 4) usage();
+      const [out, file, selector] = argv.slice(1);
+      const { failures, bytes } = await screenshot(browser, out, file, selector);
       for (const f of failures) console.error(`${file}: ${f.rule}: ${f.message}`);
       if (failures.length === 0) console.log(`${out}: ${SHOT.width}x${SHOT.height} px, ${bytes} bytes, from ${file}`);
       return failures.length ? 1 : 0;
