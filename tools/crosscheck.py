@@ -5,7 +5,8 @@ FILE --format json`) with tools/reference.py.
 Usage:
   python3 tools/crosscheck.py [options] PATH...
   python3 tools/crosscheck.py [options] --random N [--seed S] [--keep DIR] [--months 240,600]
-  options: --bin PATH, --format2 [--basic], --pivot, --simulate [--paths N], --jobs N
+  options: --bin PATH, --format2 [--basic], --pivot, --simulate [--paths N],
+           --fan [--paths N], --jobs N
 
 PATH is a scenario file or a folder, searched recursively for *.toml (so
 `scenarios/ tests/extremes/` checks every shipped scenario). A scenario
@@ -63,6 +64,18 @@ of 0. A format-1 file must fail (exit 2, nothing on stdout), as must a file
 with a `.stderr` (one expecting run's overflow is skipped). A binary
 without the simulate command ("unrecognized subcommand") is "REFUSED".
 
+--fan [--paths N] (with PATHs or --random, --format2 files getting a [risk]
+table as for --simulate) runs `hashpivot simulate FILE --fan --format csv
+--paths N` (N default 40; the seed is the file's) and compares it with
+`tools/reference.py simulate FILE --fan --paths N` (docs/model.md, "The
+fan"; reading A35 in reference.py): the header, the rows in order, the
+columns scenario, site, strategy, month, fan_paths and file equal, each
+money cell (2 decimals) within one cent. A difference names the file, site,
+strategy, month, column and both values (and, when hashpivot's value is
+another path's cumulative cash that month, which rank that path has). A
+format-1 file must fail (exit 2, nothing on stdout), as must a file with a
+`.stderr` (one expecting run's overflow is skipped).
+
 A figure passes when it differs by at most one unit in its last printed
 decimal (IRR: 1e-6, as any root within 1e-9 of the true rate is correct and
 then rounded; where the cash flows change sign more than once, a different
@@ -76,6 +89,8 @@ something did, 2 on a usage error. Standard library only (Python 3.11+).
 """
 import argparse
 import concurrent.futures
+import csv
+import io
 import json
 import os
 import random
@@ -636,6 +651,135 @@ def sim_near_tie(path, a, b, raw):
     return None
 
 
+# ---------------------------------------------------------------- fan
+
+FAN_MONEY = re.compile(r"^-?\d+\.\d\d$")
+FAN_KEYS = ("scenario", "site", "strategy", "month", "fan_paths", "file")
+
+
+def check_fan(path, binary, paths):
+    """Check `hashpivot simulate PATH --fan --format csv --paths N` against
+    reference.fan_raw (docs/model.md, "The fan"). Same result dict as
+    check(), plus cells (the money cells compared)."""
+    t0 = time.monotonic()
+    res = dict(path=path, ok=False, lines=[], kinds=set(), irr=[], note="", refused=False,
+               skipped=False, cells=0)
+    try:
+        run = subprocess.run([binary, "simulate", path, "--fan", "--format", "csv",
+                              "--paths", str(paths)], capture_output=True, text=True,
+                             timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        res["lines"] = [f"hashpivot simulate --fan took more than {TIMEOUT_S} s"]
+        res["seconds"] = time.monotonic() - t0
+        return res
+    expected = os.path.splitext(path)[0] + ".stderr"
+    try:
+        if os.path.exists(expected):
+            with open(expected) as f:
+                want = first_line(f.read())
+            if "overflow" in want:
+                res["ok"], res["skipped"] = True, True
+                res["note"] = "SKIPPED, not compared: its .stderr expects run's overflow"
+            else:
+                check_failure(path, run, want, res)   # a scenario error is the fan's too
+        else:
+            check_fan_success(path, run, res, paths)
+    except Exception as e:  # a crash (reference, unreadable output) is a failure, not a traceback
+        res["ok"] = False
+        res["lines"].append(f"check failed: {type(e).__name__}: {e}")
+    res["seconds"] = time.monotonic() - t0
+    return res
+
+
+def check_fan_success(path, run, res, paths):
+    s = reference.load(path)
+    fr, err, over = None, None, None
+    try:
+        fr = reference.fan_raw(s, paths)
+        want = [list(reference.FAN_HEADER)] + reference.fan_table(fr, path)
+    except reference.ScenarioError as e:
+        err = str(e)
+    except reference.OutOfRange as e:
+        over = str(e)
+    if run.returncode != 0:
+        got = first_line(run.stderr)
+        if run.returncode == 2 and any(r in got for r in PIVOT_REFUSED + ("unexpected argument '--fan'",)) \
+                and not err:
+            res["refused"], res["kinds"] = True, {"refused"}
+            res["lines"].append(f"hashpivot has no fan for this yet: {got}")
+        elif run.returncode == 2 and err:
+            res["note"] = f"error, as expected: reference: {err}"
+            if run.stdout:
+                res["lines"].append(f"hashpivot printed {len(run.stdout)} bytes on stdout, "
+                                    "expected none")
+        elif run.returncode == 2 and "overflow" in got and (over or reference_overflow(
+                reference.evaluate(s))):
+            res["note"] = f"overflow error, allowed: reference: {over or 'run overflows'}"
+        else:
+            res["lines"].append(f"hashpivot simulate --fan failed (exit {run.returncode}): {got}")
+            if err or over:
+                res["lines"].append(f"reference: {err or over}")
+            res["kinds"] = {"error"}
+        res["ok"] = not res["lines"]
+        return
+    if err or over:
+        res["lines"].append(f"hashpivot printed a fan, reference: {err or over}")
+        res["kinds"] = {"figure"}
+        return
+    mine = list(csv.reader(io.StringIO(run.stdout)))
+    if mine[:1] != want[:1]:
+        res["lines"].append(f"header: hashpivot {mine[:1]} reference {want[:1]}")
+        res["kinds"].add("figure")
+        return
+    if len(mine) != len(want):
+        res["lines"].append(f"{len(mine) - 1} rows, reference {len(want) - 1}")
+        res["kinds"].add("figure")
+    header = want[0]
+    key_cols = [header.index(k) for k in FAN_KEYS]
+    money_cols = [i for i, h in enumerate(header) if h.endswith("_usd")]
+    # where each reference row's unrounded values live, to explain a difference
+    where = [(si, strategy, i) for si, by in enumerate(fr.curves)
+             for strategy in ("mine", "ai") if strategy in by for i in range(len(fr.labels))]
+    cent = D("0.01")
+    for r, (a, b) in enumerate(zip(mine[1:], want[1:])):
+        label = f"site {b[1]!r}, {b[2]}, month {b[3]}"
+        if len(a) != len(b):
+            res["lines"].append(f"row {r + 1} ({label}): {len(a)} cells, reference {len(b)}")
+            res["kinds"].add("figure")
+            continue
+        for c in key_cols:
+            if a[c] != b[c]:
+                res["lines"].append(f"row {r + 1} ({label}) {header[c]}: hashpivot {a[c]!r} "
+                                    f"reference {b[c]!r}")
+                res["kinds"].add("figure")
+        for c in money_cols:
+            res["cells"] += 1
+            if not FAN_MONEY.match(a[c]):
+                res["lines"].append(f"{label} {header[c]}: hashpivot {a[c]!r} is not money "
+                                    "with 2 decimals")
+                res["kinds"].add("figure")
+                continue
+            x, y = D(a[c]), D(b[c])
+            tol = D(1).scaleb(-places(a[c]))
+            if abs(x - y) <= tol:
+                continue
+            msg = (f"{label} {header[c]}: hashpivot {a[c]} reference {b[c]} "
+                   f"(differ by {abs(x - y)})")
+            si, strategy, i = where[r]
+            col = sorted((cv[i], k) for k, cv in enumerate(fr.curves[si][strategy]))
+            hit = [(rank + 1, k) for rank, (v, k) in enumerate(col) if abs(v - x) <= cent]
+            if hit:
+                msg += (f"; hashpivot's value is path {hit[0][1]}'s cumulative cash (rank "
+                        f"{hit[0][0]} of {len(col)}, reference's rank "
+                        f"{reference.nearest_rank(len(col), int(header[c][1:-4]))})")
+            res["lines"].append(msg)
+            res["kinds"].add("figure")
+    if run.stdout.replace("\r\n", "\n").split("\n")[0] != ",".join(reference.FAN_HEADER):
+        res["lines"].append("the header line is not written plainly")
+    res["note"] = f"{len(want) - 1} rows, {res['cells']} cells, {fr.m} paths"
+    res["ok"] = not res["lines"]
+
+
 def add_risk(text, rng):
     """Replace a generated format-2 file's [risk] table with one for
     --simulate: nonzero volatilities, a correlation, a GPU-hour volatility
@@ -968,8 +1112,12 @@ def parse(argv):
                     help="compare `hashpivot simulate FILE --format json --paths N --seed S` with "
                     "the reference's simulate instead of run (with --random --format2, each file "
                     "gets a [risk] table)")
+    ap.add_argument("--fan", action="store_true",
+                    help="compare `hashpivot simulate FILE --fan --format csv --paths N` with the "
+                    "reference's fan instead of run (with --random --format2, each file gets a "
+                    "[risk] table)")
     ap.add_argument("--paths", type=int, metavar="N", dest="sim_paths",
-                    help="with --simulate: paths per file (default 50)")
+                    help="with --simulate (default 50) or --fan (default 40): paths per file")
     ap.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                     help="scenarios checked in parallel (default: CPU count)")
     args = ap.parse_args(argv)
@@ -991,12 +1139,12 @@ def parse(argv):
         ap.error("--seed, --keep, --months and --format2 go with --random")
     if args.basic and not args.format2:
         ap.error("--basic goes with --format2")
-    if args.simulate and args.pivot:
-        ap.error("--simulate and --pivot: one at a time")
-    if args.sim_paths is not None and not args.simulate:
-        ap.error("--paths goes with --simulate")
+    if args.simulate + args.pivot + args.fan > 1:
+        ap.error("--simulate, --pivot and --fan: one at a time")
+    if args.sim_paths is not None and not (args.simulate or args.fan):
+        ap.error("--paths goes with --simulate or --fan")
     if args.sim_paths is None:
-        args.sim_paths = 50
+        args.sim_paths = 40 if args.fan else 50
     if not 1 <= args.sim_paths <= 10_000_000:
         ap.error("--paths needs 1 … 10,000,000")
     return args
@@ -1026,7 +1174,7 @@ def main(argv):
             p = os.path.join(folder, f"random-{i}.toml")
             text = (generate_format2(rng, i, partial=not args.basic) if args.format2
                     else generate(rng, i))
-            if args.simulate and args.format2:
+            if (args.simulate or args.fan) and args.format2:
                 # its own generator, so the files are otherwise those of --format2
                 text = add_risk(text, random.Random(f"risk {args.seed} {i}"))
             with open(p, "w") as f:
@@ -1036,12 +1184,14 @@ def main(argv):
     t0 = time.monotonic()
     failed, kinds_failed, irr_kinds, refused, skipped = 0, [], {}, 0, 0
     with concurrent.futures.ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        if args.simulate:
-            results = pool.map(check_simulate, paths, [binary] * len(paths),
-                               [args.sim_paths] * len(paths))
+        if args.simulate or args.fan:
+            results = pool.map(check_fan if args.fan else check_simulate, paths,
+                               [binary] * len(paths), [args.sim_paths] * len(paths))
         else:
             results = pool.map(check_pivot if args.pivot else check, paths, [binary] * len(paths))
+        cells = 0
         for res in results:
+            cells += res.get("cells", 0)
             note = f", {res['note']}" if res["note"] else ""
             for why in res["irr"]:
                 irr_kinds[why] = irr_kinds.get(why, 0) + 1
@@ -1059,7 +1209,9 @@ def main(argv):
                 print(f"  … and {len(res['lines']) - 20} more")
             sys.stdout.flush()
     elapsed = time.monotonic() - t0
-    if args.random is not None and not args.pivot and not args.simulate:
+    if args.fan:
+        print(f"fan: {cells} money cells compared ({args.sim_paths} paths a file)")
+    if args.random is not None and not args.pivot and not args.simulate and not args.fan:
         print("IRR of the strategy lines checked: " +
               (", ".join(f"{n} {why}" for why, n in sorted(irr_kinds.items(), key=lambda kv: -kv[1]))
                or "none"))
@@ -1074,6 +1226,7 @@ def main(argv):
               f"the first non-zero cash flow is positive (docs/model.md, \"Finance\": null)")
     if refused:
         what = "pivot command" if args.pivot else "simulate command" if args.simulate \
+            else "simulate --fan" if args.fan \
             else "format-2 scenario"
         print(f"{refused} of the failures: hashpivot refused the {what} (a command, format or key "
               f"it does not implement yet), so nothing was compared; the reference computed "

@@ -28,11 +28,16 @@ docs/model.md specifies it bit for bit, each path computed as `run`
 computes the file, then the statistics; `--records FILE.csv` writes the
 unrounded per-path NPVs and paybacks; `tools/crosscheck.py --simulate`
 compares it with `hashpivot simulate FILE --format json --paths N --seed S`.
+`simulate --fan` prints the fan CSV (docs/model.md, "The fan"; reading A35)
+as `hashpivot simulate FILE --fan --format csv` does; `tools/crosscheck.py
+--fan` compares the two.
 
 Usage: python3 tools/reference.py [run] SCENARIO.toml [--set KEY=VALUE]...
        python3 tools/reference.py pivot SCENARIO.toml [--set KEY=VALUE]...
        python3 tools/reference.py simulate SCENARIO.toml [--paths N] [--seed S]
                                   [--records FILE.csv] [--set KEY=VALUE]...
+       python3 tools/reference.py simulate SCENARIO.toml --fan [--format csv]
+                                  [--paths N] [--seed S] [--set KEY=VALUE]...
 """
 import calendar
 import csv
@@ -702,6 +707,17 @@ def dump(v):
 #     order, then file order; NPVs unrounded (Decimal's full 60 digits, no
 #     exponent), paybacks as integers; an absent strategy or a null payback
 #     is an empty cell.
+#  A35 The fan (simulate --fan): paths 0 … m − 1, m = min(paths, 2000), the
+#     very paths simulate computes (same seed, same draws); per site (file
+#     order) and strategy (mine, then ai; a strategy the site lacks has no
+#     rows) and month i = 0 … months − 1 (labelled YYYY-MM, as run's
+#     monthly rows), C_i = CF_0 + … + CF_i unrounded at 60 digits, the last
+#     month's CF including the terminal value (A1). Each band is the
+#     nearest rank r = max(1, ceil(q · m)) of that month's m values (A32),
+#     rounded once to 2 decimals half-even; fan_paths is m. Since rounding
+#     is monotone, ranking rounded or unrounded values gives the same band.
+#     CSV: one header line, minimal quoting (a field with a comma, a quote
+#     or a line break is quoted), `file` the path as given.
 # ============================================================================
 
 ROOT_LIMIT = D(10) ** 12
@@ -1867,6 +1883,93 @@ def simulate(s, paths=None, seed=None, records=None):
     return simulate_json(simulate_raw(s, paths, seed, records))
 
 
+# ---- the fan (docs/model.md, "The fan"; reading A35)
+
+FAN_MAX_PATHS = 2000
+FAN_PCTS = (5, 25, 50, 75, 95)
+FAN_HEADER = ("scenario", "site", "strategy", "month", "fan_paths", "p5_usd", "p25_usd",
+              "p50_usd", "p75_usd", "p95_usd", "file")
+
+
+def cumulative(cfs):
+    """C_1 … C_n: the running sums of the monthly cash flows (the last
+    including the terminal value, as `run`'s cumulative_cash_usd)."""
+    out, c = [], D(0)
+    for x in cfs:
+        c += x
+        out.append(c)
+    return out
+
+
+def fan_bands(curves):
+    """curves: one cumulative-cash list per path, all of one length. Per
+    month the nearest-rank P5, P25, P50, P75, P95 of that month's values
+    (each month ranked on its own), unrounded."""
+    out = []
+    for i in range(len(curves[0])):
+        col = sorted(c[i] for c in curves)
+        out.append(tuple(stat_quantile(col, pct) for pct in FAN_PCTS))
+    return out
+
+
+class FanResult:
+    """scenario, m (the paths the fan is over), labels (YYYY-MM per month)
+    and rows: (site name, strategy, [(p5, p25, p50, p75, p95) per month]),
+    unrounded, in file order of sites, mine before ai; curves the
+    per-path cumulative cash the bands come from."""
+
+    def __init__(self, scenario, m, labels, rows, curves):
+        self.scenario, self.m, self.labels, self.rows = scenario, m, labels, rows
+        self.curves = curves   # per site index {strategy: [C_0 … C_{n−1} per path]}
+
+
+def fan_raw(s, paths=None, seed=None):
+    """The fan of scenario s: paths 0 … m − 1, m = min(paths, 2000), each
+    computed by run_paths exactly as simulate computes it."""
+    risk = risk_used(s, paths, seed)
+    m = min(risk["paths"], FAN_MAX_PATHS)
+    curves = [{} for _ in s.get("site", [])]
+    for _, res, _disc in run_paths(s, dict(risk, paths=m)):   # only the first m paths
+        for j, r in enumerate(res):
+            for strategy, (_npv, _pb, _net, cfs) in r.items():
+                curves[j].setdefault(strategy, []).append(cumulative(cfs))
+    net, _ = project_network(s)
+    labels = [nm["label"] for nm in net]
+    rows = []
+    for site, by in zip(s["site"], curves):
+        for strategy in ("mine", "ai"):
+            if strategy in by:
+                rows.append((site["name"], strategy, fan_bands(by[strategy])))
+    return FanResult(s["name"], m, labels, rows, curves)
+
+
+def fan_table(fr, file):
+    """The rows `hashpivot simulate FILE --fan --format csv` prints (after
+    its header), money rounded to 2 decimals half-even; OutOfRange when a
+    printed figure is beyond the decimal range."""
+    out = []
+    for name, strategy, bands in fr.rows:
+        for label, b in zip(fr.labels, bands):
+            cells = [q(v, 2) for v in b]
+            for pct, c in zip(FAN_PCTS, cells):
+                if isinstance(c, TooLarge):
+                    raise OutOfRange(f"scenario {fr.scenario!r}: site {name!r} {strategy} {label} "
+                                     f"p{pct}_usd = {c.v:.6e} is beyond the decimal range "
+                                     "(about ±7.9e28)")
+            out.append([fr.scenario, name, strategy, label, str(fr.m)] + [str(c) for c in cells]
+                       + [file])
+    return out
+
+
+def fan_csv(fr, file, stream, header=True):
+    """Write the fan CSV (quoting as the reference's other CSV: minimal)."""
+    rows = fan_table(fr, file)
+    w = csv.writer(stream, lineterminator="\n")
+    if header:
+        w.writerow(FAN_HEADER)
+    w.writerows(rows)
+
+
 # ---------------------------------------------------------------- --set
 
 def apply_set(s, assignment):
@@ -1906,11 +2009,18 @@ USAGE = """usage: python3 tools/reference.py [run] SCENARIO.toml [--set KEY=VALU
        python3 tools/reference.py pivot SCENARIO.toml [--set KEY=VALUE]...
        python3 tools/reference.py simulate SCENARIO.toml [--paths N] [--seed S]
                                   [--records FILE.csv] [--set KEY=VALUE]...
-(--format json is accepted and ignored: the output is always JSON)
+       python3 tools/reference.py simulate SCENARIO.toml --fan [--format csv]
+                                  [--paths N] [--seed S] [--set KEY=VALUE]...
+(--format json is accepted and ignored: the output is always JSON, except
+with --fan, whose output is always CSV and which accepts --format csv)
 simulate (docs/model.md, "Uncertainty: `simulate`"): --paths and --seed win
 over [risk]; --records FILE.csv also writes one line per path and site,
 `path,site,mine_npv_usd,ai_npv_usd,mine_payback_months,ai_payback_months`,
-unrounded (an absent strategy or a null payback is an empty cell)."""
+unrounded (an absent strategy or a null payback is an empty cell).
+--fan (docs/model.md, "The fan"): per site, strategy and month the
+nearest-rank P5 … P95 of the cumulative cash over paths 0 … min(paths, 2000)
+− 1: `scenario,site,strategy,month,fan_paths,p5_usd,p25_usd,p50_usd,p75_usd,
+p95_usd,file`."""
 
 
 def int_arg(text, what):
@@ -1933,6 +2043,10 @@ def main(argv):
             sets.append(a[len("--set="):])
         elif a == "--format" and args and args[0] == "json":
             args.pop(0)
+        elif mode == "simulate" and a == "--fan":
+            opts["--fan"] = True
+        elif mode == "simulate" and a == "--format" and args and args[0] == "csv":
+            opts["--format"] = args.pop(0)
         elif mode == "simulate" and a in ("--paths", "--seed", "--records") and args:
             opts[a] = args.pop(0)
         elif mode == "simulate" and a.split("=")[0] in ("--paths", "--seed", "--records") \
@@ -1946,8 +2060,9 @@ def main(argv):
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
         return 0
-    if path is None:
-        print(USAGE, file=sys.stderr)
+    if path is None or ("--format" in opts and "--fan" not in opts) \
+            or ("--fan" in opts and "--records" in opts):
+        print(USAGE, file=sys.stderr)   # csv is the fan's; the fan has no records
         return 2
     try:
         s = load(path)
@@ -1956,6 +2071,9 @@ def main(argv):
         if mode == "simulate":
             paths = int_arg(opts["--paths"], "--paths") if "--paths" in opts else None
             seed = int_arg(opts["--seed"], "--seed") if "--seed" in opts else None
+            if "--fan" in opts:
+                fan_csv(fan_raw(s, paths, seed), path, sys.stdout)
+                return 0
             if "--records" in opts:
                 with open(opts["--records"], "w", newline="") as rec:
                     out = simulate(s, paths, seed, rec)
