@@ -185,7 +185,9 @@ pub(crate) fn render(chart: &HeatMap) -> String {
     let y_of = |r: usize| plot.bottom - r as f64 * cell_h;
 
     let mut out = frame::open(&id, &chart.title, height, &style::patterns(&id));
-    // Cells: runs of one known kind in a row as one rect; missing cells one by one.
+    // Cells: runs of one known kind in a row as one rect; missing cells one
+    // by one. Crisp edges: anti-aliased neighbours would show hairline seams.
+    out.push_str("<g shape-rendering=\"crispEdges\">");
     for (r, row) in grid.grid.iter().enumerate() {
         let mut c = 0;
         while c < columns {
@@ -215,6 +217,7 @@ pub(crate) fn render(chart: &HeatMap) -> String {
             c = end;
         }
     }
+    out.push_str("</g>");
     out.push_str(&format!(
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{AXIS}\" stroke-width=\"1\"/>",
         num(plot.left),
