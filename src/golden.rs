@@ -10,6 +10,11 @@
 //! Where: `NAME.golden.json` beside the scenario file `NAME.toml`, or in a
 //! folder given with `--golden-dir` ([`path_for`]).
 //!
+//! A report golden (`check --report`) is the HTML report itself,
+//! `NAME.report.html` ([`Kind::Report`]), compared byte for byte
+//! ([`first_difference`]): the report is deterministic, and a person
+//! opens the golden in a browser to see what changed.
+//!
 //! A pivot golden (`check --pivot`) holds the scenario's pivot instead, as
 //! `pivot --format json` prints it, in the same layout with `"pivot"` in
 //! place of `"summary"`, in `NAME.pivot.golden.json` ([`Kind::Pivot`]).
@@ -37,6 +42,9 @@ pub enum Kind {
     /// The scenario's pivot (`pivot --format json`):
     /// `NAME.pivot.golden.json`.
     Pivot,
+    /// The scenario's HTML report (`report`, default options):
+    /// `NAME.report.html`, compared byte for byte, never read as JSON.
+    Report,
 }
 
 impl Kind {
@@ -45,6 +53,7 @@ impl Kind {
         match self {
             Kind::Summary => "summary",
             Kind::Pivot => "pivot",
+            Kind::Report => "report",
         }
     }
 
@@ -53,6 +62,7 @@ impl Kind {
         match self {
             Kind::Summary => ".golden.json",
             Kind::Pivot => ".pivot.golden.json",
+            Kind::Report => ".report.html",
         }
     }
 }
@@ -157,8 +167,56 @@ pub fn read_kind(kind: Kind, text: &str) -> Result<Json, GoldenError> {
     }
     doc.get(kind.key()).cloned().ok_or(match kind {
         Kind::Summary => GoldenError::NoSummary,
-        Kind::Pivot => GoldenError::NoPivot,
+        Kind::Pivot | Kind::Report => GoldenError::NoPivot,
     })
+}
+
+/// Where two texts first differ, line by line: the first differing line
+/// (1-based), the nearest heading (`<h1>` or `<h2>`) of `old` at or
+/// before it, as text, and how many lines differ (line `i` of one
+/// against line `i` of the other; a line only one has counts).
+/// `None` when they are equal.
+pub fn first_difference(old: &str, new: &str) -> Option<(usize, Option<String>, usize)> {
+    if old == new {
+        return None;
+    }
+    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    let n = a.len().max(b.len());
+    let differs = |i: usize| a.get(i) != b.get(i);
+    let first = (0..n).find(|&i| differs(i)).unwrap_or(n.saturating_sub(1));
+    let count = (0..n).filter(|&i| differs(i)).count().max(1);
+    let heading = a
+        .iter()
+        .take(first + 1)
+        .rev()
+        .find_map(|line| heading_text(line));
+    Some((first + 1, heading, count))
+}
+
+/// The text of an `<h1>` or `<h2>` line, tags dropped and the escapes
+/// the report writes undone.
+fn heading_text(line: &str) -> Option<String> {
+    let rest = line
+        .strip_prefix("<h1>")
+        .or_else(|| line.strip_prefix("<h2>"))?;
+    let inner = rest.split("</h").next()?;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in inner.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    Some(
+        text.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&amp;", "&"),
+    )
 }
 
 #[cfg(test)]
@@ -228,6 +286,23 @@ mod tests {
                 Some(Path::new("goldens"))
             ),
             PathBuf::from("goldens/lake.pivot.golden.json")
+        );
+    }
+
+    /// Line 3 differs (under the heading "B &amp; C" of line 2), line 5
+    /// exists only in the new text: 2 lines differ, the first is 3.
+    #[test]
+    fn the_first_difference_names_its_line_and_heading() {
+        let old = "<h1>A</h1>\n<h2>B &amp; C</h2>\n<p>1</p>\n<p>2</p>\n";
+        let new = "<h1>A</h1>\n<h2>B &amp; C</h2>\n<p>9</p>\n<p>2</p>\nmore\n";
+        assert_eq!(
+            first_difference(old, new),
+            Some((3, Some("B & C".to_string()), 2))
+        );
+        assert_eq!(first_difference(old, old), None);
+        assert_eq!(
+            path_of(Kind::Report, "scenarios/lake.toml", None),
+            PathBuf::from("scenarios/lake.report.html")
         );
     }
 

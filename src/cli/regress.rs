@@ -6,9 +6,11 @@
 
 use super::args::{CheckArgs, DiffArgs, ReportFormat, Tolerances};
 use super::failure::{Failure, Failures};
+use super::input::evaluate;
 use super::input::{Input, evaluate_all_then, read_source, sources};
 use super::output::{write_atomically, write_stdout};
 use super::pivot::pivot_of;
+use super::report::{Options, build};
 use hashpivot::compare::{Report, ScenarioResult, Tolerance, Verdict, differences, summaries};
 use hashpivot::exact_json::Json;
 use hashpivot::golden;
@@ -66,6 +68,9 @@ fn refuse_duplicate_names<'a>(
 }
 
 pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Failure> {
+    if args.report {
+        return check_report(args, failures);
+    }
     let (inputs, _) = sources(&args.paths, failures);
     // A golden sits beside its scenario file: standard input has none.
     let inputs = inputs.into_iter().map(|input| match input.path.as_str() {
@@ -198,6 +203,124 @@ pub(crate) fn check(args: &CheckArgs, failures: &mut Failures) -> Result<(), Fai
         });
     }
     finish_report(&report, args.tolerances.format, failures)
+}
+
+/// `check --report`: each format-2 scenario's report with the default
+/// options (the file's own [risk] paths and seed, no --vary, no time)
+/// against `NAME.report.html`, byte for byte. The report's command line
+/// names the scenario file without its folder (the golden sits beside it),
+/// so the golden is the same from wherever the check runs.
+fn check_report(args: &CheckArgs, failures: &mut Failures) -> Result<(), Failure> {
+    let (inputs, _) = sources(&args.paths, failures);
+    let mut out = String::new();
+    let (mut total, mut changed, mut created, mut updated, mut unchanged) = (0, 0, 0, 0, 0);
+    for input in inputs {
+        let path = input.path;
+        let source = match (path.as_str(), input.source) {
+            ("-", Ok(_)) => Err(Failure::StdinForCheck),
+            (_, source) => source,
+        };
+        let built = source.and_then(|source| {
+            let summary = failures.admit(evaluate(&source, &[])?)?;
+            if summary.inputs.format2.is_none() {
+                return Ok(None);
+            }
+            let name = std::path::Path::new(&path)
+                .file_name()
+                .map_or_else(|| path.clone(), |n| n.to_string_lossy().into_owned());
+            let options = Options {
+                file: &name,
+                overrides: &[],
+                paths: None,
+                seed: None,
+                vary: &[],
+                timestamp: false,
+            };
+            let (html, _) = build(&source, &summary, &options)?;
+            Ok(Some((summary.scenario, html)))
+        });
+        let (scenario, html) = match built {
+            Ok(Some(done)) => done,
+            Ok(None) => {
+                failures.note(format!(
+                    "skipping {path}: a format-1 scenario has no shipped report (check --report compares format-2 scenarios)"
+                ));
+                continue;
+            }
+            Err(failure) => {
+                failures.push(failure);
+                continue;
+            }
+        };
+        total += 1;
+        let golden = golden::path_of(golden::Kind::Report, &path, args.golden_dir.as_deref());
+        let stored = match std::fs::read(&golden) {
+            Ok(bytes) => Some(bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(source) => {
+                failures.push(Failure::GoldenUnreadable {
+                    path: golden,
+                    source,
+                });
+                continue;
+            }
+        };
+        let shown = golden.display();
+        let difference = stored
+            .as_ref()
+            .map(|old| golden::first_difference(&String::from_utf8_lossy(old), &html));
+        let line = match (args.update, difference) {
+            (true, Some(None)) => {
+                unchanged += 1;
+                format!("unchanged [{scenario}]")
+            }
+            (true, found) => {
+                write_atomically(&golden, |w| w.write_all(html.as_bytes()))?;
+                if found.is_some() {
+                    updated += 1;
+                    format!("updated [{scenario}] {shown}")
+                } else {
+                    created += 1;
+                    format!("created [{scenario}] {shown}")
+                }
+            }
+            (false, None) => {
+                changed += 1;
+                format!(
+                    "[{scenario}] no report golden: {shown} (create it with check --report --update)"
+                )
+            }
+            (false, Some(None)) => format!("ok [{scenario}]"),
+            (false, Some(Some((line, heading, count)))) => {
+                changed += 1;
+                let section = heading.map_or(String::new(), |h| format!(" (in \"{h}\")"));
+                format!(
+                    "[{scenario}] {shown} differs from line {line}{section}: {count} line{} differ{}",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "s" } else { "" }
+                )
+            }
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if args.update {
+        out.push_str(&format!(
+            "{total} report{}: {unchanged} unchanged, {updated} updated, {created} created\n",
+            plural(total)
+        ));
+    } else {
+        out.push_str(&format!(
+            "{total} report{}, {changed} changed\n",
+            plural(total)
+        ));
+    }
+    write_stdout(out.as_bytes())?;
+    if changed > 0 {
+        failures.push(Failure::Changed);
+    }
+    Ok(())
 }
 
 pub(crate) fn diff(args: &DiffArgs, failures: &mut Failures) -> Result<(), Failure> {

@@ -118,7 +118,7 @@ h2 { font-size: 14pt; margin: 0 0 2mm; padding-bottom: 1mm; border-bottom: 1.5pt
 h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 p { margin: 1mm 0; }
 p.lead { font-size: 11pt; color: #333; margin-bottom: 3mm; }
-p.note, li.note { font-size: 8.5pt; color: #333; }
+p.note, li.note { font-size: 8pt; color: #333; }
 ul.verdicts { list-style: none; padding: 0; margin: 2mm 0 3mm; }
 ul.verdicts li { margin: 0 0 2.5mm; padding-left: 3mm; border-left: 2.5pt solid #0072B2; }
 ul.verdicts li.mine { border-left-color: #D55E00; }
@@ -132,7 +132,7 @@ thead th { border-bottom: 1pt solid #111; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.key td { font-weight: bold; }
 figure { margin: 1mm 0 2mm; break-inside: avoid; page-break-inside: avoid; }
-figcaption { font-size: 9pt; margin-top: 0.5mm; }
+figcaption { font-size: 8.5pt; margin-top: 0.5mm; }
 svg.chart { display: block; width: 100%; height: auto; break-inside: avoid; page-break-inside: avoid; }
 dl.read { margin: 0; font-size: 9pt; }
 dl.read dt { font-weight: bold; margin-top: 1.5mm; }

@@ -49,16 +49,16 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
         .pivot
         .and_then(|p| p.sites.iter().find(|x| x.name == site.name));
     let risk = r.risk.as_ref();
-    let histogram = risk.and_then(|k| {
-        let stats = k.simulation.sites.get(j)?;
-        let c = stats.comparison.as_ref()?;
-        Some((c, k.histograms.get(j).and_then(Option::as_ref)))
+    let stats = risk.and_then(|k| k.simulation.sites.get(j));
+    let histogram = stats.and_then(|st| {
+        let c = st.comparison.as_ref()?;
+        Some((c, risk?.histograms.get(j).and_then(Option::as_ref)))
     });
-    if pivot.is_some() || histogram.is_some() {
-        let title = match (pivot.is_some(), histogram.is_some()) {
-            (true, true) => "when to convert, and how often AI wins",
+    if pivot.is_some() || stats.is_some() {
+        let title = match (pivot.is_some(), stats.is_some()) {
+            (true, true) => "when to convert, and how risky each future is",
             (true, false) => "when to convert",
-            _ => "how often AI wins",
+            _ => "how risky each future is",
         };
         let mut b = format!("<h2>{name}: {title}</h2>\n");
         if let (Some(p), Some(sp)) = (r.pivot, pivot) {
@@ -72,21 +72,18 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
             );
             b.push_str(&histogram_figure(&site.name, h, &note, c, &id));
         }
+        if let Some(st) = stats {
+            b.push_str(&distribution_table(st.mine.as_ref(), st.ai.as_ref(), site));
+        }
         pages.push(b);
     }
 
     if let Some(k) = risk
-        && let Some(stats) = k.simulation.sites.get(j)
+        && let Some(fans) = k.fans.get(j)
+        && (fans.mine.is_some() || fans.ai.is_some())
     {
         let mut c = format!("<h2>{name}: the range of outcomes</h2>\n");
-        if let Some(fans) = k.fans.get(j) {
-            c.push_str(&fan_figures(s, site, fans, k.fan_paths, &id));
-        }
-        c.push_str(&distribution_table(
-            stats.mine.as_ref(),
-            stats.ai.as_ref(),
-            site,
-        ));
+        c.push_str(&fan_figures(s, site, fans, k.fan_paths, &id));
         pages.push(c);
     }
     pages
@@ -215,10 +212,12 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
                     value: draw(a[from]),
                     label: format!("AI ahead from {}", at(from)),
                 });
-                words.push(if before {
+                let first = m.iter().zip(a.iter()).position(|(m, a)| a > m);
+                words.push(if let (true, Some(first)) = (before, first) {
                     format!(
-                        "AI's cumulative cash passes mining's for the last time in {} and stays ahead.",
-                        at(from)
+                        "AI's cumulative cash passes mining's in {} and stays ahead (it was also ahead earlier, first in {}).",
+                        at(from),
+                        at(first)
                     )
                 } else {
                     format!(
@@ -687,7 +686,7 @@ fn distribution_table(
         let _ = write!(out, "<th class=\"n\">{n}</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    let rows: [(&str, &CellOf); 7] = [
+    let rows: [(&str, &CellOf); 6] = [
         ("NPV on the stated path (run)", &|_, run| {
             run.map_or("—".to_string(), |v| unit.show(v))
         }),
@@ -699,7 +698,6 @@ fn distribution_table(
         ("P50 (median)", &|s, _| unit.show(s.npv_p50_usd)),
         ("P95 (1 path in 20 above)", &|s, _| unit.show(s.npv_p95_usd)),
         ("P(NPV > 0)", &|s, _| percent(s.p_npv_positive, SHARE)),
-        ("P(pays back)", &|s, _| percent(s.p_payback, SHARE)),
     ];
     for (label, cell) in rows {
         let _ = write!(out, "<tr><th scope=\"row\">{label}</th>");
