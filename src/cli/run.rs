@@ -1,6 +1,6 @@
 //! `run` and `validate`.
 
-use super::args::{Format, RunArgs};
+use super::args::{Cli, Format, RunArgs};
 use super::failure::{Failure, Failures};
 use super::input::{display_name, evaluate_all, sources};
 use super::output::{deliver, refuse_overwriting_input, use_color, write_stdout};
@@ -13,6 +13,7 @@ use hashpivot::render::table::TableRenderer;
 /// Renders every scenario that computes; each one that does not is a
 /// failure, and then no output file is written at all.
 pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(), Failure> {
+    refuse_chart_without_table(args)?;
     let (inputs, any_folder) = sources(&args.paths, failures);
     if let Some(output) = &args.output {
         refuse_overwriting_input(output, inputs.iter().map(|i| i.path.as_str()))?;
@@ -34,6 +35,8 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
         Format::Table => Box::new(TableRenderer {
             monthly: args.monthly,
             color,
+            chart: args.chart,
+            ascii: args.ascii,
         }),
         Format::Json => Box::new(JsonRenderer {
             monthly: args.monthly,
@@ -56,6 +59,29 @@ pub(crate) fn run_scenarios(args: &RunArgs, failures: &mut Failures) -> Result<(
         total,
         failures,
     )
+}
+
+/// `--chart` draws under the table: with another format it would be
+/// silently dropped (a JSON or CSV reader has nowhere to put a picture),
+/// so it is a usage error (exit 2) before any scenario is read.
+fn refuse_chart_without_table(args: &RunArgs) -> Result<(), Failure> {
+    let other = match args.format {
+        _ if !args.chart => return Ok(()),
+        Format::Table => return Ok(()),
+        Format::Json => "json",
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+    };
+    let mut command = <Cli as clap::CommandFactory>::command();
+    command.build();
+    let message = format!(
+        "--chart draws under the table: it cannot be used with --format {other} (leave out --chart, or use --format table)"
+    );
+    let error = match command.find_subcommand_mut("run") {
+        Some(run) => run.error(clap::error::ErrorKind::ArgumentConflict, message),
+        None => command.error(clap::error::ErrorKind::ArgumentConflict, message),
+    };
+    Err(Failure::Usage(error))
 }
 
 /// `ok PATH` for each scenario that loads and computes.

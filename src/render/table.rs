@@ -37,6 +37,11 @@ pub struct TableRenderer {
     pub monthly: bool,
     /// Use ANSI colour and bold.
     pub color: bool,
+    /// Draw each site's cumulative cash under its table (`run --chart`,
+    /// [`super::chart`]).
+    pub chart: bool,
+    /// Draw that chart in ASCII characters only (`--ascii`).
+    pub ascii: bool,
 }
 
 const NULL: &str = "—";
@@ -413,6 +418,17 @@ impl TableRenderer {
                     ));
                 }
                 push_lines(out, wrap("", &parts));
+            }
+        }
+        if self.chart {
+            let style = super::chart::Style {
+                ascii: self.ascii,
+                color: self.color,
+            };
+            let lines = super::chart::cumulative_cash(s, site, style);
+            if !lines.is_empty() {
+                out.push('\n');
+                push_lines(out, lines);
             }
         }
         if self.monthly {
@@ -1041,7 +1057,9 @@ mod tests {
     fn monthly_table() {
         insta::assert_snapshot!(render(TableRenderer {
             monthly: true,
-            color: false
+            color: false,
+            chart: false,
+            ascii: false,
         }));
     }
 
@@ -1055,6 +1073,8 @@ mod tests {
         let table = TableRenderer {
             monthly: true,
             color: false,
+            chart: false,
+            ascii: false,
         };
         let text = String::from_utf8(table.render(&[sample::ties()], false)).unwrap();
         let btc = text.lines().find(|l| l.contains("BTC mined")).unwrap();
@@ -1086,6 +1106,8 @@ mod tests {
         let coloured = render(TableRenderer {
             monthly: false,
             color: true,
+            chart: false,
+            ascii: false,
         });
         assert!(coloured.contains("\x1b[1;32mWinner: convert to AI, by $251,500.50 of NPV\x1b[0m"));
         assert!(coloured.contains("\x1b[1mSite: North\x1b[0m"));
@@ -1257,6 +1279,8 @@ mod tests {
             let table = TableRenderer {
                 monthly,
                 color: false,
+                chart: false,
+                ascii: false,
             };
             fits(table, std::slice::from_ref(&plain));
             let text = fits(table, &[plain.clone(), wide.clone(), sample::ties()]);
@@ -1273,6 +1297,8 @@ mod tests {
         let table = TableRenderer {
             monthly: true,
             color: false,
+            chart: false,
+            ascii: false,
         };
         let mut s = sample::summary();
         s.sites.truncate(1);
