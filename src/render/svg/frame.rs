@@ -162,10 +162,21 @@ pub(crate) fn y_axis(plot: &Plot, ticks: &Ticks, title: &str) -> String {
 /// The rotated title of a vertical axis.
 pub(crate) fn axis_title_left(plot: &Plot, title: &str) -> String {
     format!(
-        "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">{}</text>",
+        "<text transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\" font-size=\"{}\">{}</text>",
         num((plot.top + plot.bottom) / 2.0),
+        num(title_size(title, plot.height() + 30.0)),
         escape(title)
     )
+}
+
+/// The font size of an axis title: 12, smaller (down to 9) when the title
+/// would be longer than `room`.
+fn title_size(title: &str, room: f64) -> f64 {
+    let mut size = 12.0;
+    while size > 9.0 && width(title, size) * 0.9 > room {
+        size -= 0.5;
+    }
+    size
 }
 
 /// The title of a horizontal axis, centred under the plot.
@@ -173,7 +184,10 @@ pub(crate) fn axis_title_below(plot: &Plot, title: &str) -> String {
     text_at(
         (plot.left + plot.right) / 2.0,
         plot.bottom + 37.0,
-        " text-anchor=\"middle\" font-size=\"12\"",
+        &format!(
+            " text-anchor=\"middle\" font-size=\"{}\"",
+            num(title_size(title, plot.width()))
+        ),
         title,
     )
 }
@@ -351,6 +365,15 @@ pub(crate) fn markers(plot: &Plot, axis: MonthAxis, markers: &[Marker]) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_axis_titles_shrink() {
+        // 20 characters at 12: 20 × 0.62 × 12 × 0.9 = 133.9 ≤ 200: 12.
+        assert_eq!(title_size(&"x".repeat(20), 200.0), 12.0);
+        // 40 characters need 267.8 at 12; at 11: 245.5, at 10.5: 234.4 ≤ 240.
+        assert_eq!(title_size(&"x".repeat(40), 240.0), 10.5);
+        assert_eq!(title_size(&"x".repeat(400), 240.0), 9.0);
+    }
 
     #[test]
     fn nearby_marker_labels_take_rows() {
