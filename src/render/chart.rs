@@ -532,7 +532,11 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
             (false, true) => "──".into(),
         }
     };
-    lines.push("Cumulative cash by month, undiscounted (USD)".to_string());
+    lines.push(paint(
+        "Cumulative cash by month, undiscounted (USD)",
+        Colour::Bold,
+        style.color,
+    ));
     let mut legend = Vec::new();
     for c in &curves {
         let what = if c.ai {
@@ -1044,7 +1048,8 @@ mod tests {
         let stripped: Vec<String> = coloured
             .iter()
             .map(|l| {
-                l.replace("\x1b[33m", "")
+                l.replace("\x1b[1m", "")
+                    .replace("\x1b[33m", "")
                     .replace("\x1b[36m", "")
                     .replace("\x1b[0m", "")
             })
