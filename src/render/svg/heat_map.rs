@@ -186,8 +186,10 @@ pub(crate) fn render(chart: &HeatMap) -> String {
 
     let mut out = frame::open(&id, &chart.title, height, &style::patterns(&id));
     // Cells: runs of one known kind in a row as one rect; missing cells one
-    // by one. Crisp edges: anti-aliased neighbours would show hairline seams.
-    out.push_str("<g shape-rendering=\"crispEdges\">");
+    // by one. Each rect but the last row's and column's reaches 0.6 units
+    // into its upper and right neighbour (drawn later, on top): abutting
+    // anti-aliased edges would show hairline seams (crisp edges do too,
+    // where rounding leaves a pixel row uncovered).
     for (r, row) in grid.grid.iter().enumerate() {
         let mut c = 0;
         while c < columns {
@@ -197,6 +199,8 @@ pub(crate) fn render(chart: &HeatMap) -> String {
                 end += 1;
             }
             let (x0, x1, y0, y1) = (x_of(c), x_of(end), y_of(r + 1), y_of(r));
+            let overlap_x = if end < columns { 0.6 } else { 0.0 };
+            let overlap_y = if r + 1 < rows { 0.6 } else { 0.0 };
             let fill = match kind {
                 Cell::Mine => MINE.to_string(),
                 Cell::Ai => format!("url(#{id}-hatch)"),
@@ -206,9 +210,9 @@ pub(crate) fn render(chart: &HeatMap) -> String {
             out.push_str(&format!(
                 "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"/>",
                 num(x0),
-                num(y0),
-                num(x1 - x0),
-                num(y1 - y0)
+                num(y0 - overlap_y),
+                num(x1 - x0 + overlap_x),
+                num(y1 - y0 + overlap_y)
             ));
             if kind == Cell::Missing {
                 let inset = (cell_w.min(cell_h) * 0.2).min(6.0);
@@ -217,7 +221,6 @@ pub(crate) fn render(chart: &HeatMap) -> String {
             c = end;
         }
     }
-    out.push_str("</g>");
     out.push_str(&format!(
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"{AXIS}\" stroke-width=\"1\"/>",
         num(plot.left),
