@@ -120,9 +120,9 @@ p { margin: 1mm 0; }
 p.lead { font-size: 11pt; color: #333; margin-bottom: 3mm; }
 p.note, li.note { font-size: 8pt; color: #333; }
 ul.verdicts { list-style: none; padding: 0; margin: 2mm 0 3mm; }
-ul.verdicts li { margin: 0 0 2.5mm; padding-left: 3mm; border-left: 2.5pt solid #0072B2; }
-ul.verdicts li.mine { border-left-color: #D55E00; }
-ul.verdicts li.tie { border-left-color: #777; }
+ul.verdicts > li { margin: 0 0 2.5mm; padding-left: 3mm; border-left: 2.5pt solid #0072B2; }
+ul.verdicts > li.mine { border-left-color: #D55E00; border-left-style: double; border-left-width: 4pt; }
+ul.verdicts > li.tie { border-left-color: #777; border-left-style: dotted; }
 .verdict { font-size: 11.5pt; font-weight: bold; }
 ul.caveats { margin: 0.5mm 0 0; padding-left: 5mm; font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 1mm 0 2mm; }
@@ -131,6 +131,7 @@ th, td { padding: 0.5mm 1.5mm; border-bottom: 0.5pt solid #bbb; text-align: left
 thead th { border-bottom: 1pt solid #111; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.key td { font-weight: bold; }
+table.flips { width: auto; min-width: 50%; }
 figure { margin: 1mm 0 2mm; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 8.5pt; margin-top: 0.5mm; }
 svg.chart { display: block; width: 100%; height: auto; break-inside: avoid; page-break-inside: avoid; }

@@ -597,22 +597,21 @@ fn fan_figures(s: &Summary, site: &SiteSummary, fans: &SiteFans, paths: u64, id:
         .max()
         .copied()
         .unwrap_or_default();
-    let mut markers = halvings(s);
-    markers.extend(go_live(s, site));
     let mut out = String::new();
     for (key, name, ink, bands) in &present {
+        // The go-live matters to the AI future only.
+        let mut markers = halvings(s);
+        if *key == "ai" {
+            markers.extend(go_live(s, site));
+        }
         let chart = FanChart {
             id: format!("{id}-fan-{key}"),
-            title: format!(
-                "{}: {}, cumulative cash over the paths",
-                site.name,
-                name.to_lowercase()
-            ),
+            title: format!("{}: {name}, cumulative cash over the paths", site.name),
             x: axis(s),
             y: usd_axis("Cumulative cash, USD (undiscounted)"),
             fan: fan_of(name, *ink, bands),
             y_range: Some((draw(lo), draw(hi))),
-            markers: markers.clone(),
+            markers,
         };
         let last = bands.p50.len().saturating_sub(1);
         let end = |v: &[Decimal]| v.get(last).map(|x| compact(*x, "$")).unwrap_or_default();

@@ -31,7 +31,13 @@ pub(super) fn pages(summary: &Summary, sweep: &super::Sweep) -> Vec<String> {
             .and_then(|s| s.iter().find(|f| f.site == site))
     };
     let mut pages = Vec::new();
-    for (j, site) in summary.sites.iter().enumerate() {
+    // A site with one strategy has no winner anywhere on the grid.
+    for (j, site) in summary
+        .sites
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.comparison.is_some())
+    {
         let name = &site.name;
         let cells: Vec<Vec<Cell>> = (0..rows)
             .map(|r| {
