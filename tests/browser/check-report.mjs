@@ -19,10 +19,10 @@
 //       target/browser/self-test/ and checks that each broken one fails
 //       with the rule it breaks and the good one passes.
 //   node tests/browser/check-report.mjs --screenshot OUT.png REPORT.html [SELECTOR]
-//       the README's picture: 1000x1300 CSS px of the report at device
-//       scale factor 1 (not the full page), from the top of the report or
-//       of the first element SELECTOR matches (e.g. "section.page:nth-of-type(3)");
-//       refused if > 300 KB.
+//       the README's picture: 1000 CSS px wide at device scale factor 1,
+//       the first 1300 px of the report (not the full page), or of the
+//       first element SELECTOR matches, e.g. "section.page:nth-of-type(3)"
+//       (only that element if it is shorter); refused if > 300 KB.
 // Environment: CHROMIUM (default /usr/bin/chromium), PDFINFO (default
 // pdfinfo on PATH).
 //
@@ -385,19 +385,26 @@ async function screenshot(browser, out, file, selector) {
   const fail = (rule, message) => failures.push({ rule, message });
   const { context, page } = await open(browser, file, { width: SHOT.width, height: SHOT.height }, fail);
   try {
+    // From the top of the element (to its end, if shorter than the
+    // picture: no chart cut in half at the bottom) or of the report.
     let top = 0;
+    let height = SHOT.height;
     if (selector) {
-      top = await page.evaluate((sel) => {
+      const box = await page.evaluate((sel) => {
         const el = document.querySelector(sel);
-        return el ? Math.floor(el.getBoundingClientRect().top + window.scrollY) : null;
+        if (!el) return null;
+        const r = el.getBoundingClientRect();
+        return { top: Math.floor(r.top + window.scrollY), height: Math.ceil(r.height) };
       }, selector);
-      if (top === null) throw new Error(`${file}: nothing matches ${selector}`);
+      if (box === null) throw new Error(`${file}: nothing matches ${selector}`);
+      top = box.top;
+      height = Math.min(SHOT.height, box.height);
     }
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    top = Math.max(0, Math.min(top, height - SHOT.height));
+    const docHeight = await page.evaluate(() => document.documentElement.scrollHeight);
+    top = Math.max(0, Math.min(top, docHeight - height));
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     await page.screenshot({
-      path: out, type: 'png', fullPage: true, clip: { x: 0, y: top, width: SHOT.width, height: SHOT.height },
+      path: out, type: 'png', fullPage: true, clip: { x: 0, y: top, width: SHOT.width, height },
     });
   } finally {
     await context.close();
@@ -640,7 +647,7 @@ async function main(argv) {
       const [out, file, selector] = argv.slice(1);
       const { failures, bytes } = await screenshot(browser, out, file, selector);
       for (const f of failures) console.error(`${file}: ${f.rule}: ${f.message}`);
-      if (failures.length === 0) console.log(`${out}: ${SHOT.width}x${SHOT.height} px, ${bytes} bytes, from ${file}`);
+      if (failures.length === 0) console.log(`${out}: ${bytes} bytes, from ${file}`);
       return failures.length ? 1 : 0;
     }
     if (argv.some((a) => a.startsWith('--'))) usage();
