@@ -213,7 +213,26 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
                     label: format!("AI ahead from {}", at(from)),
                 });
                 let first = m.iter().zip(a.iter()).position(|(m, a)| a > m);
-                words.push(if let (true, Some(first)) = (before, first) {
+                let last = a.len().saturating_sub(1);
+                // Ahead only in the last month, and only by the exit
+                // values: the curves' jump, not the months' cash.
+                let tv = |o: Option<&crate::summary::Outcome>| {
+                    o.and_then(|o| o.f2.as_ref())
+                        .map_or(Decimal::ZERO, |f| f.terminal_value_usd)
+                };
+                let (tm, ta) = (
+                    tv(site.mine.as_ref().map(|x| &x.outcome)),
+                    tv(site.ai.as_ref().map(|x| &x.outcome)),
+                );
+                let by_exit = from == last
+                    && !(tm.is_zero() && ta.is_zero())
+                    && a[last] - ta <= m[last] - tm;
+                words.push(if by_exit {
+                    format!(
+                        "AI's cumulative cash passes mining's only in the last month, {}, through the exit (terminal) values: without them mining's would still be ahead.",
+                        at(from)
+                    )
+                } else if let (true, Some(first)) = (before, first) {
                     format!(
                         "AI's cumulative cash passes mining's in {} and stays ahead (it was also ahead earlier, first in {}).",
                         at(from),
