@@ -325,3 +325,26 @@ fn check_report_compares_the_shipped_examples() {
     assert!(text(&create.stdout).starts_with("created [Mixed fleet: S19j Pro and S21]"));
     assert!(golden.exists());
 }
+
+/// `--paths` on a file with nothing to draw is said to be unused, and
+/// the report is the one without it.
+#[test]
+fn paths_without_risk_are_noted() {
+    let dir = scratch("report-paths-note");
+    let out = dir.join("r.html");
+    let result = hashpivot(&[
+        "report",
+        "scenarios/mixed-fleet-s19-s21.toml",
+        "--paths",
+        "10",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(result.status.success());
+    assert_eq!(
+        text(&result.stderr),
+        "note: --paths and --seed are not used: scenarios/mixed-fleet-s19-s21.toml has no [risk] volatility or default rate (format 2), so the report has no risk pages\n"
+    );
+    let plain = report(&dir, "p.html", &["scenarios/mixed-fleet-s19-s21.toml"]);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), plain);
+}

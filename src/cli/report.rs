@@ -44,6 +44,17 @@ pub(crate) fn report(args: &ReportArgs, failures: &mut Failures) -> Result<(), F
     refuse_overwriting_input(&args.output, [args.file.as_str()])?;
     let source = read_source(&args.file)?;
     let summary = failures.admit(evaluate(&source, &args.overrides.set)?)?;
+    let drawn = summary
+        .inputs
+        .format2
+        .as_ref()
+        .is_some_and(|f| uncertain(&f.risk));
+    if !drawn && (args.paths.is_some() || args.seed.is_some()) {
+        failures.note(format!(
+            "--paths and --seed are not used: {} has no [risk] volatility or default rate (format 2), so the report has no risk pages",
+            super::input::display_name(&args.file)
+        ));
+    }
     let options = Options {
         file: &args.file,
         overrides: &args.overrides.set,
