@@ -277,9 +277,11 @@ const NEAR_BEST_PERCENT: u32 = 1;
 
 /// What the verdict sentence leaves out: that a best start on a flat
 /// curve is one of many as good (the starts within
-/// [`NEAR_BEST_PERCENT`] % of the best), and that a verdict between two
-/// losses is only the lesser loss.
-fn caveats(summary: &Summary, pivot: &Pivot, site: &SitePivot) -> Vec<String> {
+/// [`NEAR_BEST_PERCENT`] % of the best), that the verdict may rest on the
+/// values assumed at the horizon, and that a verdict between two losses
+/// is only the lesser loss. Plain sentences: the table wraps them, the
+/// HTML report lists them under its chart of NPV by start.
+pub(crate) fn caveats(summary: &Summary, pivot: &Pivot, site: &SitePivot) -> Vec<String> {
     let mut lines = Vec::new();
     if let (Verdict::Convert, Some(best)) = (site.verdict, site.best_npv_usd) {
         let margin = (best.abs() * Decimal::from(NEAR_BEST_PERCENT) / Decimal::ONE_HUNDRED)

@@ -770,8 +770,8 @@ fn medians(summary: &Summary, sim: &Simulation) -> Vec<String> {
 }
 
 /// A probability as a percentage with the JSON's four decimals of the
-/// fraction: 0.9731 → `97.31 %`.
-const SHARE: Percent = Percent {
+/// fraction: 0.9731 → `97.31 %`. The HTML report shows probabilities so.
+pub(crate) const SHARE: Percent = Percent {
     fraction: true,
     places: places::PROBABILITY - 2,
     grouped: false,
@@ -782,14 +782,14 @@ const SHARE: Percent = Percent {
 /// The unit money is shown in for a site's figures: millions from a
 /// million, thousands from a thousand, else dollars.
 #[derive(Debug, Clone, Copy)]
-struct Unit {
+pub(crate) struct Unit {
     divisor: i64,
     suffix: &'static str,
     places: u32,
 }
 
 impl Unit {
-    fn of(largest: Decimal) -> Unit {
+    pub(crate) fn of(largest: Decimal) -> Unit {
         let largest = largest.abs();
         if largest >= Decimal::from(1_000_000) {
             Unit {
@@ -822,23 +822,35 @@ impl Unit {
         format!("{text}{}", self.suffix)
     }
 
-    fn show(self, value: Decimal) -> String {
+    pub(crate) fn show(self, value: Decimal) -> String {
         self.money(value, self.places)
     }
 }
 
-/// The figure rows of a site: one column per strategy it has.
-fn site_figures(
-    out: &mut String,
-    strategies: [(&str, Option<&StrategyStats>, Option<Decimal>); 2],
-) {
+/// The rows of a site's NPV distribution, in order. The HTML report
+/// leaves out those marked `false` (its page has room for the rest).
+pub(crate) const FIGURE_ROWS: [(&str, bool); 8] = [
+    ("NPV on the stated path (run)", true),
+    ("Mean NPV ± standard error", true),
+    ("P5 (1 path in 20 below)", true),
+    ("P50 (median)", true),
+    ("P95 (1 path in 20 above)", true),
+    ("CVaR 5 % (mean of worst 5 %)", false),
+    ("P(NPV > 0)", true),
+    ("P(pays back)", false),
+];
+
+/// A site's NPV distribution as columns (strategy, cells in
+/// [`FIGURE_ROWS`]' order), one per strategy the site has: each given as
+/// its name, its statistics and its NPV on the stated path (`run`'s).
+/// Money in one [`Unit`] for the whole site, by its largest figure.
+pub(crate) fn figure_columns<'a>(
+    strategies: [(&'a str, Option<&StrategyStats>, Option<Decimal>); 2],
+) -> Vec<(&'a str, Vec<String>)> {
     let present: Vec<(&str, &StrategyStats, Option<Decimal>)> = strategies
         .into_iter()
         .filter_map(|(name, s, run)| Some((name, s?, run)))
         .collect();
-    if present.is_empty() {
-        return;
-    }
     let largest = present
         .iter()
         .flat_map(|(_, s, run)| {
@@ -856,17 +868,7 @@ fn site_figures(
         .max()
         .unwrap_or_default();
     let unit = Unit::of(largest);
-    let labels = [
-        "NPV on the stated path (run)",
-        "Mean NPV ± standard error",
-        "P5 (1 path in 20 below)",
-        "P50 (median)",
-        "P95 (1 path in 20 above)",
-        "CVaR 5 % (mean of worst 5 %)",
-        "P(NPV > 0)",
-        "P(pays back)",
-    ];
-    let columns: Vec<(String, Vec<String>)> = present
+    present
         .iter()
         .map(|(name, s, run)| {
             let mean = match s.npv_se_usd {
@@ -874,7 +876,7 @@ fn site_figures(
                 None => unit.show(s.npv_mean_usd),
             };
             (
-                name.to_string(),
+                *name,
                 vec![
                     run.map_or("—".to_string(), |v| unit.show(v)),
                     mean,
@@ -887,8 +889,19 @@ fn site_figures(
                 ],
             )
         })
-        .collect();
-    let label_width = labels.iter().map(|l| chars(l)).max().unwrap_or(0);
+        .collect()
+}
+
+/// The figure rows of a site: one column per strategy it has.
+fn site_figures(
+    out: &mut String,
+    strategies: [(&str, Option<&StrategyStats>, Option<Decimal>); 2],
+) {
+    let columns = figure_columns(strategies);
+    if columns.is_empty() {
+        return;
+    }
+    let label_width = FIGURE_ROWS.iter().map(|(l, _)| chars(l)).max().unwrap_or(0);
     let widths: Vec<usize> = columns
         .iter()
         .map(|(name, cells)| {
@@ -907,8 +920,8 @@ fn site_figures(
         }
         text.trim_end().to_string()
     };
-    let mut lines = vec![row("", columns.iter().map(|(n, _)| n.as_str()).collect())];
-    for (i, label) in labels.iter().enumerate() {
+    let mut lines = vec![row("", columns.iter().map(|(n, _)| *n).collect())];
+    for (i, (label, _)) in FIGURE_ROWS.iter().enumerate() {
         lines.push(row(
             label,
             columns.iter().map(|(_, cells)| cells[i].as_str()).collect(),

@@ -223,26 +223,6 @@ pub fn table(
     let flip_axis = cols_axis.unwrap_or(rows_axis);
     let flip_labels = col_labels.as_ref().unwrap_or(&row_labels);
     let flip_numbers = flip_axis.numbers();
-    let short = |key: &str| key.rsplit('.').next().unwrap_or(key).to_string();
-    let flip_text = |xs: &[Decimal], adv: Vec<Option<Decimal>>| {
-        let found = flips(xs, &adv);
-        if found.is_empty() {
-            let missing = adv.iter().filter(|a| a.is_none()).count();
-            match missing {
-                0 => "no flip in range".to_string(),
-                _ => format!(
-                    "no flip in range ({missing} of {} points without both NPVs)",
-                    adv.len()
-                ),
-            }
-        } else {
-            found
-                .iter()
-                .map(|x| flip_value(*x, flip_labels.places))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
     for site in &sites {
         let _ = writeln!(out, "\n{}", bold(format!("Site: {site}")));
         // Header row: the row axis name, then each column value.
@@ -310,19 +290,18 @@ pub fn table(
             (Some(xs), Some(c)) => {
                 let _ = writeln!(out, "Where the winner flips along {}:", short(&c.key));
                 for (r, line) in body.iter().enumerate() {
-                    let adv = (0..cols).map(|c| advantage(r * cols + c)).collect();
-                    let flip = flip_text(xs, adv);
+                    let adv: Vec<_> = (0..cols).map(|c| advantage(r * cols + c)).collect();
+                    let flip = flip_text(xs, &adv, flip_labels.places);
                     let _ = writeln!(out, "{:>w$} │ {flip}", line[0].0, w = widths[0]);
                 }
             }
             (Some(xs), None) => {
                 let adv: Vec<_> = (0..rows).map(advantage).collect();
-                let key = short(&rows_axis.key);
-                let _ = if flips(xs, &adv).is_empty() {
-                    writeln!(out, "{key}: {}", flip_text(xs, adv))
-                } else {
-                    writeln!(out, "The winner flips at {key} = {}", flip_text(xs, adv))
-                };
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    one_axis_flips(&rows_axis.key, xs, &adv, flip_labels.places)
+                );
             }
         }
     }
@@ -376,13 +355,13 @@ fn panels(widths: &[usize]) -> Vec<Vec<usize>> {
 /// digits of the smallest step between neighbours (`0.33`), which keeps
 /// every two neighbours distinct. Text (`2026-01`, `true`) is shown as
 /// given. CSV and JSON lines carry the exact values.
-struct Labels {
-    texts: Vec<String>,
-    places: u32,
+pub(crate) struct Labels {
+    pub(crate) texts: Vec<String>,
+    pub(crate) places: u32,
 }
 
 impl Labels {
-    fn of(axis: &Axis) -> Labels {
+    pub(crate) fn of(axis: &Axis) -> Labels {
         let Some(numbers) = axis.numbers() else {
             return Labels {
                 texts: axis.values.clone(),
@@ -464,9 +443,55 @@ fn cell(figures: Option<&SiteFigures>, metric: Metric) -> (String, Option<Winner
     (text, f.winner)
 }
 
+/// The last part of a dotted key: `price_usd` for `bitcoin.price_usd`.
+pub(crate) fn short(key: &str) -> &str {
+    key.rsplit('.').next().unwrap_or(key)
+}
+
+/// Where the winner flips along `xs`, given the signed advantage at each
+/// (`None`: a point without both NPVs): the flip values, or why there is
+/// none. `label_places` as [`flip_value`]'s. The HTML report's winner map
+/// says the same words.
+pub(crate) fn flip_text(xs: &[Decimal], adv: &[Option<Decimal>], label_places: u32) -> String {
+    let found = flips(xs, adv);
+    if found.is_empty() {
+        let missing = adv.iter().filter(|a| a.is_none()).count();
+        match missing {
+            0 => "no flip in range".to_string(),
+            _ => format!(
+                "no flip in range ({missing} of {} points without both NPVs)",
+                adv.len()
+            ),
+        }
+    } else {
+        found
+            .iter()
+            .map(|x| flip_value(*x, label_places))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// With one axis (`key`): "The winner flips at price_usd = 86,203", or
+/// "price_usd: no flip in range".
+pub(crate) fn one_axis_flips(
+    key: &str,
+    xs: &[Decimal],
+    adv: &[Option<Decimal>],
+    label_places: u32,
+) -> String {
+    let key = short(key);
+    let text = flip_text(xs, adv, label_places);
+    if flips(xs, adv).is_empty() {
+        format!("{key}: {text}")
+    } else {
+        format!("The winner flips at {key} = {text}")
+    }
+}
+
 /// A flip point, to a precision that suits its size (130,663 or 0.3571),
 /// and at least as fine as the axis's labels (`label_places`).
-fn flip_value(x: Decimal, label_places: u32) -> String {
+pub(crate) fn flip_value(x: Decimal, label_places: u32) -> String {
     let places = if x.abs() >= Decimal::ONE_THOUSAND {
         0
     } else if x.abs() >= Decimal::ONE {
@@ -661,6 +686,29 @@ mod tests {
         assert_eq!(labels("start=2026-01,2027-01"), ["2026-01", "2027-01"]);
         assert_eq!(labels("x=true,false"), ["true", "false"]);
         assert_eq!(labels("x=2026-01,5"), ["2026-01", "5"]);
+    }
+
+    /// Flip values to a precision that suits their size, never coarser
+    /// than the labels: 86,203.45 ≥ 1,000 → whole (86,203); 0.05 < 1 → 4
+    /// decimals, normalized (0.05); 5.125 between 1 and 1,000 → 2 decimals,
+    /// half-even (5.12). One axis: the sentence, or "no flip" with the
+    /// points that lack both NPVs.
+    #[test]
+    fn flip_values_and_sentences() {
+        assert_eq!(flip_value(Decimal::new(8_620_345, 2), 0), "86,203");
+        assert_eq!(flip_value(Decimal::new(5, 2), 3), "0.05");
+        assert_eq!(flip_value(Decimal::new(5_125, 3), 0), "5.12");
+        assert_eq!(short("bitcoin.price_usd"), "price_usd");
+        let xs = [d("1"), d("2"), d("3")];
+        // Advantage -1 at 1, +1 at 2: the flip halfway, at 1.5.
+        assert_eq!(
+            one_axis_flips("a.x", &xs, &[Some(d("-1")), Some(d("1")), Some(d("2"))], 0),
+            "The winner flips at x = 1.5"
+        );
+        assert_eq!(
+            one_axis_flips("a.x", &xs, &[Some(d("1")), None, Some(d("2"))], 0),
+            "x: no flip in range (1 of 3 points without both NPVs)"
+        );
     }
 
     /// `--metric` takes the variants' names: the one list, which the README

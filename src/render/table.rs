@@ -44,7 +44,8 @@ pub struct TableRenderer {
     pub ascii: bool,
 }
 
-const NULL: &str = "—";
+/// The table's null.
+pub(crate) const NULL: &str = "—";
 
 impl Renderer for TableRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
@@ -136,49 +137,9 @@ impl TableRenderer {
             out.push('\n');
             self.site(out, s, site);
         }
-        // Format 2: the scenario's sites together (docs/model.md,
-        // "Summary JSON in format 2", `portfolio`).
-        if s.inputs.format2.is_some() && s.sites.len() > 1 {
+        if let Some((parts, which)) = portfolio(s) {
             out.push('\n');
-            let p = Portfolio::of(s);
-            // Each total says how many sites it sums: a strategy a site
-            // lacks is left out of that strategy's total.
-            let count =
-                |has: &dyn Fn(&SiteSummary) -> bool| s.sites.iter().filter(|x| has(x)).count();
-            let sites = |n: usize| {
-                if n == 1 {
-                    "1 site".to_string()
-                } else {
-                    format!("{n} sites")
-                }
-            };
-            let mut parts = Vec::new();
-            if let Some(v) = p.mine_npv_usd {
-                let n = count(&|x| x.mine.is_some());
-                parts.push(format!(
-                    "mining, its {}: {}",
-                    sites(n),
-                    money(v, places::USD)
-                ));
-            }
-            if let Some(v) = p.ai_npv_usd {
-                let n = count(&|x| x.ai.is_some());
-                parts.push(format!("AI, its {}: {}", sites(n), money(v, places::USD)));
-            }
-            if let Some(v) = p.best_npv_usd {
-                let n = count(&|x| x.mine.is_some() || x.ai.is_some());
-                parts.push(format!(
-                    "each site's better future, {}: {}",
-                    sites(n),
-                    money(v, places::USD)
-                ));
-            }
             push_lines(out, wrap("Portfolio NPV: ", &parts));
-            let which = if p.convert.is_empty() {
-                "none".to_string()
-            } else {
-                p.convert.join(", ")
-            };
             push_lines(out, wrap("Sites to convert: ", &[which]));
         }
     }
@@ -224,199 +185,18 @@ impl TableRenderer {
         }
         out.push_str(&table);
         out.push('\n');
-        if let Some(c) = &site.comparison {
-            let verdict = match c.winner {
-                Winner::Mine => format!(
-                    "Winner: keep mining, by {} of NPV",
-                    money(c.npv_advantage_usd, places::USD)
-                ),
-                Winner::Ai => format!(
-                    "Winner: convert to AI, by {} of NPV",
-                    money(c.npv_advantage_usd, places::USD)
-                ),
-                Winner::Tie => "Tie: both futures have the same NPV".to_string(),
-            };
+        if let Some(verdict) = winner_line(site) {
             for line in wrap("", &[verdict]) {
                 out.push_str(&paint(&line, Colour::BoldGreen, self.color));
                 out.push('\n');
             }
-            // A winner that loses money is only the lesser loss: say so,
-            // or a reader takes "Winner" for "worth doing".
-            if let (Some(m), Some(a)) = (&site.mine, &site.ai)
-                && m.outcome.npv_usd.is_sign_negative()
-                && a.outcome.npv_usd.is_sign_negative()
-                && !m.outcome.npv_usd.is_zero()
-                && !a.outcome.npv_usd.is_zero()
-            {
-                let warning = format!(
-                    "Both NPVs are negative: neither future earns the {} cost of capital; the winner only loses less",
-                    stated_percent(s.inputs.discount_rate)
-                );
-                push_lines(out, wrap("", &[warning]));
+            for caveat in caveats(s, site) {
+                push_lines(out, wrap("", &[caveat]));
             }
-            // A verdict that rests on the assumed sale at the horizon says
-            // so: without the terminal values the other future would win.
-            if let (Some(m), Some(a)) = (&site.mine, &site.ai)
-                && let (Some(tm), Some(ta)) = (
-                    terminal_present_value(&m.outcome),
-                    terminal_present_value(&a.outcome),
-                )
-                && !(tm.is_zero() && ta.is_zero())
-                && let (Some(mine_ex), Some(ai_ex)) = (
-                    m.outcome.npv_usd.checked_sub(tm),
-                    a.outcome.npv_usd.checked_sub(ta),
-                )
-            {
-                let flipped = match c.winner {
-                    Winner::Ai => mine_ex > ai_ex,
-                    Winner::Mine => ai_ex > mine_ex,
-                    Winner::Tie => false,
-                };
-                if flipped {
-                    let (who, by) = if mine_ex > ai_ex {
-                        ("keep mining", mine_ex - ai_ex)
-                    } else {
-                        ("convert to AI", ai_ex - mine_ex)
-                    };
-                    let line = format!(
-                        "The verdict rests on the exit values: without them, {who} wins by {}",
-                        money(by, places::USD)
-                    );
-                    push_lines(out, wrap("", &[line]));
-                }
+            if let Some(flips) = flip_line(s, site) {
+                push_lines(out, wrap("", &[flips]));
             }
-            // A positive NPV that only the assumed sale at the horizon
-            // makes positive (its IRR above the hurdle likewise).
-            for (who, o) in [
-                ("Keep mining", site.mine.as_ref().map(|m| &m.outcome)),
-                ("Convert to AI", site.ai.as_ref().map(|a| &a.outcome)),
-            ] {
-                if let Some(o) = o
-                    && let Some(tv) = terminal_present_value(o)
-                    && let Some(bare) = o.npv_usd.checked_sub(tv)
-                    && o.npv_usd > Decimal::ZERO
-                    && bare < Decimal::ZERO
-                {
-                    let line = format!(
-                        "{who}'s NPV rests on its terminal value: without it, NPV {}",
-                        money(bare, places::USD)
-                    );
-                    push_lines(out, wrap("", &[line]));
-                }
-            }
-            // A payback that only the assumed sale at the horizon brings
-            // is no payback a lender would count: say so.
-            for (who, o) in [
-                ("Keep mining", site.mine.as_ref().map(|m| &m.outcome)),
-                ("Convert to AI", site.ai.as_ref().map(|a| &a.outcome)),
-            ] {
-                if let Some(short) = o.and_then(short_without_exit_value) {
-                    let line = format!(
-                        "{who} pays back only through its terminal value: without it, net cash is {}",
-                        money(short, places::USD)
-                    );
-                    push_lines(out, wrap("", &[line]));
-                }
-            }
-            // An AI future that never goes live within the horizon is
-            // the fleet mining on (format 2: a later start) without the
-            // mining capex: a win for that reason alone is no case for AI.
-            if let (Winner::Ai, Some(a)) = (c.winner, &site.ai)
-                && a.go_live.is_none()
-            {
-                let line = "AI hosting never goes live within the horizon: the AI future wins only by mining without the fleet's capex".to_string();
-                push_lines(out, wrap("", &[line]));
-            }
-            let flips = match c.crossover_btc_price_usd {
-                // Which way: the other future wins on the far side of the
-                // flip from the scenario's price.
-                Some(p) => {
-                    let other = match c.winner {
-                        Winner::Ai => Some("keep mining"),
-                        Winner::Mine => Some("convert to AI"),
-                        Winner::Tie => None,
-                    };
-                    let side = if p > s.inputs.bitcoin.price_usd {
-                        "above"
-                    } else {
-                        "below"
-                    };
-                    match other {
-                        Some(other) => format!(
-                            "The answer flips at a month-0 BTC price of {}: {side} it, {other} wins",
-                            money(p, places::USD)
-                        ),
-                        None => format!(
-                            "The answer flips at a month-0 BTC price of {}",
-                            money(p, places::USD)
-                        ),
-                    }
-                }
-                None => "No month-0 BTC price flips the answer".to_string(),
-            };
-            push_lines(out, wrap("", &[flips]));
-            // Format 2: converting as an investment of its own, on the
-            // month-by-month difference of the cash flows.
-            if let Some(conv) = &c.conversion {
-                let mut parts = vec![format!(
-                    "Converting instead of mining: NPV {}",
-                    signed_money(conv.npv_usd)
-                )];
-                // Its IRR, or why there is none (often: converting skips
-                // the fleet refresh, so it earns first).
-                parts.push(match conv.irr {
-                    Some(irr) => format!("IRR {}", percent(irr, Percent::IRR)),
-                    None => {
-                        let flows: Option<Vec<Decimal>> = match (&site.mine, &site.ai) {
-                            (Some(m), Some(a)) => m
-                                .outcome
-                                .monthly
-                                .iter()
-                                .zip(&a.outcome.monthly)
-                                .map(|(m, a)| a.cash_flow_usd.checked_sub(m.cash_flow_usd))
-                                .collect(),
-                            _ => None,
-                        };
-                        match flows {
-                            Some(f) => format!("IRR {NULL} {}", NoIrr::of(&f).reason()),
-                            None => format!("IRR {NULL}"),
-                        }
-                    }
-                });
-                parts.push(format!(
-                    "MIRR {}",
-                    conv.mirr
-                        .map_or(NULL.to_string(), |m| percent(m, Percent::IRR))
-                ));
-                parts.push(match conv.payback_months {
-                    Some(n) => {
-                        // Only through the exit values: ΔCF's net cash
-                        // without the two terminal values is below 0.
-                        let exit = |o: Option<&Outcome>| {
-                            o.and_then(|o| o.f2.as_ref())
-                                .map_or(Decimal::ZERO, |f| f.terminal_value_usd)
-                        };
-                        let net = |o: Option<&Outcome>| o.map_or(Decimal::ZERO, |o| o.net_cash_usd);
-                        let (m, a) = (
-                            site.mine.as_ref().map(|m| &m.outcome),
-                            site.ai.as_ref().map(|a| &a.outcome),
-                        );
-                        let bare = (net(a) - exit(a)) - (net(m) - exit(m));
-                        if !(exit(a) - exit(m)).is_zero() && bare < Decimal::ZERO {
-                            format!("pays back in {n} months, only through the exit values")
-                        } else {
-                            format!("pays back in {n} months")
-                        }
-                    }
-                    None => "never pays back".to_string(),
-                });
-                if let (Some(r), Some(a)) = (conv.breakeven_rate, &site.ai) {
-                    parts.push(format!(
-                        "worth it above {} per {}",
-                        money(r, places::RATE),
-                        a.offer.rate_unit()
-                    ));
-                }
+            if let Some(parts) = conversion_parts(site) {
                 push_lines(out, wrap("", &parts));
             }
         }
@@ -623,6 +403,264 @@ impl TableRenderer {
     }
 }
 
+/// Format 2 with several sites: the scenario's sites together
+/// (docs/model.md, "Summary JSON in format 2", `portfolio`): the
+/// portfolio NPV's parts and the sites to convert (`none`). Shared with
+/// the HTML report's cover.
+pub(crate) fn portfolio(s: &Summary) -> Option<(Vec<String>, String)> {
+    if s.inputs.format2.is_none() || s.sites.len() < 2 {
+        return None;
+    }
+    let p = Portfolio::of(s);
+    // Each total says how many sites it sums: a strategy a site lacks is
+    // left out of that strategy's total.
+    let count = |has: &dyn Fn(&SiteSummary) -> bool| s.sites.iter().filter(|x| has(x)).count();
+    let sites = |n: usize| {
+        if n == 1 {
+            "1 site".to_string()
+        } else {
+            format!("{n} sites")
+        }
+    };
+    let mut parts = Vec::new();
+    if let Some(v) = p.mine_npv_usd {
+        let n = count(&|x| x.mine.is_some());
+        parts.push(format!(
+            "mining, its {}: {}",
+            sites(n),
+            money(v, places::USD)
+        ));
+    }
+    if let Some(v) = p.ai_npv_usd {
+        let n = count(&|x| x.ai.is_some());
+        parts.push(format!("AI, its {}: {}", sites(n), money(v, places::USD)));
+    }
+    if let Some(v) = p.best_npv_usd {
+        let n = count(&|x| x.mine.is_some() || x.ai.is_some());
+        parts.push(format!(
+            "each site's better future, {}: {}",
+            sites(n),
+            money(v, places::USD)
+        ));
+    }
+    let which = if p.convert.is_empty() {
+        "none".to_string()
+    } else {
+        p.convert.join(", ")
+    };
+    Some((parts, which))
+}
+
+/// "Winner: keep mining, by $… of NPV": the verdict line under a site's
+/// table (none for a site with one strategy). Shared with the HTML report,
+/// which must say exactly what `run` says.
+pub(crate) fn winner_line(site: &SiteSummary) -> Option<String> {
+    let c = site.comparison.as_ref()?;
+    Some(match c.winner {
+        Winner::Mine => format!(
+            "Winner: keep mining, by {} of NPV",
+            money(c.npv_advantage_usd, places::USD)
+        ),
+        Winner::Ai => format!(
+            "Winner: convert to AI, by {} of NPV",
+            money(c.npv_advantage_usd, places::USD)
+        ),
+        Winner::Tie => "Tie: both futures have the same NPV".to_string(),
+    })
+}
+
+/// The caveats under the verdict, in the order the table prints them:
+/// both NPVs negative, a verdict resting on the exit values, an NPV or a
+/// payback only the terminal value brings, an AI future that never goes
+/// live. Plain sentences: each caller wraps, colours or escapes them.
+pub(crate) fn caveats(s: &Summary, site: &SiteSummary) -> Vec<String> {
+    let mut lines = Vec::new();
+    let Some(c) = &site.comparison else {
+        return lines;
+    };
+    // A winner that loses money is only the lesser loss: say so, or a
+    // reader takes "Winner" for "worth doing".
+    if let (Some(m), Some(a)) = (&site.mine, &site.ai)
+        && m.outcome.npv_usd.is_sign_negative()
+        && a.outcome.npv_usd.is_sign_negative()
+        && !m.outcome.npv_usd.is_zero()
+        && !a.outcome.npv_usd.is_zero()
+    {
+        lines.push(format!(
+            "Both NPVs are negative: neither future earns the {} cost of capital; the winner only loses less",
+            stated_percent(s.inputs.discount_rate)
+        ));
+    }
+    // A verdict that rests on the assumed sale at the horizon says so:
+    // without the terminal values the other future would win.
+    if let (Some(m), Some(a)) = (&site.mine, &site.ai)
+        && let (Some(tm), Some(ta)) = (
+            terminal_present_value(&m.outcome),
+            terminal_present_value(&a.outcome),
+        )
+        && !(tm.is_zero() && ta.is_zero())
+        && let (Some(mine_ex), Some(ai_ex)) = (
+            m.outcome.npv_usd.checked_sub(tm),
+            a.outcome.npv_usd.checked_sub(ta),
+        )
+    {
+        let flipped = match c.winner {
+            Winner::Ai => mine_ex > ai_ex,
+            Winner::Mine => ai_ex > mine_ex,
+            Winner::Tie => false,
+        };
+        if flipped {
+            let (who, by) = if mine_ex > ai_ex {
+                ("keep mining", mine_ex - ai_ex)
+            } else {
+                ("convert to AI", ai_ex - mine_ex)
+            };
+            lines.push(format!(
+                "The verdict rests on the exit values: without them, {who} wins by {}",
+                money(by, places::USD)
+            ));
+        }
+    }
+    let both = [
+        ("Keep mining", site.mine.as_ref().map(|m| &m.outcome)),
+        ("Convert to AI", site.ai.as_ref().map(|a| &a.outcome)),
+    ];
+    // A positive NPV that only the assumed sale at the horizon makes
+    // positive (its IRR above the hurdle likewise).
+    for (who, o) in both {
+        if let Some(o) = o
+            && let Some(tv) = terminal_present_value(o)
+            && let Some(bare) = o.npv_usd.checked_sub(tv)
+            && o.npv_usd > Decimal::ZERO
+            && bare < Decimal::ZERO
+        {
+            lines.push(format!(
+                "{who}'s NPV rests on its terminal value: without it, NPV {}",
+                money(bare, places::USD)
+            ));
+        }
+    }
+    // A payback that only the assumed sale at the horizon brings is no
+    // payback a lender would count: say so.
+    for (who, o) in both {
+        if let Some(short) = o.and_then(short_without_exit_value) {
+            lines.push(format!(
+                "{who} pays back only through its terminal value: without it, net cash is {}",
+                money(short, places::USD)
+            ));
+        }
+    }
+    // An AI future that never goes live within the horizon is the fleet
+    // mining on (format 2: a later start) without the mining capex: a win
+    // for that reason alone is no case for AI.
+    if let (Winner::Ai, Some(a)) = (c.winner, &site.ai)
+        && a.go_live.is_none()
+    {
+        lines.push("AI hosting never goes live within the horizon: the AI future wins only by mining without the fleet's capex".to_string());
+    }
+    lines
+}
+
+/// The line on the month-0 BTC price that flips the answer (none for a
+/// site with one strategy).
+pub(crate) fn flip_line(s: &Summary, site: &SiteSummary) -> Option<String> {
+    let c = site.comparison.as_ref()?;
+    Some(match c.crossover_btc_price_usd {
+        // Which way: the other future wins on the far side of the flip
+        // from the scenario's price.
+        Some(p) => {
+            let other = match c.winner {
+                Winner::Ai => Some("keep mining"),
+                Winner::Mine => Some("convert to AI"),
+                Winner::Tie => None,
+            };
+            let side = if p > s.inputs.bitcoin.price_usd {
+                "above"
+            } else {
+                "below"
+            };
+            match other {
+                Some(other) => format!(
+                    "The answer flips at a month-0 BTC price of {}: {side} it, {other} wins",
+                    money(p, places::USD)
+                ),
+                None => format!(
+                    "The answer flips at a month-0 BTC price of {}",
+                    money(p, places::USD)
+                ),
+            }
+        }
+        None => "No month-0 BTC price flips the answer".to_string(),
+    })
+}
+
+/// Format 2: converting as an investment of its own, on the
+/// month-by-month difference of the cash flows, as parts the table joins
+/// with " · " (and wraps between them).
+pub(crate) fn conversion_parts(site: &SiteSummary) -> Option<Vec<String>> {
+    let conv = site.comparison.as_ref()?.conversion.as_ref()?;
+    let mut parts = vec![format!(
+        "Converting instead of mining: NPV {}",
+        signed_money(conv.npv_usd)
+    )];
+    // Its IRR, or why there is none (often: converting skips the fleet
+    // refresh, so it earns first).
+    parts.push(match conv.irr {
+        Some(irr) => format!("IRR {}", percent(irr, Percent::IRR)),
+        None => {
+            let flows: Option<Vec<Decimal>> = match (&site.mine, &site.ai) {
+                (Some(m), Some(a)) => m
+                    .outcome
+                    .monthly
+                    .iter()
+                    .zip(&a.outcome.monthly)
+                    .map(|(m, a)| a.cash_flow_usd.checked_sub(m.cash_flow_usd))
+                    .collect(),
+                _ => None,
+            };
+            match flows {
+                Some(f) => format!("IRR {NULL} {}", NoIrr::of(&f).reason()),
+                None => format!("IRR {NULL}"),
+            }
+        }
+    });
+    parts.push(format!(
+        "MIRR {}",
+        conv.mirr
+            .map_or(NULL.to_string(), |m| percent(m, Percent::IRR))
+    ));
+    parts.push(match conv.payback_months {
+        Some(n) => {
+            // Only through the exit values: ΔCF's net cash without the
+            // two terminal values is below 0.
+            let exit = |o: Option<&Outcome>| {
+                o.and_then(|o| o.f2.as_ref())
+                    .map_or(Decimal::ZERO, |f| f.terminal_value_usd)
+            };
+            let net = |o: Option<&Outcome>| o.map_or(Decimal::ZERO, |o| o.net_cash_usd);
+            let (m, a) = (
+                site.mine.as_ref().map(|m| &m.outcome),
+                site.ai.as_ref().map(|a| &a.outcome),
+            );
+            let bare = (net(a) - exit(a)) - (net(m) - exit(m));
+            if !(exit(a) - exit(m)).is_zero() && bare < Decimal::ZERO {
+                format!("pays back in {n} months, only through the exit values")
+            } else {
+                format!("pays back in {n} months")
+            }
+        }
+        None => "never pays back".to_string(),
+    });
+    if let (Some(r), Some(a)) = (conv.breakeven_rate, &site.ai) {
+        parts.push(format!(
+            "worth it above {} per {}",
+            money(r, places::RATE),
+            a.offer.rate_unit()
+        ));
+    }
+    Some(parts)
+}
+
 /// Between the comparison's columns.
 const GAP: &str = "  ";
 
@@ -791,7 +829,7 @@ fn format2_assumptions(input: &crate::scenario::Site) -> Vec<String> {
 
 /// A yearly growth rate as words: `rising 8 % a year`, `falling 5 % a
 /// year`, `flat`.
-pub(super) fn growth(annual: Decimal) -> String {
+pub(crate) fn growth(annual: Decimal) -> String {
     if annual.is_zero() {
         "flat".into()
     } else if annual.is_sign_negative() {
@@ -814,40 +852,14 @@ fn site_table(site: &SiteSummary, split: bool) -> String {
             ContentArrangement::Disabled
         })
         .set_width(WIDTH as u16);
+    let columns = site_columns(site, split);
+    let format2 = has_format2(site);
     let mut header = vec![String::new()];
-    let mut columns: Vec<Vec<String>> = Vec::new();
-    if let Some(m) = &site.mine {
-        header.push("keep mining".into());
-        columns.push(mine_column(m, split));
-    }
-    if let Some(a) = &site.ai {
-        header.push("convert to AI".into());
-        columns.push(ai_column(a, split));
-    }
+    header.extend(columns.iter().map(|(h, _)| h.to_string()));
     table.set_header(header);
-    // Format 2's rows, when the site's figures have them.
-    let format2 = site
-        .mine
-        .as_ref()
-        .map(|m| &m.outcome)
-        .or(site.ai.as_ref().map(|a| &a.outcome))
-        .is_some_and(|o| o.f2.is_some());
-    if format2 {
-        let mut c = 0;
-        if let Some(m) = &site.mine {
-            columns[c].extend(f2_cells(&m.outcome, None));
-            c += 1;
-        }
-        if let Some(a) = &site.ai {
-            columns[c].extend(f2_cells(&a.outcome, a.f2.as_ref()));
-        }
-    }
-    let labels = LABELS
-        .iter()
-        .chain(format2.then_some(LABELS_F2.iter()).into_iter().flatten());
-    for (r, label) in labels.enumerate() {
+    for (r, label) in labels(format2).iter().enumerate() {
         let mut row = vec![label.to_string()];
-        row.extend(columns.iter().map(|c| c[r].clone()));
+        row.extend(columns.iter().map(|(_, c)| c[r].clone()));
         table.add_row(row);
     }
     for c in 1..=columns.len() {
@@ -858,6 +870,50 @@ fn site_table(site: &SiteSummary, split: bool) -> String {
     table.to_string()
 }
 
+/// Whether the site's figures have format 2's rows.
+fn has_format2(site: &SiteSummary) -> bool {
+    site.mine
+        .as_ref()
+        .map(|m| &m.outcome)
+        .or(site.ai.as_ref().map(|a| &a.outcome))
+        .is_some_and(|o| o.f2.is_some())
+}
+
+/// The row labels of a site's table: [`LABELS`], then in format 2
+/// [`LABELS_F2`].
+pub(crate) fn labels(format2: bool) -> Vec<&'static str> {
+    LABELS
+        .iter()
+        .chain(format2.then_some(LABELS_F2.iter()).into_iter().flatten())
+        .copied()
+        .collect()
+}
+
+/// A site's futures as columns (heading, cells in [`labels`]' order):
+/// `keep mining` then `convert to AI`, each when the site has it; a
+/// missing IRR's reason on two lines when `split`. The HTML report shows
+/// the same cells.
+pub(crate) fn site_columns(site: &SiteSummary, split: bool) -> Vec<(&'static str, Vec<String>)> {
+    let format2 = has_format2(site);
+    let mut columns = Vec::new();
+    if let Some(m) = &site.mine {
+        let mut cells = mine_column(m, split);
+        if format2 {
+            cells.extend(f2_cells(&m.outcome, None));
+        }
+        columns.push(("keep mining", cells));
+    }
+    if let Some(a) = &site.ai {
+        let mut cells = ai_column(a, split);
+        if format2 {
+            cells.extend(f2_cells(&a.outcome, a.f2.as_ref()));
+        }
+        columns.push(("convert to AI", cells));
+    }
+    columns
+}
+
+/// The rows of both futures.
 const LABELS: [&str; 13] = [
     "Revenue",
     "Power cost",

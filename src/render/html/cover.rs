@@ -8,15 +8,14 @@
 //! every section within one printed page (186 × 255 mm) however many
 //! sites a scenario has.
 
-use super::text::{
-    LABELS, LABELS_F2, NULL, ai_column, caveats, conversion_line, flip_line, growth, mine_column,
-    winner_line,
-};
 use super::{Report, escape};
 use crate::pivot::Verdict;
-use crate::render::Portfolio;
 use crate::render::number::{group, money, places, stated, stated_money, stated_percent};
 use crate::render::overrides_list;
+use crate::render::table::{
+    NULL, caveats, conversion_parts, flip_line, growth, labels, portfolio, site_columns,
+    winner_line,
+};
 use crate::scenario::{AiKind, Fleet, Shutdown, Site};
 use crate::summary::{SiteSummary, Summary, Winner};
 use rust_decimal::Decimal;
@@ -159,44 +158,7 @@ fn only_strategy(site: &SiteSummary) -> String {
 /// Format 2 with several sites: the table's portfolio line and the sites
 /// to convert.
 fn portfolio_line(s: &Summary) -> Option<String> {
-    if s.inputs.format2.is_none() || s.sites.len() < 2 {
-        return None;
-    }
-    let p = Portfolio::of(s);
-    let count = |has: &dyn Fn(&SiteSummary) -> bool| s.sites.iter().filter(|x| has(x)).count();
-    let sites = |n: usize| {
-        if n == 1 {
-            "1 site".to_string()
-        } else {
-            format!("{n} sites")
-        }
-    };
-    let mut parts = Vec::new();
-    if let Some(v) = p.mine_npv_usd {
-        let n = count(&|x| x.mine.is_some());
-        parts.push(format!(
-            "mining, its {}: {}",
-            sites(n),
-            money(v, places::USD)
-        ));
-    }
-    if let Some(v) = p.ai_npv_usd {
-        let n = count(&|x| x.ai.is_some());
-        parts.push(format!("AI, its {}: {}", sites(n), money(v, places::USD)));
-    }
-    if let Some(v) = p.best_npv_usd {
-        let n = count(&|x| x.mine.is_some() || x.ai.is_some());
-        parts.push(format!(
-            "each site's better future, {}: {}",
-            sites(n),
-            money(v, places::USD)
-        ));
-    }
-    let which = if p.convert.is_empty() {
-        "none".to_string()
-    } else {
-        p.convert.join(", ")
-    };
+    let (parts, which) = portfolio(s)?;
     Some(format!(
         "<p><b>Portfolio NPV:</b> {}<br><b>Sites to convert:</b> {}</p>\n",
         escape(&parts.join(" · ")),
@@ -489,24 +451,12 @@ type Column = (&'static str, Vec<String>);
 /// `run`'s table of the sites in `chunk`, side by side: each site's two
 /// futures, then its conversion line (format 2).
 fn summary_table(out: &mut String, s: &Summary, chunk: &[SiteSummary]) {
-    let format2 = s.inputs.format2.is_some();
-    let labels: Vec<&str> = LABELS
+    let labels = labels(s.inputs.format2.is_some());
+    // Each site's columns: (heading, cells), as `run`'s table has them.
+    let groups: Vec<(&str, Vec<Column>)> = chunk
         .iter()
-        .chain(format2.then_some(LABELS_F2.iter()).into_iter().flatten())
-        .copied()
+        .map(|site| (site.name.as_str(), site_columns(site, false)))
         .collect();
-    // Each site's columns: (heading, cells).
-    let mut groups: Vec<(&str, Vec<Column>)> = Vec::new();
-    for site in chunk {
-        let mut columns = Vec::new();
-        if let Some(m) = &site.mine {
-            columns.push(("keep mining", mine_column(m)));
-        }
-        if let Some(a) = &site.ai {
-            columns.push(("convert to AI", ai_column(a)));
-        }
-        groups.push((&site.name, columns));
-    }
     out.push_str("<table class=\"figures\">\n<caption>The figures of <code>hashpivot run</code></caption>\n<thead><tr><th></th>");
     for (name, columns) in &groups {
         let _ = write!(
@@ -547,7 +497,7 @@ fn summary_table(out: &mut String, s: &Summary, chunk: &[SiteSummary]) {
     out.push_str("</tbody>\n</table>\n");
     for site in chunk {
         let mut lines: Vec<String> = winner_line(site).into_iter().collect();
-        lines.extend(conversion_line(site));
+        lines.extend(conversion_parts(site).map(|p| p.join(" · ")));
         if !lines.is_empty() {
             let _ = writeln!(
                 out,

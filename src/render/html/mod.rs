@@ -16,8 +16,8 @@
 //!   unless asked for, fixed decimals in every coordinate), so a report is
 //!   a golden file (`check --report`).
 //! - **The same figures as `run`**: the summary table's cells and the
-//!   verdict's sentences are `run`'s table's, same wording and rounding
-//!   ([`text`]); the charts only place them on a page.
+//!   verdict's sentences are `run`'s table's, from the same functions
+//!   ([`crate::render::table`]); the charts only place them on a page.
 //!
 //! Every piece of text from the scenario (its name, site names, fleet
 //! models, override values) goes through [`escape`].
@@ -25,7 +25,6 @@
 mod cover;
 mod site;
 mod sweep;
-mod text;
 
 use crate::pivot::Pivot;
 use crate::render::simulate::Histogram;
@@ -150,20 +149,11 @@ code { font-family: \"DejaVu Sans Mono\", Menlo, Consolas, monospace; font-size:
 ";
 
 /// `text` safe as HTML text or inside a double- or single-quoted
-/// attribute.
+/// attribute: the charts' escaping ([`super::svg`]), so the page and its
+/// inline SVG treat a scenario's text alike (tabs and line breaks become
+/// spaces, characters XML forbids are dropped).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::svg::escape(text)
 }
 
 /// A decimal as a drawing coordinate (charts only; never a figure shown

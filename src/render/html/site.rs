@@ -11,8 +11,8 @@
 use super::{Report, draw, escape};
 use crate::calendar::YearMonth;
 use crate::pivot::SitePivot;
-use crate::render::number::{Percent, compact, group, percent, places};
-use crate::render::simulate::{Histogram, Sides};
+use crate::render::number::{compact, group, percent};
+use crate::render::simulate::{FIGURE_ROWS, Histogram, SHARE, Sides, figure_columns};
 use crate::render::svg::{
     self, Bar, Fan, FanChart, Ink, Level, LineChart, Marker, MonthAxis, Point, Series, Shade, Unit,
     ValueAxis,
@@ -21,15 +21,6 @@ use crate::simulate::{Fan as Bands, SiteFan as SiteFans, StrategyStats};
 use crate::summary::{SiteSummary, Summary};
 use rust_decimal::Decimal;
 use std::fmt::Write;
-
-/// A probability as `simulate`'s table shows it: 0.6230 → `62.30 %`.
-const SHARE: Percent = Percent {
-    fraction: true,
-    places: places::PROBABILITY - 2,
-    grouped: false,
-    plus: false,
-    spaced: true,
-};
 
 /// The site's pages, in order.
 pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
@@ -395,7 +386,7 @@ fn hashprice_figure(s: &Summary, site: &SiteSummary, id: &str) -> String {
         },
         series: vec![Series {
             name: "Hashprice".to_string(),
-            ink: Ink::Reference,
+            ink: Ink::Neutral,
             values,
         }],
         markers: halvings(s),
@@ -467,6 +458,13 @@ fn pivot_figure(s: &Summary, p: &crate::pivot::Pivot, sp: &SitePivot, id: &str) 
             " Starts from {} on leave AI hosting live for less than the horizon's last year and are not drawn.",
             s.month(limit)
         );
+    }
+    // What `pivot` prints under its verdict (starts near the best, a
+    // verdict resting on the exit values, both futures losing money), as
+    // sentences of the caption: a list would not leave the risk charts
+    // room on the same printed page.
+    for c in crate::render::pivot::caveats(s, p, sp) {
+        let _ = write!(caption, " {c}.");
     }
     figure(&svg::line_chart(&chart), &caption)
 }
@@ -634,14 +632,16 @@ fn fan_figures(s: &Summary, site: &SiteSummary, fans: &SiteFans, paths: u64, id:
         };
         let last = bands.p50.len().saturating_sub(1);
         let end = |v: &[Decimal]| v.get(last).map(|x| compact(*x, "$")).unwrap_or_default();
-        let caption = format!(
-            "{name}: in {}, half the paths end between {} and {} (median {}), nine in ten between {} and {}.",
-            s.month(last),
-            end(&bands.p25),
-            end(&bands.p75),
-            end(&bands.p50),
-            end(&bands.p5),
-            end(&bands.p95),
+        let caption = fan_caption(
+            name,
+            &s.month(last).to_string(),
+            [
+                end(&bands.p5),
+                end(&bands.p25),
+                end(&bands.p50),
+                end(&bands.p75),
+                end(&bands.p95),
+            ],
         );
         out.push_str(&figure(&svg::fan_chart(&chart), &caption));
     }
@@ -653,16 +653,33 @@ fn fan_figures(s: &Summary, site: &SiteSummary, fans: &SiteFans, paths: u64, id:
     out
 }
 
-/// A row's cell from a strategy's statistics and its NPV on the stated path.
-type CellOf<'a> = dyn Fn(&StrategyStats, Option<Decimal>) -> String + 'a;
+/// A fan's caption from its last month's P5, P25, P50, P75 and P95 as
+/// shown (rounded): "half the paths end between $1.1B and $1.3B (median
+/// $1.2B)", or, when the two ends of a band show the same figure, "at
+/// about" it (a range "between $1.2B and $1.2B" reads as a mistake).
+fn fan_caption(name: &str, month: &str, [p5, p25, p50, p75, p95]: [String; 5]) -> String {
+    let half = if p25 == p75 {
+        // Rounding keeps order, so the median shows the same figure.
+        format!("half the paths end at about {p25}")
+    } else {
+        format!("half the paths end between {p25} and {p75} (median {p50})")
+    };
+    let most = if p5 == p95 {
+        format!("nine in ten end at about {p5}")
+    } else {
+        format!("nine in ten between {p5} and {p95}")
+    };
+    format!("{name}: in {month}, {half}, {most}.")
+}
 
-/// The NPV distribution figures `simulate` prints, per strategy.
+/// The NPV distribution figures `simulate` prints, per strategy (the
+/// rows [`FIGURE_ROWS`] keeps for the report).
 fn distribution_table(
     mine: Option<&StrategyStats>,
     ai: Option<&StrategyStats>,
     site: &SiteSummary,
 ) -> String {
-    let present: Vec<(&str, &StrategyStats, Option<Decimal>)> = [
+    let columns = figure_columns([
         (
             "keep mining",
             mine,
@@ -673,105 +690,33 @@ fn distribution_table(
             ai,
             site.ai.as_ref().map(|a| a.outcome.npv_usd),
         ),
-    ]
-    .into_iter()
-    .filter_map(|(n, s, run)| Some((n, s?, run)))
-    .collect();
-    if present.is_empty() {
+    ]);
+    if columns.is_empty() {
         return String::new();
     }
-    let largest = present
-        .iter()
-        .flat_map(|(_, s, run)| {
-            [
-                s.npv_mean_usd,
-                s.npv_p5_usd,
-                s.npv_p50_usd,
-                s.npv_p95_usd,
-                s.npv_cvar5_usd,
-            ]
-            .into_iter()
-            .chain(*run)
-        })
-        .map(|v| v.abs())
-        .max()
-        .unwrap_or_default();
-    let unit = MoneyUnit::of(largest);
     let mut out = String::from(
         "<table class=\"distribution\">\n<caption>NPV over the paths, as <code>hashpivot simulate</code> prints it</caption>\n<thead><tr><th></th>",
     );
-    for (n, _, _) in &present {
+    for (n, _) in &columns {
         let _ = write!(out, "<th class=\"n\">{n}</th>");
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    let rows: [(&str, &CellOf); 6] = [
-        ("NPV on the stated path (run)", &|_, run| {
-            run.map_or("—".to_string(), |v| unit.show(v))
-        }),
-        ("Mean NPV ± standard error", &|s, _| match s.npv_se_usd {
-            Some(se) => format!("{} ± {}", unit.show(s.npv_mean_usd), compact(se, "$")),
-            None => unit.show(s.npv_mean_usd),
-        }),
-        ("P5 (1 path in 20 below)", &|s, _| unit.show(s.npv_p5_usd)),
-        ("P50 (median)", &|s, _| unit.show(s.npv_p50_usd)),
-        ("P95 (1 path in 20 above)", &|s, _| unit.show(s.npv_p95_usd)),
-        ("P(NPV > 0)", &|s, _| percent(s.p_npv_positive, SHARE)),
-    ];
-    for (label, cell) in rows {
+    for (i, (label, shown)) in FIGURE_ROWS.iter().enumerate() {
+        if !shown {
+            continue;
+        }
         let _ = write!(out, "<tr><th scope=\"row\">{label}</th>");
-        for (_, s, run) in &present {
-            let _ = write!(out, "<td class=\"n\">{}</td>", escape(&cell(s, *run)));
+        for (_, cells) in &columns {
+            let _ = write!(
+                out,
+                "<td class=\"n\">{}</td>",
+                escape(cells.get(i).map_or("", String::as_str))
+            );
         }
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody>\n</table>\n");
     out
-}
-
-/// Money in millions, thousands or dollars by the largest figure shown,
-/// as `simulate`'s table does: `-$1,684.1M`.
-#[derive(Debug, Clone, Copy)]
-struct MoneyUnit {
-    divisor: i64,
-    suffix: &'static str,
-    places: u32,
-}
-
-impl MoneyUnit {
-    fn of(largest: Decimal) -> MoneyUnit {
-        let largest = largest.abs();
-        if largest >= Decimal::from(1_000_000) {
-            MoneyUnit {
-                divisor: 1_000_000,
-                suffix: "M",
-                places: 1,
-            }
-        } else if largest >= Decimal::ONE_THOUSAND {
-            MoneyUnit {
-                divisor: 1_000,
-                suffix: "k",
-                places: 1,
-            }
-        } else {
-            MoneyUnit {
-                divisor: 1,
-                suffix: "",
-                places: 0,
-            }
-        }
-    }
-
-    fn show(self, value: Decimal) -> String {
-        let digits = group(&crate::render::number::fixed(
-            value / Decimal::from(self.divisor),
-            self.places,
-        ));
-        let text = match digits.strip_prefix('-') {
-            Some(abs) => format!("-${abs}"),
-            None => format!("${digits}"),
-        };
-        format!("{text}{}", self.suffix)
-    }
 }
 
 #[cfg(test)]
@@ -809,6 +754,25 @@ mod tests {
             Crossing::MineAgain { first: 1, back: 3 }
         );
         assert_eq!(crossing(&[], &[]), Crossing::NeverAi);
+    }
+
+    /// A band whose ends show the same figure is said "at about" it; the
+    /// others as ranges, the median with the middle half.
+    #[test]
+    fn fan_captions_say_at_about_when_a_band_rounds_to_one_figure() {
+        let f = |v: [&str; 5]| fan_caption("Convert to AI", "2035-12", v.map(String::from));
+        assert_eq!(
+            f(["$1.1B", "$1.2B", "$1.2B", "$1.2B", "$1.3B"]),
+            "Convert to AI: in 2035-12, half the paths end at about $1.2B, nine in ten between $1.1B and $1.3B."
+        );
+        assert_eq!(
+            f(["$1.2B", "$1.2B", "$1.2B", "$1.2B", "$1.2B"]),
+            "Convert to AI: in 2035-12, half the paths end at about $1.2B, nine in ten end at about $1.2B."
+        );
+        assert_eq!(
+            f(["-$5.0M", "$1.0M", "$2.0M", "$3.0M", "$9.0M"]),
+            "Convert to AI: in 2035-12, half the paths end between $1.0M and $3.0M (median $2.0M), nine in ten between -$5.0M and $9.0M."
+        );
     }
 
     /// Bins (lo + k·w, lo + (k+1)·w] become bars at those edges, the

@@ -11,7 +11,7 @@
 
 use super::axis::{self, Ticks};
 use super::frame::{self, BELOW, HALO, LEFT, LEGEND_TOP, MARKER_ROW, Plot, RIGHT};
-use super::style::{self, Entry, LINE_WIDTH, Swatch};
+use super::style::{self, Entry, Swatch};
 use super::text::{SMALL, id_prefix, num, text_at, width};
 use super::{Ink, LineChart, MonthAxis, Series, Shade};
 
@@ -158,7 +158,14 @@ pub(crate) fn layout(
 /// or non-finite value ends the run. A run of one point is a dot.
 pub(crate) fn series_path(plot: &Plot, ticks: &Ticks, x: MonthAxis, series: &Series) -> String {
     let values: Vec<Option<f64>> = series.values.iter().take(x.months).copied().collect();
-    line_path(plot, ticks, x, &values, series.ink, LINE_WIDTH)
+    line_path(
+        plot,
+        ticks,
+        x,
+        &values,
+        series.ink,
+        style::line_width(series.ink),
+    )
 }
 
 /// A line through `values` in `ink`, as [`series_path`] describes.

@@ -30,6 +30,8 @@ pub use fan::FAN_HEIGHT;
 pub use heat_map::{HEAT_MAP_HEIGHT, HEAT_STRIP_HEIGHT, heat_map_height};
 pub use histogram::HISTOGRAM_HEIGHT;
 pub use line::LINE_HEIGHT;
+/// The escaping of chart text, which the HTML report uses for all its text.
+pub(crate) use text::escape;
 
 /// Which palette entry and dash pattern a series uses. Mining and AI keep
 /// the same look in every chart of a report.
@@ -41,6 +43,10 @@ pub enum Ink {
     Ai,
     /// A third series or a reference (e.g. "never convert"): dotted, grey/black.
     Reference,
+    /// A chart's one main series that is neither strategy (e.g. the
+    /// network's hashprice): solid, dark grey, a little thinner than a
+    /// strategy's line, so it reads as the data and not as a level.
+    Neutral,
 }
 
 /// How a value axis labels its ticks.

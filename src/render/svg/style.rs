@@ -5,8 +5,8 @@
 //! series has an Okabe–Ito colour (a palette designed to stay distinct
 //! under the common colour-vision deficiencies) *and* a second cue: mining
 //! is a solid line or a solid fill, AI a dashed line or a hatched fill, a
-//! reference dotted; ties are dotted grey, missing points white with a
-//! cross.
+//! reference dotted, a neutral main series (hashprice) solid dark grey and
+//! thinner; ties are dotted grey, missing points white with a cross.
 
 use super::Ink;
 use super::text::{SMALL, escape, num, text_at, width};
@@ -17,25 +17,39 @@ pub(crate) const MINE: &str = "#D55E00";
 pub(crate) const AI: &str = "#0072B2";
 /// Okabe–Ito black.
 pub(crate) const REFERENCE: &str = "#000000";
+/// A neutral main series: dark grey, apart from the black of a reference
+/// and the axes' grey.
+pub(crate) const NEUTRAL: &str = "#404040";
 /// Axis lines, tick marks and labels.
 pub(crate) const AXIS: &str = "#333333";
 /// Gridlines.
 pub(crate) const GRID: &str = "#E3E3E3";
 /// Series line width.
 pub(crate) const LINE_WIDTH: f64 = 2.25;
+/// A neutral series' line width: thinner than a strategy's.
+pub(crate) const NEUTRAL_WIDTH: f64 = 2.0;
+
+/// The width a series in `ink` is drawn with.
+pub(crate) fn line_width(ink: Ink) -> f64 {
+    match ink {
+        Ink::Neutral => NEUTRAL_WIDTH,
+        Ink::Mine | Ink::Ai | Ink::Reference => LINE_WIDTH,
+    }
+}
 
 pub(crate) fn colour(ink: Ink) -> &'static str {
     match ink {
         Ink::Mine => MINE,
         Ink::Ai => AI,
         Ink::Reference => REFERENCE,
+        Ink::Neutral => NEUTRAL,
     }
 }
 
 /// The stroke attributes of a line in `ink` (leading space included).
 pub(crate) fn stroke(ink: Ink, line_width: f64) -> String {
     let dash = match ink {
-        Ink::Mine => "",
+        Ink::Mine | Ink::Neutral => "",
         Ink::Ai => " stroke-dasharray=\"9 4\"",
         Ink::Reference => " stroke-dasharray=\"2 3\"",
     };
@@ -104,7 +118,7 @@ pub(crate) fn legend(entries: &[Entry], left: f64, right: f64, top: f64) -> (Str
                 num(x),
                 num(mid),
                 num(x + SWATCH),
-                stroke(*ink, LINE_WIDTH)
+                stroke(*ink, line_width(*ink))
             )),
             Swatch::Thick => out.push_str(&format!(
                 "<path d=\"M{} {}H{}\" stroke=\"#000000\" stroke-width=\"3.5\"/>",
@@ -167,6 +181,15 @@ mod tests {
         assert!(!stroke(Ink::Mine, 2.0).contains("dasharray"));
         assert!(stroke(Ink::Ai, 2.0).contains("stroke-dasharray=\"9 4\""));
         assert!(stroke(Ink::Reference, 2.0).contains("stroke-dasharray=\"2 3\""));
+        // Neutral: solid, dark grey, 2 wide; a strategy's 2.25 is written
+        // with one decimal, half to even: 2.2.
+        let neutral = stroke(Ink::Neutral, line_width(Ink::Neutral));
+        assert!(!neutral.contains("dasharray"));
+        assert!(
+            neutral.contains("stroke=\"#404040\" stroke-width=\"2\""),
+            "{neutral}"
+        );
+        assert!(stroke(Ink::Mine, line_width(Ink::Mine)).contains("stroke-width=\"2.2\""));
     }
 
     #[test]
