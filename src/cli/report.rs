@@ -16,7 +16,7 @@ use hashpivot::pivot::Pivot;
 use hashpivot::render::html::{self, Footer, Report, Risk, Sweep};
 use hashpivot::render::simulate::histograms;
 use hashpivot::scenario::Risk as RiskInputs;
-use hashpivot::simulate::{FAN_PATHS, Settings, SimulateError, fan, paths_on, statistics};
+use hashpivot::simulate::{FAN_PATHS, Settings, SimulateError, paths_and_fan, statistics};
 use hashpivot::sweep::{Axis, Grid, GridRun, PointResult, Shard, evaluate_grid};
 use hashpivot::{Error as ScenarioError, Override, Summary};
 use rust_decimal::Decimal;
@@ -151,12 +151,12 @@ pub(crate) fn build(
     let risk = match &settings {
         Some(settings) => {
             let failed = |e| simulate_failure(source, o.overrides, e);
-            let records = paths_on(None, scenario, settings, 0..settings.paths).map_err(failed)?;
+            // The first paths' cash flows serve both their NPVs and the fans.
+            let (records, fans) = paths_and_fan(None, scenario, settings).map_err(failed)?;
             let simulation = statistics(scenario, settings, &records)
                 .map_err(|e| failed(SimulateError::Overflow(e)))?;
             let histograms = histograms(&records, &simulation);
             drop(records);
-            let fans = fan(scenario, settings, None).map_err(failed)?;
             Some((simulation, histograms, fans, settings.paths.min(FAN_PATHS)))
         }
         None => None,

@@ -323,6 +323,40 @@ pub fn fan(
     let cash = on_paths(threads, scenario, 0..count, |base, k| {
         path_cash(scenario, base, settings, k)
     })?;
+    Ok(fans_of(scenario, &cash))
+}
+
+/// Every path's record and the fans, as [`paths_on`] and [`fan`] give
+/// them, with the first `FAN_PATHS` paths' cash flows computed once for
+/// both.
+pub fn paths_and_fan(
+    threads: Option<usize>,
+    scenario: &Scenario,
+    settings: &Settings,
+) -> Result<(Vec<PathRecord>, Vec<SiteFan>), SimulateError> {
+    let both = on_paths(threads, scenario, 0..settings.paths, |base, k| {
+        if k < FAN_PATHS {
+            let factors = PathFactors::of(scenario, settings, k)?;
+            let (sites, cash): (Vec<PathNpv>, Vec<PathCash>) = base
+                .npvs_and_cash(scenario, &factors.shocks())?
+                .into_iter()
+                .unzip();
+            Ok((PathRecord { path: k, sites }, Some(cash)))
+        } else {
+            Ok((path(scenario, base, settings, k)?, None))
+        }
+    })?;
+    let mut records = Vec::with_capacity(both.len());
+    let mut cash = Vec::with_capacity(both.len().min(FAN_PATHS as usize));
+    for (record, path_cash) in both {
+        records.push(record);
+        cash.extend(path_cash);
+    }
+    Ok((records, fans_of(scenario, &cash)))
+}
+
+/// Each site's fans from the paths' cumulative cash (`cash[path][site]`).
+fn fans_of(scenario: &Scenario, cash: &[Vec<PathCash>]) -> Vec<SiteFan> {
     let months = scenario.months as usize;
     // Per month, the percentiles of the paths' cumulative cash; `None`
     // when a path lacks the strategy (then every path does).
@@ -354,12 +388,12 @@ pub fn fan(
         }
         Some(fan)
     };
-    Ok((0..scenario.sites.len())
+    (0..scenario.sites.len())
         .map(|j| SiteFan {
             mine: fan_of(&|c: &PathCash| c.mine.as_ref(), j),
             ai: fan_of(&|c: &PathCash| c.ai.as_ref(), j),
         })
-        .collect())
+        .collect()
 }
 
 /// One strategy's distribution over the paths (docs/model.md,

@@ -362,3 +362,20 @@ fn the_fan_takes_at_most_the_first_paths() {
         fan(&scenario, &fewer, None).unwrap()
     );
 }
+
+/// `paths_and_fan` (one computation of each of the first paths' cash
+/// flows for both) gives exactly `paths_on`'s records and `fan`'s fans.
+#[test]
+fn paths_and_fan_is_paths_and_fan() {
+    use hashpivot_core::simulate::paths_and_fan;
+    for text in [SHIPPED[0], SHIPPED[1], SHIPPED[4]] {
+        let scenario = parse(text).unwrap();
+        let settings = Settings {
+            paths: 30,
+            ..risky(&scenario, 11)
+        };
+        let (records, fans) = paths_and_fan(Some(2), &scenario, &settings).unwrap();
+        assert_eq!(records, paths(&scenario, &settings, 0..30).unwrap());
+        assert_eq!(fans, fan(&scenario, &settings, Some(1)).unwrap());
+    }
+}

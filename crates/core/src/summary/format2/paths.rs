@@ -100,22 +100,7 @@ impl PathBase {
         scenario: &Scenario,
         shocks: &Shocks<'_>,
     ) -> Result<Vec<PathNpv>, ComputeError> {
-        self.each_site(scenario, shocks, |mine, ai| {
-            let outcome = |f: &CashFlows| -> Result<(Decimal, Option<u32>), Overflow> {
-                Ok((f.npv()?, f.payback_months()))
-            };
-            let advantage = match (mine, ai) {
-                (Some(m), Some(a)) => {
-                    Some(Delta::of(&a.cash_flows, &m.cash_flows, self.discount())?.npv)
-                }
-                _ => None,
-            };
-            Ok(PathNpv {
-                mine: mine.map(outcome).transpose()?,
-                ai: ai.map(outcome).transpose()?,
-                advantage,
-            })
-        })
+        self.each_site(scenario, shocks, |mine, ai| self.path_npv(mine, ai))
     }
 
     /// Every site's cumulative cash (undiscounted, `C_1 … C_n`, the last
@@ -126,11 +111,40 @@ impl PathBase {
         scenario: &Scenario,
         shocks: &Shocks<'_>,
     ) -> Result<Vec<PathCash>, ComputeError> {
+        self.each_site(scenario, shocks, |mine, ai| Ok(path_cash(mine, ai)))
+    }
+
+    /// [`npvs`](Self::npvs) and [`cumulative_cash`](Self::cumulative_cash)
+    /// of the path of `shocks` from one computation of its cash flows.
+    pub fn npvs_and_cash(
+        &self,
+        scenario: &Scenario,
+        shocks: &Shocks<'_>,
+    ) -> Result<Vec<(PathNpv, PathCash)>, ComputeError> {
         self.each_site(scenario, shocks, |mine, ai| {
-            Ok(PathCash {
-                mine: mine.map(|f| f.cumulatives.clone()),
-                ai: ai.map(|f| f.cumulatives.clone()),
-            })
+            Ok((self.path_npv(mine, ai)?, path_cash(mine, ai)))
+        })
+    }
+
+    /// A site's NPVs, paybacks and advantage from its strategies' flows.
+    fn path_npv(
+        &self,
+        mine: Option<&CashFlows>,
+        ai: Option<&CashFlows>,
+    ) -> Result<PathNpv, Overflow> {
+        let outcome = |f: &CashFlows| -> Result<(Decimal, Option<u32>), Overflow> {
+            Ok((f.npv()?, f.payback_months()))
+        };
+        let advantage = match (mine, ai) {
+            (Some(m), Some(a)) => {
+                Some(Delta::of(&a.cash_flows, &m.cash_flows, self.discount())?.npv)
+            }
+            _ => None,
+        };
+        Ok(PathNpv {
+            mine: mine.map(outcome).transpose()?,
+            ai: ai.map(outcome).transpose()?,
+            advantage,
         })
     }
 
@@ -189,5 +203,13 @@ impl PathBase {
             out.push(site_figures().map_err(fail(during))?);
         }
         Ok(out)
+    }
+}
+
+/// A site's cumulative cash under each strategy, from its flows.
+fn path_cash(mine: Option<&CashFlows>, ai: Option<&CashFlows>) -> PathCash {
+    PathCash {
+        mine: mine.map(|f| f.cumulatives.clone()),
+        ai: ai.map(|f| f.cumulatives.clone()),
     }
 }
