@@ -204,6 +204,16 @@ fn unknown_keys_and_names_get_the_nearest_known_ones() {
   |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
 ",
     );
+    // The site left out, natural with one site: the key says how to name it.
+    bad(
+        "site.ai.lease_usd_per_kw_month=140",
+        "error: --set site.ai.lease_usd_per_kw_month: site.ai… leaves out which [[site]] it means: write site[Lake Mariner].ai… (by name) or site[0].ai… (by position)
+ --> override of scenarios/lake-mariner.toml
+  |
+  | --set site.ai.lease_usd_per_kw_month=140
+  |       ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+",
+    );
     bad(
         "site[lake mariner].ai.pue=1.3",
         "error: --set site[lake mariner].ai.pue: no [[site]] has name = \"lake mariner\": did you mean site[Lake Mariner]?

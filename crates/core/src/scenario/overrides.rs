@@ -233,7 +233,19 @@ fn set<'i>(
                     format!("{key}[{i}] does not exist: the scenario has {count} [[{key}]] table(s), from {key}[0]")
                 })?,
                 Segment::Name(name) | Segment::Key(name) => {
-                    let unknown = no_such_name(key, name, items);
+                    let mut unknown = no_such_name(key, name, items);
+                    // `site.ai.…`: a key of the items, not a name: the
+                    // item was left out (natural with one site).
+                    let inside = |t: &Spanned<DeValue>| match t.get_ref() {
+                        DeValue::Table(t) => t.get(name.as_str()).is_some(),
+                        _ => false,
+                    };
+                    if matches!(rest[0], Segment::Key(_)) && items.iter().any(inside) {
+                        let first = items.iter().flat_map(names).next().unwrap_or("0");
+                        unknown = format!(
+                            "{key}.{name}… leaves out which [[{key}]] it means: write {key}[{first}].{name}… (by name) or {key}[0].{name}… (by position)"
+                        );
+                    }
                     items
                         .iter_mut()
                         .find(|t| has_name(t, name))
