@@ -18,7 +18,7 @@ use hashpivot::render::simulate::histograms;
 use hashpivot::scenario::Risk as RiskInputs;
 use hashpivot::simulate::{FAN_PATHS, Settings, SimulateError, paths_and_fan, statistics};
 use hashpivot::sweep::{Axis, Grid, GridRun, PointResult, Shard, evaluate_grid};
-use hashpivot::{Error as ScenarioError, Override, Summary};
+use hashpivot::{Override, Summary};
 use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
@@ -89,22 +89,6 @@ pub(crate) fn uncertain(risk: &RiskInputs) -> bool {
     .any(|v| *v > Decimal::ZERO)
 }
 
-/// A simulate error as a failure of the report, as `simulate` reports it.
-fn simulate_failure(source: &Source, overrides: &[Override], error: SimulateError) -> Failure {
-    match error {
-        SimulateError::Overflow(e) => Failure::scenario(
-            &source.origin,
-            &source.text,
-            overrides,
-            ScenarioError::Overflow(e),
-        ),
-        error @ SimulateError::Format1 { .. } => Failure::Simulate {
-            origin: source.origin.clone(),
-            error,
-        },
-    }
-}
-
 /// The report of a computed scenario, and the sweep's run (with
 /// `--vary`): the HTML text, whole.
 pub(crate) fn build(
@@ -150,7 +134,7 @@ pub(crate) fn build(
         .map(|_| Settings::of(scenario, o.paths, o.seed));
     let risk = match &settings {
         Some(settings) => {
-            let failed = |e| simulate_failure(source, o.overrides, e);
+            let failed = |e| super::simulate::failure(source, o.overrides, e);
             // The first paths' cash flows serve both their NPVs and the fans.
             let (records, fans) = paths_and_fan(None, scenario, settings).map_err(failed)?;
             let simulation = statistics(scenario, settings, &records)

@@ -19,9 +19,10 @@ use hashpivot::{Error as ScenarioError, Override, Summary};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-/// A simulate error as the command's failure: a format-1 file names the
-/// file; an overflow is reported as the scenario's.
-fn failure(source: &Source, overrides: &[Override], error: SimulateError) -> Failure {
+/// A simulate error as the command's failure (`simulate`'s and
+/// `report`'s): a format-1 file names the file; an overflow is reported
+/// as the scenario's.
+pub(crate) fn failure(source: &Source, overrides: &[Override], error: SimulateError) -> Failure {
     match error {
         SimulateError::Overflow(e) => Failure::scenario(
             &source.origin,
@@ -113,33 +114,12 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
     if args.fan {
         return write_fans(args, failures);
     }
-    let (inputs, any_folder) = sources(&args.files, failures);
-    let total = inputs.len();
-    let overrides = &args.overrides.set;
-    // Each file is read and run (every core), then simulated in turn (the
-    // paths on every core, or on --threads).
-    let results = evaluate_all_then(inputs, overrides, |source, evaluated| {
-        refuse_format_1(source, &evaluated)?;
-        Ok((source.clone(), evaluated))
-    });
-    let mut answers: Vec<Simulated> = Vec::with_capacity(total);
-    let mut files = Vec::with_capacity(total);
-    for (path, result) in results {
-        let simulated = result.and_then(|(source, evaluated)| {
-            let summary = failures.admit(evaluated)?;
-            let settings = Settings::of(&summary.inputs, args.paths, args.seed);
+    let (answers, files, any_folder, total) =
+        each_file(args, failures, |source, summary, settings| {
             let records = paths_on(args.threads, &summary.inputs, &settings, 0..settings.paths)
-                .map_err(|e| failure(&source, overrides, e))?;
-            summarise(&source, args, summary, &settings, &records)
+                .map_err(|e| failure(source, &args.overrides.set, e))?;
+            summarise(source, args, summary, &settings, &records)
         });
-        match simulated {
-            Ok(answer) => {
-                answers.push(answer);
-                files.push(display_name(&path).to_string());
-            }
-            Err(failure) => failures.push(failure),
-        }
-    }
     let bytes = render(args, &answers, &files, args.files.len() > 1 || any_folder);
     deliver(
         args.output.as_deref(),
@@ -152,35 +132,15 @@ pub(crate) fn simulate(args: &SimulateArgs, failures: &mut Failures) -> Result<(
 
 /// `--fan`: each file's fans (docs/model.md, "The fan") as CSV.
 fn write_fans(args: &SimulateArgs, failures: &mut Failures) -> Result<(), Failure> {
-    let (inputs, _) = sources(&args.files, failures);
-    let total = inputs.len();
-    let overrides = &args.overrides.set;
-    let results = evaluate_all_then(inputs, overrides, |source, evaluated| {
-        refuse_format_1(source, &evaluated)?;
-        Ok((source.clone(), evaluated))
+    let (answers, files, _, total) = each_file(args, failures, |source, summary, settings| {
+        let fans = fan(&summary.inputs, &settings, args.threads)
+            .map_err(|e| failure(source, &args.overrides.set, e))?;
+        Ok(simulate_out::Fanned {
+            summary,
+            settings,
+            fans,
+        })
     });
-    let mut answers = Vec::with_capacity(total);
-    let mut files = Vec::with_capacity(total);
-    for (path, result) in results {
-        let fanned = result.and_then(|(source, evaluated)| {
-            let summary = failures.admit(evaluated)?;
-            let settings = Settings::of(&summary.inputs, args.paths, args.seed);
-            let fans = fan(&summary.inputs, &settings, args.threads)
-                .map_err(|e| failure(&source, overrides, e))?;
-            Ok(simulate_out::Fanned {
-                summary,
-                settings,
-                fans,
-            })
-        });
-        match fanned {
-            Ok(answer) => {
-                answers.push(answer);
-                files.push(display_name(&path).to_string());
-            }
-            Err(failure) => failures.push(failure),
-        }
-    }
     let bytes = simulate_out::fan_csv(&answers, &files);
     deliver(
         args.output.as_deref(),
@@ -189,6 +149,40 @@ fn write_fans(args: &SimulateArgs, failures: &mut Failures) -> Result<(), Failur
         total,
         failures,
     )
+}
+
+/// `answer(source, summary, settings)` of each file of `args` (read and
+/// run on every core, format 1 refused), in turn; a file that fails is a
+/// failure and the others go on. Returns the answers, their files' names,
+/// whether a folder was given, and how many files there were.
+fn each_file<T>(
+    args: &SimulateArgs,
+    failures: &mut Failures,
+    answer: impl Fn(&Source, Summary, Settings) -> Result<T, Failure>,
+) -> (Vec<T>, Vec<String>, bool, usize) {
+    let (inputs, any_folder) = sources(&args.files, failures);
+    let total = inputs.len();
+    let results = evaluate_all_then(inputs, &args.overrides.set, |source, evaluated| {
+        refuse_format_1(source, &evaluated)?;
+        Ok((source.clone(), evaluated))
+    });
+    let mut answers = Vec::with_capacity(total);
+    let mut files = Vec::with_capacity(total);
+    for (path, result) in results {
+        let answered = result.and_then(|(source, evaluated)| {
+            let summary = failures.admit(evaluated)?;
+            let settings = Settings::of(&summary.inputs, args.paths, args.seed);
+            answer(&source, summary, settings)
+        });
+        match answered {
+            Ok(a) => {
+                answers.push(a);
+                files.push(display_name(&path).to_string());
+            }
+            Err(failure) => failures.push(failure),
+        }
+    }
+    (answers, files, any_folder, total)
 }
 
 /// The summary in the format asked for.
