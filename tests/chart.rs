@@ -209,3 +209,42 @@ fn chart_needs_the_table() {
     let out = hashpivot(&["run", "scenarios/lake-mariner.toml", "--ascii"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A chart whose undiscounted order at the horizon is not the verdict
+/// says so under it. West Texas: AI's cumulative cash passes mining's in
+/// 2035-10, yet mining wins by $12,772,019.29 of NPV (the table's winner
+/// line; compact, $13M); the lead at the end is mostly AI's exit value
+/// ($1.1B in the last month, against a lead far smaller). Lake Mariner:
+/// AI wins and ends ahead, so no such line.
+#[test]
+fn a_chart_that_disagrees_with_the_verdict_says_why() {
+    for ascii in [false, true] {
+        let mut args = vec!["scenarios/texas-west-curtailment.toml", "--chart"];
+        if ascii {
+            args.push("--ascii");
+        }
+        let out = run(&args);
+        assert!(out.contains("Winner: keep mining, by $12,772,019.29 of NPV"));
+        let chart = &charts(&out)[0];
+        let from = chart
+            .iter()
+            .position(|l| l.starts_with("Undiscounted;"))
+            .unwrap_or_else(|| panic!("{chart:#?}"));
+        let words: Vec<&str> = chart[from..].iter().map(|l| l.trim()).collect();
+        assert!(
+            words.join(" ").starts_with(
+                "Undiscounted; the verdict compares NPVs at 12 %: keep mining, by $13M (AI's later cash, mostly its exit value, is worth less today)"
+            ),
+            "{chart:#?}"
+        );
+        for line in chart {
+            assert!(line.chars().count() <= 80);
+            if ascii {
+                assert!(line.is_ascii(), "{line}");
+            }
+        }
+    }
+    let lake = run(&["scenarios/lake-mariner.toml", "--chart"]);
+    assert!(lake.contains("Winner: convert to AI"));
+    assert!(!lake.contains("Undiscounted;"), "{lake}");
+}

@@ -15,9 +15,12 @@
 //! - **Told apart without colour**: mining is a fine braille line (2×4
 //!   dots a character), AI a box-drawing line (`─╮│╰`) one character
 //!   high; a character both pass through is `◆`. Colour, when the table
-//!   has it, only adds yellow (mining) and cyan (AI), the sweep's winner
-//!   map colours (not red and green, which many readers cannot tell
-//!   apart). `--ascii` draws `*` (mining), `o` (AI) and `#` (both) with
+//!   has it, only adds magenta (mining) and bold blue (AI): of the eight
+//!   ANSI colours these two read on a white terminal as on a black one
+//!   (yellow and cyan fade into white, plain blue into black; bold lifts
+//!   blue to its bright shade where a terminal does that), and they are
+//!   not red and green, which many readers cannot tell apart. Blue is
+//!   AI's colour in the HTML report too. `--ascii` draws `*` (mining), `o` (AI) and `#` (both) with
 //!   `|`, `-` and `+` for the axes, every byte ASCII.
 //! - **Columns sample months**: when there are more months than dots, a
 //!   dot column shows the value of the last month of the run of months it
@@ -36,9 +39,9 @@
 //!   from exact decimals, in one unit (k, M, B, T) with as many decimals
 //!   as the step needs, so two labels never read the same.
 
-use super::number::{Colour, compact, paint};
+use super::number::{compact, stated_percent};
 use super::table::{WIDTH, chars, wrap};
-use crate::summary::{Outcome, SiteSummary, Summary};
+use crate::summary::{Outcome, SiteSummary, Summary, Winner};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -50,8 +53,35 @@ pub const ROWS: usize = 12;
 pub struct Style {
     /// ASCII characters only.
     pub ascii: bool,
-    /// ANSI colour (mining yellow, AI cyan).
+    /// ANSI colour (mining magenta, AI bold blue).
     pub color: bool,
+}
+
+/// The chart's inks: the title bold, each future its colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ink {
+    Bold,
+    Mine,
+    Ai,
+}
+
+impl Ink {
+    fn code(self) -> &'static str {
+        match self {
+            Ink::Bold => "1",
+            Ink::Mine => "35",
+            Ink::Ai => "1;34",
+        }
+    }
+}
+
+/// `text` in `ink` when `on`, else as it is.
+fn paint(text: &str, ink: Ink, on: bool) -> String {
+    if on {
+        format!("\x1b[{}m{text}\x1b[0m", ink.code())
+    } else {
+        text.to_string()
+    }
 }
 
 /// The characters of one style.
@@ -345,12 +375,8 @@ impl<'a> Curve<'a> {
     fn name(&self) -> &'static str {
         if self.ai { "AI" } else { "mining" }
     }
-    fn colour(&self) -> Colour {
-        if self.ai {
-            Colour::Cyan
-        } else {
-            Colour::Yellow
-        }
+    fn colour(&self) -> Ink {
+        if self.ai { Ink::Ai } else { Ink::Mine }
     }
 }
 
@@ -504,7 +530,7 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
         let row = scale.row(t.to_f64().unwrap_or(0.0));
         labels[row].get_or_insert_with(|| tick_label(*t, u, step_exp));
     }
-    let mut end_labels: Vec<Option<(&str, Colour)>> = vec![None; ROWS];
+    let mut end_labels: Vec<Option<(&str, Ink)>> = vec![None; ROWS];
     // End labels: AI moves a row off mining's when both end in one row,
     // up when it ends higher (down at the top edge), else down.
     if let [(ym, m), (ya, a)] = end_rows.as_mut_slice()
@@ -534,7 +560,7 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
     };
     lines.push(paint(
         "Cumulative cash by month, undiscounted (USD)",
-        Colour::Bold,
+        Ink::Bold,
         style.color,
     ));
     let mut legend = Vec::new();
@@ -568,7 +594,7 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
         };
         let mut text = format!("{label:>label_width$} {axis}");
         let mut run = String::new();
-        let mut run_colour: Option<Colour> = None;
+        let mut run_colour: Option<Ink> = None;
         for (c, cell) in row.iter().enumerate() {
             let (ch, colour) = match (cell.mine != 0, cell.ai) {
                 (true, Some(_)) => (g.both, None),
@@ -578,9 +604,9 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
                     } else {
                         char::from_u32(0x2800 + u32::from(cell.mine)).unwrap_or(' ')
                     },
-                    Some(Colour::Yellow),
+                    Some(Ink::Mine),
                 ),
-                (false, Some(glyph)) => (glyph, Some(Colour::Cyan)),
+                (false, Some(glyph)) => (glyph, Some(Ink::Ai)),
                 (false, None) => {
                     let background = if marker_cols.iter().any(|(mc, _)| *mc == c) {
                         g.marker
@@ -687,6 +713,13 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
             };
             lines.extend(wrap("", &[line]));
         }
+        let end = |c: &Curve| Horizon {
+            cash: c.exact.last().copied().unwrap_or_default(),
+            exit: c.exit_value().unwrap_or_default(),
+        };
+        if let Some(line) = npv_line(summary, site, end(m), end(a)) {
+            lines.extend(wrap("", &[line]));
+        }
     }
     let exits: Vec<String> = curves
         .iter()
@@ -709,8 +742,55 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
     lines
 }
 
+/// A future's cumulative cash at the horizon and the exit value in it.
+#[derive(Debug, Clone, Copy, Default)]
+struct Horizon {
+    cash: Decimal,
+    exit: Decimal,
+}
+
+/// The line that keeps the chart from contradicting the verdict: when the
+/// future ahead in undiscounted cash at the horizon is not the one the
+/// NPV prefers, say that the verdict discounts, who wins it and by how
+/// much, and why the curves disagree: the leader's cash comes later (its
+/// lead, when more than half of it is the difference in exit values,
+/// mostly as its exit value), and later cash is worth less today.
+fn npv_line(summary: &Summary, site: &SiteSummary, mine: Horizon, ai: Horizon) -> Option<String> {
+    let c = site.comparison.as_ref()?;
+    let ai_ahead = ai.cash > mine.cash;
+    let differs = match c.winner {
+        Winner::Mine => ai_ahead,
+        Winner::Ai => mine.cash > ai.cash,
+        Winner::Tie => ai.cash != mine.cash,
+    };
+    if !differs {
+        return None;
+    }
+    let head = format!(
+        "Undiscounted; the verdict compares NPVs at {}",
+        stated_percent(summary.inputs.discount_rate)
+    );
+    let (who, leader, other) = match c.winner {
+        Winner::Tie => return Some(format!("{head}: the NPVs tie")),
+        Winner::Mine => ("keep mining", ai, mine),
+        Winner::Ai => ("convert to AI", mine, ai),
+    };
+    let name = if ai_ahead { "AI" } else { "mining" };
+    let lead = leader.cash.saturating_sub(other.cash);
+    let exit_gap = leader.exit.saturating_sub(other.exit);
+    let mostly = if exit_gap.saturating_add(exit_gap) > lead {
+        ", mostly its exit value,"
+    } else {
+        ""
+    };
+    Some(format!(
+        "{head}: {who}, by {} ({name}'s later cash{mostly} is worth less today)",
+        compact(c.npv_advantage_usd.abs(), "$")
+    ))
+}
+
 /// `text` painted `colour` when there is one and colour is on.
-fn paint_opt(text: &str, colour: Option<Colour>, on: bool) -> String {
+fn paint_opt(text: &str, colour: Option<Ink>, on: bool) -> String {
     match colour {
         Some(c) if !text.is_empty() => paint(text, c, on),
         _ => text.to_string(),
@@ -968,7 +1048,9 @@ mod tests {
 
     #[test]
     fn never_crossing_says_who_stays_ahead() {
-        let s = summary(36, |i| d(i as i64), |i| d(i as i64 - 5));
+        let mut s = summary(36, |i| d(i as i64), |i| d(i as i64 - 5));
+        // The verdict agrees with the curves (else a line says it does not).
+        s.sites[0].comparison.as_mut().unwrap().winner = Winner::Mine;
         let lines = chart(&s, 0, false, false);
         assert_eq!(
             lines.last().unwrap(),
@@ -1034,23 +1116,81 @@ mod tests {
         }
     }
 
-    /// Colour paints mining yellow and AI cyan, legend and end labels
-    /// included; the characters are the same as without it.
+    /// Under a chart whose undiscounted order at the horizon is not the
+    /// NPV's verdict, one line says so. `crossing_example(24)` ends with
+    /// AI at −100M + 20M × 23 = $360M and mining at 10M × 24 = $240M: AI
+    /// ahead by $120M. With mining the NPV winner by 12,772,019.29
+    /// (compact: $13M, whole millions from ten up) at the sample's 10 %
+    /// the line appears; with no
+    /// exit value the lead is not "mostly its exit value". An AI exit of
+    /// $61M is more than half the $120M lead: it is; $59M is not.
+    #[test]
+    fn npv_line_when_the_curves_disagree_with_the_verdict() {
+        let mut s = crossing_example(24);
+        // As shipped the sample's winner is AI, ahead at the end too.
+        let words = chart(&s, 0, false, false).join(" ");
+        assert!(!words.contains("Undiscounted;"), "{words}");
+        let c = s.sites[0].comparison.as_mut().unwrap();
+        c.winner = Winner::Mine;
+        c.npv_advantage_usd = "12772019.29".parse().unwrap();
+        let words = chart(&s, 0, false, false).join(" ");
+        assert!(
+            words.contains(
+                "Undiscounted; the verdict compares NPVs at 10 %: keep mining, by $13M (AI's later cash is worth less today)"
+            ),
+            "{words}"
+        );
+        let with_exit = |s: &mut Summary, v: i64| {
+            let ai = &mut s.sites[0].ai.as_mut().unwrap().outcome;
+            ai.monthly[23].f2 = Some(crate::summary::MonthF2 {
+                terminal_value_usd: d(v),
+                ..Default::default()
+            });
+        };
+        with_exit(&mut s, 61_000_000);
+        let words = chart(&s, 0, true, false).join(" ");
+        assert!(
+            words.contains("(AI's later cash, mostly its exit value, is worth less today)"),
+            "{words}"
+        );
+        with_exit(&mut s, 59_000_000);
+        let words = chart(&s, 0, true, false).join(" ");
+        assert!(
+            words.contains("(AI's later cash is worth less today)"),
+            "{words}"
+        );
+        // Every line of it within 80 columns and ASCII with --ascii.
+        for l in chart(&s, 0, true, false) {
+            assert!(l.is_ascii() && chars(&l) <= WIDTH, "{l}");
+        }
+        // A tie in NPV with different cash at the end.
+        s.sites[0].comparison.as_mut().unwrap().winner = Winner::Tie;
+        let words = chart(&s, 0, false, false).join(" ");
+        assert!(
+            words.contains("Undiscounted; the verdict compares NPVs at 10 %: the NPVs tie"),
+            "{words}"
+        );
+    }
+
+    /// Colour paints mining magenta and AI bold blue, legend and end
+    /// labels included; the characters are the same as without it.
     #[test]
     fn colour_only_when_on() {
         let s = crossing_example(24);
         let plain = chart(&s, 0, false, false);
         let coloured = chart(&s, 0, false, true);
         let text = coloured.join("\n");
-        assert!(text.contains("\x1b[33m"));
-        assert!(text.contains("\x1b[36m"));
-        assert!(text.contains("\x1b[36m AI\x1b[0m"));
+        assert!(text.contains("\x1b[35m"));
+        assert!(text.contains("\x1b[1;34m"));
+        assert!(text.contains("\x1b[1;34m AI\x1b[0m"));
+        // Neither yellow nor cyan (faint on a white terminal).
+        assert!(!text.contains("\x1b[33m") && !text.contains("\x1b[36m"));
         let stripped: Vec<String> = coloured
             .iter()
             .map(|l| {
                 l.replace("\x1b[1m", "")
-                    .replace("\x1b[33m", "")
-                    .replace("\x1b[36m", "")
+                    .replace("\x1b[35m", "")
+                    .replace("\x1b[1;34m", "")
                     .replace("\x1b[0m", "")
             })
             .collect();

@@ -248,18 +248,20 @@ pub fn verdict_sentence(pivot: &Pivot, site: &SitePivot) -> String {
             compact(best.saturating_sub(site.never_npv_usd), "$")
         ),
         (_, Some(b), Some(best)) => {
+            // The best start named by its month ("now" for the first), so
+            // the sentence reads as a decision, then what it is worth.
             let which = if b == 0 {
-                format!("converting now ({})", at(0))
+                format!("now ({})", at(0))
             } else {
-                format!("converting in {}", at(b))
+                at(b).to_string()
             };
             if best == site.never_npv_usd {
                 format!(
-                    "Keep mining: the best start, {which}, is worth no more than never converting"
+                    "Keep mining: the best month to convert, {which}, is worth no more than never converting"
                 )
             } else {
                 format!(
-                    "Keep mining: the best start, {which}, is worth {} less than never converting",
+                    "Keep mining: the best month to convert, {which}, is still worth {} less than never converting",
                     compact(site.never_npv_usd.saturating_sub(best), "$")
                 )
             }
@@ -757,12 +759,20 @@ mod tests {
         // 1.115 − (−2,000,000) = 2,000,001.115 → $2.0M.
         assert_eq!(
             verdict_sentence(&p, &p.sites[0]),
-            "Keep mining: the best start, converting in 2028-04, is worth $2.0M less than never converting"
+            "Keep mining: the best month to convert, 2028-04, is still worth $2.0M less than never converting"
         );
         p.sites[0].best_npv_usd = Some(d("1.115"));
         assert_eq!(
             verdict_sentence(&p, &p.sites[0]),
-            "Keep mining: the best start, converting in 2028-04, is worth no more than never converting"
+            "Keep mining: the best month to convert, 2028-04, is worth no more than never converting"
+        );
+        // The best start is the first month: named "now" with its month.
+        p.sites[0].best_start = Some(0);
+        p.sites[0].best_npv_usd = Some(d("-5000000"));
+        // 1.115 − (−5,000,000) = 5,000,001.115 → $5.0M.
+        assert_eq!(
+            verdict_sentence(&p, &p.sites[0]),
+            "Keep mining: the best month to convert, now (2028-03), is still worth $5.0M less than never converting"
         );
     }
 

@@ -412,41 +412,45 @@ pub(crate) fn portfolio(s: &Summary) -> Option<(Vec<String>, String)> {
         return None;
     }
     let p = Portfolio::of(s);
-    // Each total says how many sites it sums: a strategy a site lacks is
-    // left out of that strategy's total.
+    // Each total says how many sites it sums when a strategy is missing
+    // from some site (that site is left out of the strategy's total).
+    let all = s.sites.len();
     let count = |has: &dyn Fn(&SiteSummary) -> bool| s.sites.iter().filter(|x| has(x)).count();
-    let sites = |n: usize| {
-        if n == 1 {
-            "1 site".to_string()
-        } else {
-            format!("{n} sites")
-        }
+    let sites = |n: usize| match n {
+        _ if n == all => String::new(),
+        1 => " (1 site)".to_string(),
+        _ => format!(" ({n} sites)"),
     };
     let mut parts = Vec::new();
     if let Some(v) = p.mine_npv_usd {
         let n = count(&|x| x.mine.is_some());
         parts.push(format!(
-            "mining, its {}: {}",
+            "keep mining everywhere{}: {}",
             sites(n),
             money(v, places::USD)
         ));
     }
     if let Some(v) = p.ai_npv_usd {
         let n = count(&|x| x.ai.is_some());
-        parts.push(format!("AI, its {}: {}", sites(n), money(v, places::USD)));
-    }
-    if let Some(v) = p.best_npv_usd {
-        let n = count(&|x| x.mine.is_some() || x.ai.is_some());
         parts.push(format!(
-            "each site's better future, {}: {}",
+            "convert everywhere{}: {}",
             sites(n),
             money(v, places::USD)
         ));
     }
+    if let Some(v) = p.best_npv_usd {
+        let n = count(&|x| x.mine.is_some() || x.ai.is_some());
+        parts.push(format!(
+            "each site's better future{}: {}",
+            sites(n),
+            money(v, places::USD)
+        ));
+    }
+    // Names may hold commas: a semicolon keeps the list unambiguous.
     let which = if p.convert.is_empty() {
         "none".to_string()
     } else {
-        p.convert.join(", ")
+        p.convert.join("; ")
     };
     Some((parts, which))
 }

@@ -75,8 +75,7 @@ pub struct Footer {
 /// The whole document.
 pub fn report(r: &Report) -> String {
     let mut pages: Vec<String> = Vec::new();
-    pages.push(cover::cover(r));
-    pages.extend(cover::figures(r));
+    pages.extend(cover::pages(r));
     for (j, site) in r.summary.sites.iter().enumerate() {
         pages.extend(site::pages(r, j, site));
     }
@@ -113,7 +112,8 @@ body { font-family: \"Helvetica Neue\", Helvetica, Arial, \"Liberation Sans\", s
 font-size: 10pt; line-height: 1.35; max-width: 960px; margin: 0 auto; padding: 0 16px; }
 section.page { padding: 12px 0 20px; }
 h1 { font-size: 19pt; line-height: 1.2; margin: 0 0 2mm; }
-h2 { font-size: 14pt; margin: 0 0 2mm; padding-bottom: 1mm; border-bottom: 1.5pt solid #111; }
+h2 { font-size: 14pt; margin: 0 0 2mm; padding-bottom: 1mm; border-bottom: 1.5pt solid #111; \
+white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 p { margin: 1mm 0; }
 p.lead { font-size: 11pt; color: #333; margin-bottom: 3mm; }
@@ -123,6 +123,7 @@ ul.verdicts > li { margin: 0 0 2.5mm; padding-left: 3mm; border-left: 2.5pt soli
 ul.verdicts > li.mine { border-left-color: #D55E00; border-left-style: double; border-left-width: 4pt; }
 ul.verdicts > li.tie { border-left-color: #777; border-left-style: dotted; }
 .verdict { font-size: 11.5pt; font-weight: bold; }
+ul.verdicts p.then { margin: 0.5mm 0 0; }
 ul.caveats { margin: 0.5mm 0 0; padding-left: 5mm; font-size: 9pt; }
 table { border-collapse: collapse; width: 100%; font-size: 8.5pt; margin: 1mm 0 2mm; }
 caption { text-align: left; font-weight: bold; font-size: 10pt; padding: 1mm 0; }
@@ -130,6 +131,7 @@ th, td { padding: 0.5mm 1.5mm; border-bottom: 0.5pt solid #bbb; text-align: left
 thead th { border-bottom: 1pt solid #111; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.key td { font-weight: bold; }
+th.site { white-space: normal; overflow-wrap: anywhere; }
 table.flips { width: auto; min-width: 50%; }
 figure { margin: 1mm 0 2mm; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: 8.5pt; margin-top: 0.5mm; }
@@ -170,12 +172,16 @@ fn how_to_read(r: &Report) -> String {
         let _ = writeln!(out, "<dt>{term}</dt><dd>{text}</dd>");
     };
     item(
+        "The verdict",
+        "Each site's headline is the decision: <code>hashpivot run</code> compares mining with converting at the file's own start; <code>hashpivot pivot</code> tries every start month. When pivot's best start is another month and beats never converting, the headline converts then, with the NPVs of that start, of keeping mining and of converting now, and the line under it gives run's answer at the file's own start. Otherwise the headline is run's winner, and the line under it pivot's answer on when. The bar beside a verdict is orange and double for keep mining, blue for convert, grey and dotted for a tie.",
+    );
+    item(
         "The figures",
         "The summary tables hold exactly what <code>hashpivot run</code> prints for the same file and options, with the same rounding. NPV discounts every month's cash flow at the scenario's discount rate; the charts of cumulative cash do not discount.",
     );
     item(
         "Cumulative cash",
-        "Each strategy's undiscounted cash, summed month by month from the start: revenue less power, opex and capex, plus (format 2) the fleet sale in its month and the terminal value in the last month, which is why a curve can jump at its end. Solid orange: keep mining; dashed blue: convert to AI. The ring marks the month AI's curve passes mining's for good; dashed verticals mark halvings and go-live.",
+        "Each strategy's undiscounted cash, summed month by month from the start: revenue less power, opex and capex, plus (format 2) the fleet sale in its month and the terminal value in the last month, which is why a curve can jump at its end. Solid orange: keep mining; dashed blue: convert to AI. The ring marks the month AI's curve passes mining's for good; dashed verticals mark halvings and go-live. The curves are not the verdict: a future ahead in cash at the end can lose on NPV when its cash comes late (an exit value in the last month, say), as later cash is worth less today.",
     );
     item(
         "Hashprice",
@@ -258,5 +264,16 @@ mod tests {
         assert!(!CSS.contains("url("));
         assert!(CSS.contains("@page { margin: 12mm; }"));
         assert!(CSS.contains("section.page + section.page { break-before: page;"));
+    }
+
+    /// A section title keeps to one line however long a site's name (a
+    /// wrapped title would push the page's last block onto a page of its
+    /// own); a long name in a table heading wraps instead of widening the
+    /// page.
+    #[test]
+    fn titles_keep_to_one_line() {
+        let h2 = CSS.lines().find(|l| l.starts_with("h2 {")).unwrap();
+        assert!(h2.contains("white-space: nowrap; overflow: hidden; text-overflow: ellipsis;"));
+        assert!(CSS.contains("th.site { white-space: normal; overflow-wrap: anywhere; }"));
     }
 }
