@@ -506,7 +506,7 @@ fn portfolio_block(s: &Summary, entries: &[Entry]) -> Option<(String, f64)> {
     // Run's totals convert each site at the file's own start: say so when
     // a headline converts at another month.
     let at = if entries.iter().any(|e| e.pivot_leads) {
-        " (converting at each site's own start)"
+        " (converting at each site's planned start)"
     } else {
         ""
     };
