@@ -132,7 +132,7 @@ fn each_kind_of_scenario_gets_its_pages() {
     ]);
     let swept = report(&dir, "v.html", &vary);
     assert_eq!(pages(&swept), 7);
-    assert!(swept.contains("Where the winner flips along lease_usd_per_kw_month"));
+    assert!(swept.contains("Where the winner flips along Lease (USD per kW-month)"));
     // Format 2 without [risk]: no risk pages, and the footer says no paths.
     let mixed = report(&dir, "m.html", &["scenarios/mixed-fleet-s19-s21.toml"]);
     assert_eq!(pages(&mixed), 5);
@@ -347,4 +347,182 @@ fn paths_without_risk_are_noted() {
     );
     let plain = report(&dir, "p.html", &["scenarios/mixed-fleet-s19-s21.toml"]);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), plain);
+}
+
+/// Four sites (a GPU cloud whose answer is never convert, a mining-only
+/// site, an AI-only site, and a name with `<>&"`) with risk: the
+/// tester's board case.
+const MULTI: &str = r#"format = 2
+name = "Four-site board case"
+start = "2026-01"
+months = 96
+discount_rate = 0.12
+inflation_annual = 0.03
+
+[bitcoin]
+price_usd = 95000
+price_growth_annual = 0.10
+network_hashrate_ehs = 1050
+hashrate_growth_annual = 0.25
+fees_btc_per_block = 0.025
+block_height = 930400
+
+[[site]]
+name = "Odessa GPU cloud"
+grid_mw = 50
+power_price_usd_per_mwh = 45
+[site.mining]
+hashrate_ths = 2500000
+efficiency_j_per_th = 13.5
+pue = 1.1
+uptime = 0.96
+pool_fee = 0.015
+opex_usd_per_month = 250000
+shutdown = "economic"
+[site.ai]
+kind = "gpu_cloud"
+gpu_count = 25000
+gpu_kw = 1.3
+gpu_hour_usd = 2.00
+utilization = 0.75
+gpu_hour_decline_annual = 0.20
+gpu_capex_usd = 30000
+pue = 1.3
+build_months = 9
+ramp_months = 3
+conversion_capex_usd = 292500000
+mine_during_build = true
+opex_usd_per_month = 2000000
+
+[[site]]
+name = "Wyoming mining only"
+grid_mw = 40
+power_price_usd_per_mwh = 38
+[site.mining]
+hashrate_ths = 2000000
+efficiency_j_per_th = 17.5
+pue = 1.05
+uptime = 0.97
+pool_fee = 0.015
+opex_usd_per_month = 300000
+shutdown = "economic"
+
+[[site]]
+name = "Quebec colocation, no mining"
+grid_mw = 60
+power_price_usd_per_mwh = 30
+[site.ai]
+kind = "colocation"
+it_mw = 40
+pue = 1.3
+lease_usd_per_kw_month = 140
+build_months = 12
+ramp_months = 6
+conversion_capex_usd = 400000000
+opex_usd_per_month = 400000
+exit_multiple = 8
+
+[[site]]
+name = "Sweetwater <North> & \"South\""
+grid_mw = 100
+power_price_usd_per_mwh = 33
+[site.mining]
+hashrate_ths = 5000000
+efficiency_j_per_th = 17.5
+pue = 1.06
+uptime = 0.97
+pool_fee = 0.015
+opex_usd_per_month = 600000
+shutdown = "economic"
+exit_multiple = 3
+[site.ai]
+kind = "colocation"
+it_mw = 70
+pue = 1.3
+lease_usd_per_kw_month = 120
+build_months = 12
+ramp_months = 6
+conversion_capex_usd = 630000000
+mine_during_build = true
+opex_usd_per_month = 700000
+exit_multiple = 10
+
+[risk]
+price_vol_annual = 0.6
+hashrate_vol_annual = 0.3
+price_hashrate_corr = 0.5
+gpu_hour_vol_annual = 0.3
+lease_default_annual = 0.03
+paths = 2000
+seed = 7
+"#;
+
+/// An AI-only site gets no hashprice chart (hashprice enters none of its
+/// figures) and says so; a site with a fleet keeps its chart. A pivot
+/// whose answer is never convert rings its best start as the "least bad"
+/// one, not as a recommendation.
+#[test]
+fn an_ai_only_site_has_no_hashprice_chart() {
+    let dir = scratch("report-multi");
+    let file = dir.join("multi.toml");
+    std::fs::write(&file, MULTI).unwrap();
+    let html = report(
+        &dir,
+        "multi.html",
+        &[file.to_str().unwrap(), "--paths", "40"],
+    );
+    assert!(html.contains("<h2>Quebec colocation, no mining: cash</h2>"));
+    assert!(!html.contains("Quebec colocation, no mining: hashprice by month"));
+    assert!(html.contains("No hashprice chart: this site has no mining fleet"));
+    assert!(html.contains("Wyoming mining only: hashprice by month"));
+    assert!(html.contains("least bad start 20"));
+}
+
+/// The winner map's flip line sits at the flip value its sentence
+/// states, not on a cell edge: grid 50,000, 100,000, …, 250,000 over a
+/// strip whose plot runs from 92 to 702 (five cells 122 wide, cell k
+/// centred at 92 + (k + 0.5) × 122), so a flip at v is at 92 + ((v −
+/// 50,000) / 50,000 + 0.5) × 122; the sentence's whole-dollar value puts it within 0.01 of the
+/// line, drawn to 0.1. The sentence also gives run's exact crossover,
+/// the cover's figure, and the cash chart says first that undiscounted
+/// cash and the NPVs rank the futures apart.
+#[test]
+fn the_flip_line_is_where_the_sentence_says() {
+    let dir = scratch("report-flip");
+    let html = report(
+        &dir,
+        "flip.html",
+        &[
+            "scenarios/texas-west-curtailment.toml",
+            "--paths",
+            "20",
+            "--vary",
+            "bitcoin.price_usd=50000..250000:5",
+        ],
+    );
+    let sentence = html
+        .split("The winner flips where BTC price in month 0 is $")
+        .nth(1)
+        .unwrap();
+    let value: f64 = sentence
+        .split(' ')
+        .next()
+        .unwrap()
+        .replace(',', "")
+        .parse()
+        .unwrap();
+    assert!(sentence.contains("(interpolated between grid points); exactly $86,203.45 with every other input as in the file"));
+    let expected = 92.0 + ((value - 50_000.0) / 50_000.0 + 0.5) * 122.0;
+    let flip = html.split("class=\"flip\"").next().unwrap();
+    let d = flip.rsplit("<path d=\"M").next().unwrap();
+    let x: f64 = d.split(' ').next().unwrap().parse().unwrap();
+    assert!(
+        (x - expected).abs() < 0.06,
+        "line at {x}, sentence at {expected}"
+    );
+    assert!(html.contains(">this file</text>"));
+    assert!(html.contains("BTC price in month 0 (USD)"));
+    assert!(html.contains("Undiscounted, AI ends $1.1B ahead"));
+    assert!(html.contains("the verdict follows the NPV."));
+    assert!(html.contains("Convert to AI, discounted at 12 %"));
 }

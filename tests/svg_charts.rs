@@ -6,7 +6,7 @@
 
 use hashpivot::calendar::YearMonth;
 use hashpivot::render::svg::{
-    Bar, Cell, FAN_HEIGHT, Fan, FanChart, GridAxis, HEAT_MAP_HEIGHT, HEAT_STRIP_HEIGHT,
+    Bar, Cell, FAN_HEIGHT, Fan, FanChart, GridAxis, GridPoint, HEAT_MAP_HEIGHT, HEAT_STRIP_HEIGHT,
     HISTOGRAM_HEIGHT, HeatMap, Histogram, Ink, LINE_HEIGHT, LineChart, Marker, MonthAxis, Point,
     Series, Shade, Unit, ValueAxis, fan_chart, heat_map, histogram, line_chart,
 };
@@ -45,11 +45,13 @@ fn page() -> Vec<(String, u32)> {
                 values: (0..months)
                     .map(|i| (i % 50 != 7).then_some(i as f64 * 1e5 - 3e7))
                     .collect(),
+                thin: false,
             },
             Series {
                 name: "AI".into(),
                 ink: Ink::Ai,
                 values: vec![Some(f64::NAN), Some(1.0), None, Some(f64::NEG_INFINITY)],
+                thin: true,
             },
         ],
         markers: (0..5)
@@ -69,6 +71,7 @@ fn page() -> Vec<(String, u32)> {
             strength: 0.3,
         }],
         shade_legend: Some("Fleet rows off".into()),
+        marker_legend: Some("dashed: halvings".into()),
     };
     let empty = LineChart {
         id: "s1-empty".into(),
@@ -96,6 +99,7 @@ fn page() -> Vec<(String, u32)> {
         },
         y_range: Some((-3.0, 3.0)),
         markers: vec![],
+        marker_legend: None,
     };
     let bars = Histogram {
         id: "s1-hist".into(),
@@ -137,6 +141,12 @@ fn page() -> Vec<(String, u32)> {
             vec![Cell::Mine, Cell::Tie, Cell::Ai],
             vec![Cell::Missing, Cell::Ai],
         ],
+        flips: vec![vec![0.5, 1.5], vec![f64::NAN]],
+        mark: Some(GridPoint {
+            x: 1.0,
+            y: 1.0,
+            label: NASTY.into(),
+        }),
     };
     let strip = HeatMap {
         id: "strip".into(),
@@ -255,4 +265,138 @@ fn ids_are_unique_on_a_page() {
 #[test]
 fn the_same_input_gives_the_same_bytes() {
     assert_eq!(page(), page());
+}
+
+/// The `(x, y, anchor)` of the first `<text>` whose content is `label`.
+fn text_place(svg: &str, label: &str) -> Option<(f64, f64, String)> {
+    let end = svg.find(&format!(">{label}</text>"))?;
+    let start = svg[..end].rfind("<text ")?;
+    let tag = &svg[start..end];
+    let value = |name: &str| -> Option<String> {
+        let key = format!(" {name}=\"");
+        let from = tag.find(&key)? + key.len();
+        Some(tag[from..].split('"').next()?.to_string())
+    };
+    Some((
+        value("x")?.parse().ok()?,
+        value("y")?.parse().ok()?,
+        value("text-anchor").unwrap_or_default(),
+    ))
+}
+
+/// A series running level through the ring (the label's usual place,
+/// right of it, and the place left of it both on the line), others far
+/// above and below, sends the label above the ring: centred on it, its baseline 13 units up (10 of
+/// gap and 3 of descender), where nothing passes.
+#[test]
+fn a_ring_label_leaves_the_line_that_runs_through_its_usual_place() {
+    let months = 120;
+    let level = LineChart {
+        id: "ring".into(),
+        title: "Ring".into(),
+        x: axis(months),
+        y: money("USD"),
+        series: vec![
+            Series {
+                name: "flat".into(),
+                ink: Ink::Mine,
+                values: vec![Some(0.0); months],
+                thin: false,
+            },
+            Series {
+                name: "high".into(),
+                ink: Ink::Reference,
+                values: vec![Some(5e6); months],
+                thin: false,
+            },
+            Series {
+                name: "low".into(),
+                ink: Ink::Ai,
+                values: vec![Some(-5e6); months],
+                thin: false,
+            },
+        ],
+        markers: vec![],
+        points: vec![Point {
+            month: 60,
+            value: 0.0,
+            label: "AI's cash ahead from 2031-03".into(),
+        }],
+        levels: vec![],
+        shades: vec![],
+        shade_legend: None,
+        marker_legend: None,
+    };
+    let svg = line_chart(&level);
+    let cy: f64 = svg
+        .split("<circle cx=\"")
+        .nth(1)
+        .and_then(|c| c.split("cy=\"").nth(1))
+        .and_then(|c| c.split('"').next())
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(f64::NAN);
+    let cx: f64 = svg
+        .split("<circle cx=\"")
+        .nth(1)
+        .and_then(|c| c.split('"').next())
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(f64::NAN);
+    let (x, y, anchor) = text_place(&svg, "AI&#39;s cash ahead from 2031-03").unwrap();
+    assert_eq!(anchor, "middle", "{svg}");
+    assert!((x - cx).abs() < 0.11, "{x} {cx}");
+    assert!((y - (cy - 13.0)).abs() < 0.11, "{y} {cy}");
+    // With no line near, the label keeps its usual place, right of the ring.
+    let alone = LineChart {
+        series: vec![],
+        ..level
+    };
+    let svg = line_chart(&alone);
+    let (_, _, anchor) = text_place(&svg, "AI&#39;s cash ahead from 2031-03").unwrap();
+    assert_eq!(anchor, "start");
+}
+
+/// The shading's legend is a ramp drawn by the shading's own rule
+/// (opacity 0.12 + 0.5 × strength): 50 % → 0.37, 100 % → 0.62; a thin
+/// series has its own width (1.25, written 1.2) and dash.
+#[test]
+fn the_shading_has_a_ramp_and_thin_lines_their_own_dash() {
+    let (svg, _) = &page()[0];
+    assert!(svg.contains(">Fleet rows off:</text>"));
+    for (opacity, label) in [("0.37", "50 %"), ("0.62", "100 %")] {
+        let at = svg.find(&format!(">{label}</text>")).unwrap_or(0);
+        assert!(
+            svg[..at]
+                .rfind(&format!("fill-opacity=\"{opacity}\""))
+                .is_some(),
+            "{label}"
+        );
+    }
+    assert!(
+        svg.contains("stroke-width=\"1.2\" stroke-linejoin=\"round\" stroke-dasharray=\"1.5 2.5\"")
+    );
+    assert!(svg.contains(">dashed: halvings</text>"));
+}
+
+/// The histogram's note moves to the left corner when the zero line
+/// runs through the right one: bars from −9M to +1M put zero at 90 % of
+/// the axis, under a right-aligned note 200 units wide.
+#[test]
+fn the_histogram_note_keeps_off_the_zero_line() {
+    let chart = Histogram {
+        id: "h".into(),
+        title: "Advantage".into(),
+        x: money("NPV advantage, USD"),
+        bars: (-9..1)
+            .map(|i| Bar {
+                lo: i as f64 * 1e6,
+                hi: (i + 1) as f64 * 1e6,
+                count: 10,
+                above_zero: i >= 0,
+            })
+            .collect(),
+        note: "P(AI beats mining) = 45.15 % \u{b1} 1.11 %".into(),
+    };
+    let svg = histogram(&chart);
+    let (_, _, anchor) = text_place(&svg, "P(AI beats mining) = 45.15 % \u{b1} 1.11 %").unwrap();
+    assert_eq!(anchor, "start");
 }

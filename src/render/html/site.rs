@@ -10,6 +10,7 @@
 
 use super::{Report, draw, escape};
 use crate::calendar::YearMonth;
+use crate::finance::Discount;
 use crate::pivot::SitePivot;
 use crate::render::number::{compact, group, percent};
 use crate::render::simulate::{FIGURE_ROWS, Histogram, SHARE, Sides, figure_columns};
@@ -29,11 +30,21 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
     let name = escape(&site.name);
     let mut pages = Vec::new();
 
-    let mut a = format!("<h2>{name}: cash and hashprice</h2>\n");
+    // A site without a fleet earns nothing from hashprice: its chart
+    // would show a curve that enters none of the site's figures.
+    let mut a = if site.mine.is_some() {
+        format!("<h2>{name}: cash and hashprice</h2>\n")
+    } else {
+        format!("<h2>{name}: cash</h2>\n")
+    };
     if let Some(fig) = cash_figure(s, site, &id) {
         a.push_str(&fig);
     }
-    a.push_str(&hashprice_figure(s, site, &id));
+    if site.mine.is_some() {
+        a.push_str(&hashprice_figure(s, site, &id));
+    } else {
+        a.push_str(NO_FLEET);
+    }
     pages.push(a);
 
     let pivot = r
@@ -61,7 +72,8 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
                 percent(c.p_ai_beats_mine, SHARE),
                 percent(c.p_ai_beats_mine_se, SHARE)
             );
-            b.push_str(&histogram_figure(&site.name, h, &note, c, &id));
+            let start = super::sweep::own_start(s, site);
+            b.push_str(&histogram_figure(&site.name, h, &note, c, &start, &id));
         }
         if let Some(st) = stats {
             b.push_str(&distribution_table(st.mine.as_ref(), st.ai.as_ref(), site));
@@ -93,17 +105,58 @@ fn axis(s: &Summary) -> MonthAxis {
     }
 }
 
-/// The halvings within the horizon as markers.
-fn halvings(s: &Summary) -> Vec<Marker> {
-    s.halvings
+/// The plot's width in chart units, about (the chart's 720 less the
+/// value axis and margins): enough to judge whether labels fit.
+const PLOT_UNITS: f64 = 610.0;
+
+/// The halvings within the horizon as markers, and the legend entry they
+/// need: labelled "halving 2028-04" when such labels fit side by side
+/// (about 110 chart units apart), by their year alone when that fits
+/// (about 35), else unlabelled; the legend then says "dashed: halvings".
+fn halvings(s: &Summary) -> (Vec<Marker>, Option<String>) {
+    let months: Vec<(usize, YearMonth)> = s
+        .halvings
         .iter()
-        .filter_map(|h| {
-            Some(Marker {
-                month: index(s, h.month)?,
-                label: format!("halving {}", h.month),
-            })
+        .filter_map(|h| Some((index(s, h.month)?, h.month)))
+        .collect();
+    let per_month = PLOT_UNITS / f64::from(s.months.max(1));
+    let closest = months
+        .windows(2)
+        .map(|w| (w[1].0 - w[0].0) as f64 * per_month)
+        .fold(f64::INFINITY, f64::min);
+    let (label, legend): (fn(YearMonth) -> String, Option<&str>) = if closest >= 110.0 {
+        (|m| format!("halving {m}"), None)
+    } else if closest >= 35.0 {
+        (
+            |m| m.year.to_string(),
+            Some("dashed: halvings (year above)"),
+        )
+    } else {
+        (|_| String::new(), Some("dashed: halvings"))
+    };
+    let markers = months
+        .into_iter()
+        .map(|(month, m)| Marker {
+            month,
+            label: label(m),
         })
-        .collect()
+        .collect();
+    (markers, legend.map(str::to_string))
+}
+
+/// A strategy's cumulative present value by month: each month's cash
+/// flow discounted as the NPV discounts it (`present_value(CF_i, i)` at
+/// the scenario's rate), summed; its last value is the NPV. `None` when
+/// a figure leaves the decimal range (the chart then has no thin line).
+pub(super) fn discounted(s: &Summary, o: &crate::summary::Outcome) -> Option<Vec<Decimal>> {
+    let discount = Discount::new(s.inputs.discount_rate, s.months as usize).ok()?;
+    let mut total = Decimal::ZERO;
+    let mut out = Vec::with_capacity(o.monthly.len());
+    for (i, m) in o.monthly.iter().enumerate() {
+        total = total.checked_add(discount.present_value(m.cash_flow_usd, i).ok()?)?;
+        out.push(total);
+    }
+    Some(out)
 }
 
 /// The AI go-live as a marker.
@@ -171,19 +224,39 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
     if mine.is_none() && ai.is_none() {
         return None;
     }
-    let series_of = |name: &str, ink: Ink, v: &[Decimal]| Series {
+    let series_of = |name: &str, ink: Ink, v: &[Decimal], thin: bool| Series {
         name: name.to_string(),
         ink,
         values: v.iter().map(|x| Some(draw(*x))).collect(),
+        thin,
     };
+    let rate = crate::render::number::stated_percent(s.inputs.discount_rate);
+    let pv_mine = site.mine.as_ref().and_then(|m| discounted(s, &m.outcome));
+    let pv_ai = site.ai.as_ref().and_then(|a| discounted(s, &a.outcome));
     let mut series = Vec::new();
     if let Some(m) = &mine {
-        series.push(series_of("Keep mining", Ink::Mine, m));
+        series.push(series_of("Keep mining", Ink::Mine, m, false));
     }
     if let Some(a) = &ai {
-        series.push(series_of("Convert to AI", Ink::Ai, a));
+        series.push(series_of("Convert to AI", Ink::Ai, a, false));
     }
-    let mut markers = halvings(s);
+    if let Some(m) = &pv_mine {
+        series.push(series_of(
+            &format!("Keep mining, discounted at {rate}"),
+            Ink::Mine,
+            m,
+            true,
+        ));
+    }
+    if let Some(a) = &pv_ai {
+        series.push(series_of(
+            &format!("Convert to AI, discounted at {rate}"),
+            Ink::Ai,
+            a,
+            true,
+        ));
+    }
+    let (mut markers, marker_legend) = halvings(s);
     markers.extend(go_live(s, site));
     let mut points = Vec::new();
     let mut words = Vec::new();
@@ -201,7 +274,7 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
                 points.push(Point {
                     month: from,
                     value: draw(a[from]),
-                    label: format!("AI ahead from {}", at(from)),
+                    label: format!("AI's cash ahead from {} (undiscounted)", at(from)),
                 });
                 let first = m.iter().zip(a.iter()).position(|(m, a)| a > m);
                 let last = a.len().saturating_sub(1);
@@ -240,7 +313,7 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
                 points.push(Point {
                     month: back,
                     value: draw(m[back]),
-                    label: format!("mining ahead again {}", at(back)),
+                    label: format!("mining's cash ahead again {} (undiscounted)", at(back)),
                 });
                 words.push(format!(
                     "AI's cumulative cash gets ahead of mining's in {}, but mining's is ahead again from {} to the end.",
@@ -286,21 +359,59 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
             compact(f.fleet_sale_usd, "$")
         ));
     }
+    // When the undiscounted cash and the NPVs rank the futures apart,
+    // that comes first: the picture must not contradict the verdict.
+    let npv = |o: Option<&crate::summary::Outcome>| o.map(|o| o.npv_usd);
+    let order = |d: Decimal| d.cmp(&Decimal::ZERO);
+    if let (Some(em), Some(ea), Some(nm), Some(na)) = (
+        end(&mine),
+        end(&ai),
+        npv(site.mine.as_ref().map(|m| &m.outcome)),
+        npv(site.ai.as_ref().map(|a| &a.outcome)),
+    ) {
+        let (cash, value) = (ea - em, na - nm);
+        if !cash.is_zero() && !value.is_zero() && order(cash) != order(value) {
+            let who = |d: Decimal| if d > Decimal::ZERO { "AI" } else { "mining" };
+            let exit = |o: Option<&crate::summary::Outcome>| {
+                o.and_then(|o| o.f2.as_ref())
+                    .map_or(Decimal::ZERO, |f| f.terminal_value_usd)
+            };
+            let exit_gap = exit(site.ai.as_ref().map(|a| &a.outcome))
+                - exit(site.mine.as_ref().map(|m| &m.outcome));
+            let by_exit = if (exit_gap > Decimal::ZERO) == (cash > Decimal::ZERO)
+                && exit_gap.abs() * Decimal::TWO > cash.abs()
+            {
+                format!(", most of it the exit value in {}", s.month(last))
+            } else {
+                String::new()
+            };
+            words.insert(
+                0,
+                format!(
+                    "Undiscounted, {} ends {} ahead{by_exit}; discounted at {rate} (thin lines, ending at the NPVs) {} ends ahead by {}: the verdict follows the NPV.",
+                    who(cash),
+                    compact(cash.abs(), "$"),
+                    who(value),
+                    compact(value.abs(), "$")
+                ),
+            );
+        }
+    }
     words.push(format!(
-        "Cash is not discounted here; the verdict compares NPVs at {} a year.",
-        crate::render::number::stated_percent(s.inputs.discount_rate)
+        "Thick lines: cash as it is paid, not discounted. Thin lines: each month's cash discounted at {rate} a year, as the NPV discounts it; they end at the NPVs, which decide the verdict."
     ));
     let chart = LineChart {
         id: format!("{id}-cash"),
         title: format!("{}: cumulative cash by month", site.name),
         x: axis(s),
-        y: usd_axis("Cumulative cash, USD (undiscounted)"),
+        y: usd_axis("Cumulative cash, USD"),
         series,
         markers,
         points,
         levels: Vec::new(),
         shades: Vec::new(),
         shade_legend: None,
+        marker_legend,
     };
     Some(figure(&svg::line_chart(&chart), &words.join(" ")))
 }
@@ -313,9 +424,11 @@ fn figure(svg: &str, caption: &str) -> String {
     )
 }
 
+/// What an AI-only site's page says instead of a hashprice chart.
+pub(super) const NO_FLEET: &str = "<p class=\"note\">No hashprice chart: this site has no mining fleet, so the network's hashprice enters none of its figures.</p>\n";
+
 /// The legend of the hashprice chart's shading, as docs/model.md states it.
-pub(super) const SHADE_LEGEND: &str =
-    "Share of the fleet's meter-energy hours switched off that month";
+pub(super) const SHADE_LEGEND: &str = "Share of fleet hours off that month";
 
 /// The hashprice chart, shaded where mining switched some of its fleet off.
 fn hashprice_figure(s: &Summary, site: &SiteSummary, id: &str) -> String {
@@ -376,6 +489,7 @@ fn hashprice_figure(s: &Summary, site: &SiteSummary, id: &str) -> String {
         "Hashprice is what one PH/s earns a day before costs; it halves at each halving. {caption}"
     );
     let has_shades = !shades.is_empty();
+    let (markers, marker_legend) = halvings(s);
     let chart = LineChart {
         id: format!("{id}-hashprice"),
         title: format!("{}: hashprice by month", site.name),
@@ -388,12 +502,14 @@ fn hashprice_figure(s: &Summary, site: &SiteSummary, id: &str) -> String {
             name: "Hashprice".to_string(),
             ink: Ink::Neutral,
             values,
+            thin: false,
         }],
-        markers: halvings(s),
+        markers,
         points: Vec::new(),
         levels: Vec::new(),
         shades,
         shade_legend: has_shades.then(|| SHADE_LEGEND.to_string()),
+        marker_legend,
     };
     figure(&svg::line_chart(&chart), &caption)
 }
@@ -407,12 +523,19 @@ fn pivot_figure(s: &Summary, p: &crate::pivot::Pivot, sp: &SitePivot, id: &str) 
         .enumerate()
         .map(|(i, v)| sp.eligible(i).then(|| draw(*v)))
         .collect();
+    // A best start is ringed only when converting there beats never
+    // converting: when the answer is never convert, the least bad start
+    // is not a recommendation.
     let mut points = Vec::new();
     if let (Some(b), Some(v)) = (sp.best_start, sp.best_npv_usd) {
+        let label = match sp.verdict {
+            crate::pivot::Verdict::Convert => format!("best start {}", s.month(b)),
+            crate::pivot::Verdict::Mine => format!("least bad start {}", s.month(b)),
+        };
         points.push(Point {
             month: b,
             value: draw(v),
-            label: format!("best start {}", s.month(b)),
+            label,
         });
     }
     let markers = vec![Marker {
@@ -428,6 +551,7 @@ fn pivot_figure(s: &Summary, p: &crate::pivot::Pivot, sp: &SitePivot, id: &str) 
             name: "Convert in that month".to_string(),
             ink: Ink::Ai,
             values,
+            thin: false,
         }],
         markers,
         points,
@@ -440,6 +564,7 @@ fn pivot_figure(s: &Summary, p: &crate::pivot::Pivot, sp: &SitePivot, id: &str) 
         }],
         shades: Vec::new(),
         shade_legend: None,
+        marker_legend: None,
     };
     let planned = sp
         .npv_by_start
@@ -475,10 +600,11 @@ fn histogram_figure(
     h: Option<&Histogram>,
     note: &str,
     c: &crate::simulate::Comparison,
+    start: &str,
     id: &str,
 ) -> String {
     let summary = format!(
-        "Advantage of converting (AI − mining) over the paths: mean {}, P5 {}, median {}, P95 {}.",
+        "Converting at the file's own start, {start} (the chart above weighs other starts); AI − mining NPV over the paths: mean {}, P5 {}, median {}, P95 {}.",
         compact(c.advantage_mean_usd, "$"),
         compact(c.advantage_p5_usd, "$"),
         compact(c.advantage_p50_usd, "$"),
@@ -617,7 +743,7 @@ fn fan_figures(s: &Summary, site: &SiteSummary, fans: &SiteFans, paths: u64, id:
     let mut out = String::new();
     for (key, name, ink, bands) in &present {
         // The go-live matters to the AI future only.
-        let mut markers = halvings(s);
+        let (mut markers, marker_legend) = halvings(s);
         if *key == "ai" {
             markers.extend(go_live(s, site));
         }
@@ -629,6 +755,7 @@ fn fan_figures(s: &Summary, site: &SiteSummary, fans: &SiteFans, paths: u64, id:
             fan: fan_of(name, *ink, bands),
             y_range: Some((draw(lo), draw(hi))),
             markers,
+            marker_legend,
         };
         let last = bands.p50.len().saturating_sub(1);
         let end = |v: &[Decimal]| v.get(last).map(|x| compact(*x, "$")).unwrap_or_default();
@@ -725,6 +852,72 @@ mod tests {
 
     fn d(v: &[i64]) -> Vec<Decimal> {
         v.iter().map(|&x| Decimal::from(x)).collect()
+    }
+
+    /// The thin discounted line ends at the NPV: summing each month's
+    /// present value as `Discount` gives it must give `npv_usd` (the NPV
+    /// is that sum, the exit value included in the last month's cash
+    /// flow) to far less than a drawing unit: the two sums may differ in
+    /// the 28th significant digit, where decimals round, so within a
+    /// millionth of a dollar; for both strategies of every site of
+    /// shipped files in both formats; and the first point is month 0's cash flow
+    /// discounted by one month, `CF_0 / (1 + r)^(1/12)`, so less than it
+    /// in size when the rate is positive.
+    #[test]
+    fn the_discounted_line_ends_at_the_npv() {
+        for file in [
+            "texas-west-curtailment.toml",
+            "permian-partial-conversion.toml",
+            "lake-mariner.toml",
+            "portfolio.toml",
+        ] {
+            let path = format!("{}/scenarios/{file}", env!("CARGO_MANIFEST_DIR"));
+            let source = std::fs::read_to_string(&path).unwrap();
+            let s = crate::evaluate(&source).unwrap();
+            assert!(s.inputs.discount_rate > Decimal::ZERO);
+            for site in &s.sites {
+                let outcomes = [
+                    site.mine.as_ref().map(|m| &m.outcome),
+                    site.ai.as_ref().map(|a| &a.outcome),
+                ];
+                for o in outcomes.into_iter().flatten() {
+                    let line = discounted(&s, o).unwrap();
+                    assert_eq!(line.len(), s.months as usize);
+                    let last = line.last().copied().unwrap_or(Decimal::MAX);
+                    assert!(
+                        (last - o.npv_usd).abs() < Decimal::new(1, 6),
+                        "{file} {}: {last} vs {}",
+                        site.name,
+                        o.npv_usd
+                    );
+                    let cf0 = o.monthly[0].cash_flow_usd;
+                    assert!(cf0.is_zero() || line[0].abs() < cf0.abs(), "{file}");
+                }
+            }
+        }
+    }
+
+    /// Halvings are labelled in full on a short horizon, by year on a long
+    /// one, and the legend then names them: 120 months, halvings 48
+    /// months apart are 610 × 48 / 120 = 244 units apart (full labels);
+    /// 600 months: 48.8 units (years, ≥ 35).
+    #[test]
+    fn halving_labels_fit_the_horizon() {
+        let path = format!(
+            "{}/scenarios/texas-west-curtailment.toml",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let source = std::fs::read_to_string(&path).unwrap();
+        let s = crate::evaluate(&source).unwrap();
+        let (markers, legend) = halvings(&s);
+        assert!(markers.iter().all(|m| m.label.starts_with("halving 20")));
+        assert_eq!(legend, None);
+        let long = crate::evaluate_with(&source, &[crate::Override::parse("months=600").unwrap()])
+            .unwrap();
+        let (markers, legend) = halvings(&long);
+        assert!(markers.len() >= 12, "{}", markers.len());
+        assert!(markers.iter().all(|m| m.label.len() == 4), "{markers:?}");
+        assert_eq!(legend.as_deref(), Some("dashed: halvings (year above)"));
     }
 
     /// Ahead means strictly more cash: a tie is not a crossing.

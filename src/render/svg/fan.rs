@@ -25,7 +25,7 @@ pub(crate) fn render(chart: &FanChart) -> String {
     let id = id_prefix(&chart.id);
     let fan = &chart.fan;
     let colour = style::colour(fan.ink).to_string();
-    let entries = [
+    let mut entries = vec![
         Entry {
             swatch: Swatch::Fill(colour.clone(), OUTER, false),
             label: "P5\u{2013}P95".to_string(),
@@ -39,6 +39,16 @@ pub(crate) fn render(chart: &FanChart) -> String {
             label: format!("{}, median", fan.name),
         },
     ];
+    if let Some(label) = chart
+        .marker_legend
+        .as_ref()
+        .filter(|_| !chart.markers.is_empty())
+    {
+        entries.push(Entry {
+            swatch: Swatch::Marker,
+            label: label.clone(),
+        });
+    }
     let (legend, legend_bottom) = style::legend(&entries, 16.0, RIGHT, LEGEND_TOP);
     let months = chart.x.months;
     let given = chart
@@ -177,6 +187,7 @@ mod tests {
                 month: 25,
                 label: "Halving".into(),
             }],
+            marker_legend: None,
         }
     }
 

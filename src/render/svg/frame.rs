@@ -288,15 +288,17 @@ pub(crate) const MARKER_ROWS: usize = 3;
 /// Places labels of widths `widths` centred at `xs` into rows so that no
 /// two in a row overlap: left to right (ties in input order), each into
 /// the first row where it starts [`LABEL_GAP`] after the row's last label
-/// ends, centres clamped so every label stays inside the chart.
-pub(crate) fn stagger(xs: &[f64], widths: &[f64]) -> Vec<Option<Placed>> {
+/// ends, centres clamped so every label stays between `lo` and `hi` (the
+/// plot's left edge and the chart's right edge: a label never reaches
+/// over the value axis' tick labels, which sit left of the plot).
+pub(crate) fn stagger(xs: &[f64], widths: &[f64], lo: f64, hi: f64) -> Vec<Option<Placed>> {
     let mut order: Vec<usize> = (0..xs.len().min(widths.len())).collect();
     order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]).then(a.cmp(&b)));
     let mut ends: Vec<f64> = Vec::new();
     let mut placed = vec![None; xs.len()];
     for i in order {
         let half = widths[i] / 2.0;
-        let centre = xs[i].clamp(half + 2.0, (WIDTH as f64 - half - 2.0).max(half + 2.0));
+        let centre = xs[i].clamp(lo + half, (hi - half).max(lo + half));
         let start = centre - half;
         let row = ends.iter().position(|end| start >= end + LABEL_GAP);
         let row = match row {
@@ -325,23 +327,44 @@ pub(crate) fn marker_rows(plot: &Plot, axis: MonthAxis, markers: &[Marker]) -> u
 }
 
 fn place_markers(plot: &Plot, axis: MonthAxis, markers: &[Marker]) -> Vec<Option<Placed>> {
-    let shown: Vec<&Marker> = markers.iter().filter(|m| m.month < axis.months).collect();
+    let shown: Vec<&Marker> = shown(axis, markers);
     let xs: Vec<f64> = shown
         .iter()
         .map(|m| plot.month(axis, m.month as f64))
         .collect();
     let widths: Vec<f64> = shown.iter().map(|m| width(&m.label, SMALL)).collect();
-    stagger(&xs, &widths)
+    stagger(&xs, &widths, plot.left, WIDTH as f64 - 2.0)
+}
+
+/// The markers inside the axis that have a label.
+fn shown(axis: MonthAxis, markers: &[Marker]) -> Vec<&Marker> {
+    markers
+        .iter()
+        .filter(|m| m.month < axis.months && !m.label.is_empty())
+        .collect()
 }
 
 /// The markers: a thin dashed line from its label down through the plot,
-/// labels in rows above the plot (row 0 just above it).
+/// labels in rows above the plot (row 0 just above it); markers without a
+/// label are a line across the plot alone.
 pub(crate) fn markers(plot: &Plot, axis: MonthAxis, markers: &[Marker]) -> String {
-    let shown: Vec<&Marker> = markers.iter().filter(|m| m.month < axis.months).collect();
+    let labelled: Vec<&Marker> = shown(axis, markers);
     let placed = place_markers(plot, axis, markers);
     let mut lines = String::new();
     let mut labels = String::new();
-    for (marker, place) in shown.iter().zip(placed) {
+    for marker in markers
+        .iter()
+        .filter(|m| m.month < axis.months && m.label.is_empty())
+    {
+        let x = plot.month(axis, marker.month as f64);
+        lines.push_str(&format!(
+            "M{} {}V{}",
+            num(x),
+            num(plot.top),
+            num(plot.bottom)
+        ));
+    }
+    for (marker, place) in labelled.iter().zip(placed) {
         let x = plot.month(axis, marker.month as f64);
         let top = match place {
             Some(p) => {
@@ -381,15 +404,19 @@ mod tests {
         // One at 400 starts at 370 ≥ 330 + 6 (end of the first): row 0 again.
         // One at 10 is clamped to centre 32 (half 30 + 2) and is first in
         // left-to-right order: row 0.
-        let placed = stagger(&[300.0, 320.0, 340.0, 400.0, 10.0], &[60.0; 5]);
+        let placed = stagger(&[300.0, 320.0, 340.0, 400.0, 10.0], &[60.0; 5], 2.0, 718.0);
         let rows: Vec<Option<usize>> = placed.iter().map(|p| p.map(|p| p.row)).collect();
         assert_eq!(rows, [Some(0), Some(1), Some(2), Some(0), Some(0)]);
         assert_eq!(placed[4].map(|p| p.centre), Some(32.0));
         // A fourth overlapping label finds no row: left out, never overlapped.
-        let placed = stagger(&[300.0, 301.0, 302.0, 303.0], &[60.0; 4]);
+        let placed = stagger(&[300.0, 301.0, 302.0, 303.0], &[60.0; 4], 2.0, 718.0);
         assert_eq!(placed[3], None);
         // Clamped at the right edge: centre 720 − 30 − 2.
-        let placed = stagger(&[719.0], &[60.0]);
+        let placed = stagger(&[719.0], &[60.0], 2.0, 718.0);
         assert_eq!(placed[0].map(|p| p.centre), Some(688.0));
+        // A label at the plot's left edge (92) stays right of it: centre
+        // 92 + 30, so it never covers the tick labels left of the plot.
+        let placed = stagger(&[92.0], &[60.0], 92.0, 718.0);
+        assert_eq!(placed[0].map(|p| p.centre), Some(122.0));
     }
 }

@@ -5,11 +5,20 @@
 //! white with a grey cross, so each kind reads without colour. Row values
 //! rise upward (the first row at the bottom), like a chart's y axis.
 //!
-//! The flip line: a thick black segment along every edge shared by two
-//! cells whose winners differ, where both are known (Mine, Ai or Tie).
-//! An edge next to a Missing cell gets no line: nothing is known about
-//! where the winner changes there, and a line would claim a flip that
-//! may not exist.
+//! The flip line is drawn where the caller says the winner flips
+//! ([`HeatMap::flips`], positions in grid steps, interpolated between grid
+//! values as `sweep` states the flip), not along cell edges: cells sit at
+//! evenly spaced grid values, so a flip between two of them is somewhere
+//! inside the neighbouring cells, and a line on the edge between them
+//! would put it at the midpoint whatever the figures say. With two axes
+//! the `k`-th flips of neighbouring rows are joined through the rows'
+//! centres when the rows have as many flips; a row with a different
+//! number (or none) breaks the line. Each piece reaches half a row past
+//! its first and last row, so a strip's flip is a mark across the strip.
+//! The line is black on a white casing, so it reads on both fills.
+//!
+//! The caller's own point ([`HeatMap::mark`], e.g. the file's values) is a
+//! ring with its label on a white halo.
 //!
 //! A one-axis sweep (`columns: None`) is drawn as a single strip of cells
 //! along the x axis, the swept values left to right under it, as the
@@ -20,7 +29,7 @@
 //! leaves room for the widest label), never rotated, so they stay level
 //! and cannot overlap; a grid of 50 × 50 labels every few cells.
 
-use super::frame::{self, BELOW, LEFT, LEGEND_TOP, Plot, RIGHT};
+use super::frame::{self, BELOW, HALO, LEFT, LEGEND_TOP, Plot, RIGHT};
 use super::style::{self, AXIS, Entry, MINE, Swatch, cross_path};
 use super::text::{SMALL, id_prefix, num, text_at, width};
 use super::{Cell, HeatMap, WIDTH};
@@ -39,15 +48,6 @@ pub fn heat_map_height(chart: &HeatMap) -> u32 {
     }
 }
 
-/// An edge between two cells of `grid[row][column]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Edge {
-    /// Between (row, column) and (row, column + 1).
-    Right { row: usize, column: usize },
-    /// Between (row, column) and (row + 1, column).
-    Above { row: usize, column: usize },
-}
-
 fn at(grid: &[Vec<Cell>], row: usize, column: usize) -> Cell {
     grid.get(row)
         .and_then(|r| r.get(column))
@@ -55,25 +55,46 @@ fn at(grid: &[Vec<Cell>], row: usize, column: usize) -> Cell {
         .unwrap_or(Cell::Missing)
 }
 
-/// The edges of the flip line of `grid` (`columns` wide): between two
-/// known cells (not Missing) with different winners; row by row, each
-/// row's right edges then its upper edges.
-pub(crate) fn flip_edges(grid: &[Vec<Cell>], columns: usize) -> Vec<Edge> {
-    let differ = |a: Cell, b: Cell| a != b && a != Cell::Missing && b != Cell::Missing;
-    let mut edges = Vec::new();
-    for row in 0..grid.len() {
-        for column in 0..columns {
-            if column + 1 < columns && differ(at(grid, row, column), at(grid, row, column + 1)) {
-                edges.push(Edge::Right { row, column });
+/// The pieces of the flip line, in grid steps (x along the horizontal
+/// axis, y along the rows, cell centres at whole numbers), by the rule of
+/// the module's documentation: `flips[r]` are row `r`'s flip positions,
+/// `rows` the number of rows drawn.
+pub(crate) fn flip_pieces(flips: &[Vec<f64>], rows: usize) -> Vec<Vec<(f64, f64)>> {
+    let row = |r: usize| -> Vec<f64> {
+        let mut v: Vec<f64> = flips
+            .get(r)
+            .map(|v| v.iter().copied().filter(|x| x.is_finite()).collect())
+            .unwrap_or_default();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    let mut pieces: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut open: Vec<Vec<(f64, f64)>> = Vec::new();
+    let close = |open: &mut Vec<Vec<(f64, f64)>>, pieces: &mut Vec<Vec<(f64, f64)>>| {
+        for mut piece in open.drain(..) {
+            // Half a row past the last row's centre.
+            if let Some(&(x, y)) = piece.last() {
+                piece.push((x, y + 0.5));
             }
+            pieces.push(piece);
         }
-        for column in 0..columns {
-            if row + 1 < grid.len() && differ(at(grid, row, column), at(grid, row + 1, column)) {
-                edges.push(Edge::Above { row, column });
+    };
+    for r in 0..rows {
+        let here = row(r);
+        if here.len() != open.len() {
+            close(&mut open, &mut pieces);
+            open = here
+                .iter()
+                .map(|&x| vec![(x, r as f64 - 0.5), (x, r as f64)])
+                .collect();
+        } else {
+            for (piece, &x) in open.iter_mut().zip(&here) {
+                piece.push((x, r as f64));
             }
         }
     }
-    edges
+    close(&mut open, &mut pieces);
+    pieces
 }
 
 /// The grid as drawn: rows bottom to top, labels along x and (two axes) y.
@@ -136,7 +157,7 @@ pub(crate) fn render(chart: &HeatMap) -> String {
         out.push_str("</svg>");
         return out;
     }
-    let edges = flip_edges(&grid.grid, columns);
+    let pieces = flip_pieces(&chart.flips, rows);
     let present = |kind: Cell| grid.grid.iter().flatten().any(|c| *c == kind);
     let mut entries = vec![
         Entry {
@@ -160,10 +181,10 @@ pub(crate) fn render(chart: &HeatMap) -> String {
             label: "Not computed".to_string(),
         });
     }
-    if !edges.is_empty() {
+    if !pieces.is_empty() {
         entries.push(Entry {
             swatch: Swatch::Thick,
-            label: "Flip line (winner changes)".to_string(),
+            label: "Flip line (interpolated between grid points)".to_string(),
         });
     }
     let (legend, legend_bottom) = style::legend(&entries, 16.0, RIGHT, LEGEND_TOP);
@@ -228,27 +249,52 @@ pub(crate) fn render(chart: &HeatMap) -> String {
         num(plot.width()),
         num(plot.height())
     ));
-    // The flip line.
+    // The flip line, on a white casing.
+    let px = |x: f64| plot.left + (x + 0.5) * cell_w;
+    let py = |y: f64| plot.bottom - (y + 0.5) * cell_h;
     let mut d = String::new();
-    for edge in &edges {
-        match *edge {
-            Edge::Right { row, column } => d.push_str(&format!(
-                "M{} {}V{}",
-                num(x_of(column + 1)),
-                num(y_of(row)),
-                num(y_of(row + 1))
-            )),
-            Edge::Above { row, column } => d.push_str(&format!(
-                "M{} {}H{}",
-                num(x_of(column)),
-                num(y_of(row + 1)),
-                num(x_of(column + 1))
-            )),
+    for piece in &pieces {
+        for (k, (x, y)) in piece.iter().enumerate() {
+            d.push(if k == 0 { 'M' } else { 'L' });
+            d.push_str(&format!(
+                "{} {}",
+                num(px(*x).clamp(plot.left, plot.right)),
+                num(py(*y).clamp(plot.top, plot.bottom))
+            ));
         }
     }
     if !d.is_empty() {
         out.push_str(&format!(
-            "<path d=\"{d}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"3.5\" stroke-linecap=\"square\"/>"
+            "<path d=\"{d}\" fill=\"none\" stroke=\"#FFFFFF\" stroke-width=\"6.5\" stroke-linejoin=\"round\"/>\
+             <path d=\"{d}\" fill=\"none\" stroke=\"#000000\" stroke-width=\"3.5\" stroke-linejoin=\"round\" class=\"flip\"/>"
+        ));
+    }
+    if let Some(mark) = chart.mark.as_ref().filter(|m| {
+        m.x.is_finite()
+            && m.y.is_finite()
+            && (-0.5..=columns as f64 - 0.5).contains(&m.x)
+            && (-0.5..=rows as f64 - 0.5).contains(&m.y)
+    }) {
+        let (x, y) = (px(mark.x), py(mark.y));
+        let w = width(&mark.label, SMALL);
+        let (lx, anchor) = if x + 11.0 + w <= plot.right {
+            (x + 11.0, "start")
+        } else {
+            (x - 11.0, "end")
+        };
+        out.push_str(&format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"none\" stroke=\"#FFFFFF\" stroke-width=\"5\"/>\
+             <circle cx=\"{}\" cy=\"{}\" r=\"7\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2\" class=\"mark\"/>{}",
+            num(x),
+            num(y),
+            num(x),
+            num(y),
+            text_at(
+                lx,
+                y + 4.0,
+                &format!(" text-anchor=\"{anchor}\" font-weight=\"600\" fill=\"#000000\"{HALO}"),
+                &mark.label
+            )
         ));
     }
     // Column labels, thinned.
@@ -321,35 +367,27 @@ fn thinning(cell: f64, room: f64) -> usize {
 mod tests {
     use super::*;
     use crate::render::svg::tests::well_formed;
-    use crate::render::svg::{GridAxis, heat_map};
+    use crate::render::svg::{GridAxis, GridPoint, heat_map};
     use Cell::{Ai, Mine, Missing, Tie};
 
     #[test]
-    fn flip_edges_of_a_hand_built_grid() {
-        // Row 0 is the bottom row.
-        //   row 2:  Ai    Ai    Ai
-        //   row 1:  Mine  Ai    Ai
-        //   row 0:  Mine  Mine  Missing
-        // Right edges: row 0: Mine|Mine no, Mine|Missing no (missing);
-        // row 1: Mine|Ai yes, Ai|Ai no; row 2: none. → 1.
-        // Above edges: col 0: Mine/Mine no, Mine/Ai yes; col 1: Mine/Ai
-        // yes, Ai/Ai no; col 2: Missing/Ai no, Ai/Ai no. → 2.
-        let grid = vec![
-            vec![Mine, Mine, Missing],
-            vec![Mine, Ai, Ai],
-            vec![Ai, Ai, Ai],
-        ];
-        let edges = flip_edges(&grid, 3);
+    fn flips_of_neighbouring_rows_join_when_their_counts_match() {
+        // Row 0 and 1 one flip each: one piece from half a row below row
+        // 0 to half a row above row 1. Row 2 none: a break. Rows 3 and 4
+        // two flips each: two pieces, the first flips joined and the
+        // second flips joined.
+        let flips = vec![vec![1.5], vec![1.7], vec![], vec![2.4, 0.2], vec![0.3, 2.2]];
         assert_eq!(
-            edges,
+            flip_pieces(&flips, 5),
             [
-                Edge::Above { row: 0, column: 1 },
-                Edge::Right { row: 1, column: 0 },
-                Edge::Above { row: 1, column: 0 },
+                vec![(1.5, -0.5), (1.5, 0.0), (1.7, 1.0), (1.7, 1.5)],
+                vec![(0.2, 2.5), (0.2, 3.0), (0.3, 4.0), (0.3, 4.5)],
+                vec![(2.4, 2.5), (2.4, 3.0), (2.2, 4.0), (2.2, 4.5)],
             ]
         );
-        // A tie differs from both winners.
-        assert_eq!(flip_edges(&[vec![Mine, Tie, Ai]], 3).len(), 2);
+        // One flip, then two: the single flip's piece ends, two begin.
+        assert_eq!(flip_pieces(&[vec![1.0], vec![0.5, 1.5]], 2).len(), 3);
+        assert!(flip_pieces(&[], 3).is_empty());
     }
 
     fn axis(title: &str, n: usize, prefix: &str) -> GridAxis {
@@ -359,8 +397,51 @@ mod tests {
         }
     }
 
+    /// The d of the drawn flip line.
+    fn flip_d(svg: &str) -> String {
+        svg.split("<path d=\"")
+            .find(|p| p.contains("class=\"flip\""))
+            .and_then(|p| p.split('"').next())
+            .unwrap_or_default()
+            .to_string()
+    }
+
     #[test]
-    fn the_drawn_flip_line_has_one_segment_per_edge() {
+    fn a_strip_draws_its_flip_at_the_interpolated_value() {
+        // Grid 0, 50,000, …, 200,000 (five cells); mining wins below the
+        // flip, AI above; the flip at 86,203.45 is 36,203.45 / 50,000 =
+        // 0.724069 of the way from the second value to the third: 1.724069
+        // grid steps. The strip's plot runs from 92 to 702 (610 wide, no
+        // row labels), cells 122 wide, cell k centred at 92 + (k + 0.5) ×
+        // 122, so the flip is at 92 + 2.224069 × 122 = 363.34 → "363.3",
+        // inside the third cell (336 … 458), not on its edge at 336.
+        let strip = HeatMap {
+            id: "strip".into(),
+            title: "Winner by BTC price".into(),
+            rows: axis("BTC price in month 0 (USD)", 5, "$"),
+            columns: None,
+            cells: vec![vec![Mine], vec![Mine], vec![Ai], vec![Ai], vec![Ai]],
+            flips: vec![vec![1.724069]],
+            mark: Some(GridPoint {
+                x: 1.9,
+                y: 0.0,
+                label: "this file".into(),
+            }),
+        };
+        let svg = heat_map(&strip);
+        well_formed(&svg);
+        assert!(svg.contains("viewBox=\"0 0 720 190\""));
+        let d = flip_d(&svg);
+        assert!(d.starts_with("M363.3 144L363.3 "), "{d}");
+        assert_eq!(d.matches("363.3").count(), 3, "{d}");
+        // The file's own point: 92 + 2.4 × 122 = 384.8, ringed and labelled.
+        assert!(svg.contains("<circle cx=\"384.8\""), "{svg}");
+        assert!(svg.contains(">this file</text>"));
+        assert!(svg.contains("Flip line (interpolated between grid points)"));
+    }
+
+    #[test]
+    fn a_two_axis_map_joins_its_rows_flips() {
         let chart = HeatMap {
             id: "sweep".into(),
             title: "Winner by hashprice & power price".into(),
@@ -369,49 +450,33 @@ mod tests {
             cells: vec![
                 vec![Mine, Mine, Missing],
                 vec![Mine, Ai, Ai],
-                vec![Ai, Ai, Ai],
+                vec![Ai, Ai, Tie],
             ],
+            flips: vec![vec![1.5], vec![0.5], vec![]],
+            mark: None,
         };
         let svg = heat_map(&chart);
         well_formed(&svg);
-        let flip = svg
-            .split("<path d=\"")
-            .find(|p| p.contains("stroke-width=\"3.5\" stroke-linecap"))
-            .unwrap_or_default();
-        let d = flip.split('"').next().unwrap_or_default();
-        assert_eq!(d.matches('M').count(), 3, "{d}");
+        // One piece: rows 0 and 1 (row 2 has none): M, then three L.
+        let d = flip_d(&svg);
+        assert_eq!(d.matches('M').count(), 1, "{d}");
+        assert_eq!(d.matches('L').count(), 3, "{d}");
         assert!(svg.contains("Winner by hashprice &amp; power price"));
-        assert!(svg.contains(">Not computed</text>") && !svg.contains(">Tie</text>"));
+        assert!(svg.contains(">Not computed</text>") && svg.contains(">Tie</text>"));
+        // A mark outside the grid is not drawn.
+        let outside = HeatMap {
+            mark: Some(GridPoint {
+                x: 7.0,
+                y: 0.0,
+                label: "this file".into(),
+            }),
+            ..chart
+        };
+        assert!(!heat_map(&outside).contains("this file"));
     }
 
     #[test]
-    fn a_strip_and_a_big_grid() {
-        let strip = HeatMap {
-            id: "strip".into(),
-            title: "Winner by hashprice".into(),
-            rows: axis("hashprice, USD/PH/day", 7, "$4"),
-            columns: None,
-            cells: vec![
-                vec![Mine],
-                vec![Mine],
-                vec![Tie],
-                vec![Ai],
-                vec![Ai],
-                vec![],
-                vec![Ai],
-            ],
-        };
-        let svg = heat_map(&strip);
-        well_formed(&svg);
-        assert!(svg.contains("viewBox=\"0 0 720 190\""));
-        // Mine|Mine, Mine|Tie ✓, Tie|Ai ✓, Ai|Ai, Ai|Missing, Missing|Ai: 2 segments.
-        let d = svg
-            .split("<path d=\"")
-            .find(|p| p.contains("stroke-width=\"3.5\" stroke-linecap"))
-            .and_then(|p| p.split('"').next())
-            .unwrap_or_default();
-        assert_eq!(d.matches('M').count(), 2);
-
+    fn a_big_grid_thins_its_labels() {
         let n = 50;
         let big = HeatMap {
             id: "big".into(),
@@ -421,6 +486,8 @@ mod tests {
             cells: (0..n)
                 .map(|r| (0..n).map(|c| if r + c < n { Mine } else { Ai }).collect())
                 .collect(),
+            flips: (0..n).map(|r| vec![(n - r) as f64 - 1.5]).collect(),
+            mark: None,
         };
         let svg = heat_map(&big);
         well_formed(&svg);
@@ -428,6 +495,10 @@ mod tests {
         // 12.2 wide, so every 6th label (room 69): columns 0, 6, …, 48 = 9.
         assert_eq!(svg.matches(">$1,000.").count(), 9);
         assert!(svg.contains(">$1,000.0<") && svg.contains(">$1,000.48<"));
+        // Fifty rows with one flip each: one piece of 50 + 2 points.
+        let d = flip_d(&svg);
+        assert_eq!(d.matches('M').count(), 1);
+        assert_eq!(d.matches('L').count(), 51);
     }
 
     #[test]
@@ -438,6 +509,8 @@ mod tests {
             rows: axis("r", 0, ""),
             columns: None,
             cells: vec![],
+            flips: vec![],
+            mark: None,
         });
         well_formed(&svg);
         assert!(svg.contains("No grid points to show"));

@@ -5,7 +5,11 @@
 //! so the two sides differ in colour *and* texture. A black vertical line
 //! marks zero (no advantage), labelled above the plot. The top band of the
 //! plot is kept free of bars (the value axis ends below it) and holds the
-//! `note`, in the top-right corner, so the note can never cover a bar.
+//! `note`, so the note can never cover a bar. The note goes to the
+//! plot's right corner, or its left when the zero line would cross it
+//! there; when the zero line would cross it on both sides, the line
+//! stops below the note's band (it is labelled above the plot anyway).
+//! The note is drawn on a white halo.
 //! With no bars (or none with a finite, non-empty interval) the chart is
 //! a message instead of a plot.
 
@@ -15,8 +19,8 @@ use super::style::{self, AXIS, Entry, MINE, Swatch};
 use super::text::{SMALL, id_prefix, num, text_at, width};
 use super::{Bar, Histogram, Unit, WIDTH};
 
-/// The height of a histogram, in user units (78 mm at 186 mm wide).
-pub const HISTOGRAM_HEIGHT: u32 = 300;
+/// The height of a histogram, in user units (75 mm at 186 mm wide).
+pub const HISTOGRAM_HEIGHT: u32 = 290;
 
 /// The band at the top of the plot kept for the note.
 const NOTE_BAND: f64 = 22.0;
@@ -97,14 +101,21 @@ pub(crate) fn render(chart: &Histogram) -> String {
     ));
     out.push_str(&frame::value_x_axis(&plot, &xs, &chart.x.title));
     out.push_str(&bars_svg(&data, &xs, &counts, &bars, &id));
-    out.push_str(&zero_line(&plot, &xs));
-    if !chart.note.is_empty() {
-        let w = width(&chart.note, SMALL);
-        let x = (plot.right - 6.0).max(plot.left + 6.0 + w);
+    let zero = (xs.lo <= 0.0 && xs.hi >= 0.0).then(|| plot.x(&xs, 0.0));
+    let note = (!chart.note.is_empty()).then(|| note_place(&plot, zero, width(&chart.note, SMALL)));
+    let line_top = match note {
+        Some(NotePlace { clear: false, .. }) => data.top,
+        _ => plot.top - 2.0,
+    };
+    out.push_str(&zero_line(&plot, &xs, line_top));
+    if let Some(place) = note {
         out.push_str(&text_at(
-            x,
+            place.x,
             plot.top + 15.0,
-            &format!(" text-anchor=\"end\" font-weight=\"600\" fill=\"#000000\"{HALO}"),
+            &format!(
+                " text-anchor=\"{}\" font-weight=\"600\" fill=\"#000000\"{HALO}",
+                place.anchor
+            ),
             &chart.note,
         ));
     }
@@ -135,8 +146,46 @@ fn bars_svg(data: &Plot, xs: &Ticks, counts: &Ticks, bars: &[Bar], id: &str) -> 
     out
 }
 
-/// The zero line across the plot, labelled in the row above the plot.
-fn zero_line(plot: &Plot, xs: &Ticks) -> String {
+/// Where the note goes in its band.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct NotePlace {
+    pub x: f64,
+    pub anchor: &'static str,
+    /// Whether the zero line (at its x) stays clear of the note.
+    pub clear: bool,
+}
+
+/// The note's place for a note `w` wide and the zero line at `zero`: the
+/// right corner, else the left, when the line misses it there (by 6
+/// units); else the right corner with the line stopped below the band.
+pub(crate) fn note_place(plot: &Plot, zero: Option<f64>, w: f64) -> NotePlace {
+    let right = (plot.right - 6.0).max(plot.left + 6.0 + w);
+    let left = plot.left + 6.0;
+    let misses = |x0: f64, x1: f64| zero.is_none_or(|z| z < x0 - 6.0 || z > x1 + 6.0);
+    if misses(right - w, right) {
+        NotePlace {
+            x: right,
+            anchor: "end",
+            clear: true,
+        }
+    } else if misses(left, left + w) {
+        NotePlace {
+            x: left,
+            anchor: "start",
+            clear: true,
+        }
+    } else {
+        NotePlace {
+            x: right,
+            anchor: "end",
+            clear: false,
+        }
+    }
+}
+
+/// The zero line from `top` down through the plot, labelled in the row
+/// above the plot.
+fn zero_line(plot: &Plot, xs: &Ticks, top: f64) -> String {
     if !(xs.lo <= 0.0 && xs.hi >= 0.0) {
         return String::new();
     }
@@ -147,7 +196,7 @@ fn zero_line(plot: &Plot, xs: &Ticks) -> String {
     format!(
         "<path d=\"M{} {}V{}\" stroke=\"#000000\" stroke-width=\"1.75\"/>{}",
         num(x),
-        num(plot.top - 2.0),
+        num(top),
         num(plot.bottom),
         text_at(
             cx,

@@ -7,7 +7,17 @@
 //! one grey rectangle per month, one month wide and centred on the month,
 //! darker with `strength` (opacity 0.12 + 0.5 × strength); neighbouring
 //! months are merged into one rectangle only when their strengths are
-//! equal, so the merge never changes what is drawn.
+//! equal, so the merge never changes what is drawn. The legend shows the
+//! shading as a ramp of three swatches drawn by the same rule (25 %, 50 %,
+//! 100 %), so a reader can tell how much was off.
+//!
+//! A ring's label goes where the lines are not: of the places around the
+//! ring (right, left, then above, below and the four corners, then the
+//! same one, two and three label heights farther up and down), inside the plot,
+//! the first in that order whose box keeps [`CLEAR`] units from every
+//! series and level line, else the one with the most room or the fewest
+//! crossings; it is drawn
+//! on a white halo, so a line passing near it never cuts a letter.
 
 use super::axis::{self, Ticks};
 use super::frame::{self, BELOW, HALO, LEFT, LEGEND_TOP, MARKER_ROW, Plot, RIGHT};
@@ -21,6 +31,17 @@ pub const LINE_HEIGHT: u32 = 340;
 /// The fill of shaded months.
 const SHADE: &str = "#666666";
 
+/// The legend's ramp of the shading: strengths and their labels.
+const RAMP: [(f64, &str); 3] = [(0.25, "25 %"), (0.5, "50 %"), (1.0, "100 %")];
+
+/// The opacity of a shaded month of `strength` (0, 1].
+fn shade_opacity(strength: f64) -> f64 {
+    0.12 + 0.5 * strength
+}
+
+/// The room a ring's label keeps from every line when it can.
+pub(crate) const CLEAR: f64 = 5.0;
+
 pub(crate) fn render(chart: &LineChart) -> String {
     let id = id_prefix(&chart.id);
     let months = chart.x.months;
@@ -28,7 +49,11 @@ pub(crate) fn render(chart: &LineChart) -> String {
         .series
         .iter()
         .map(|s| Entry {
-            swatch: Swatch::Line(s.ink),
+            swatch: if s.thin {
+                Swatch::Thin(s.ink)
+            } else {
+                Swatch::Line(s.ink)
+            },
             label: s.name.clone(),
         })
         .collect();
@@ -36,14 +61,33 @@ pub(crate) fn render(chart: &LineChart) -> String {
         swatch: Swatch::Line(Ink::Reference),
         label: l.label.clone(),
     }));
+    if let Some(label) = chart
+        .marker_legend
+        .as_ref()
+        .filter(|_| !chart.markers.is_empty())
+    {
+        entries.push(Entry {
+            swatch: Swatch::Marker,
+            label: label.clone(),
+        });
+    }
     if !chart.shades.is_empty() {
         entries.push(Entry {
-            swatch: Swatch::Fill(SHADE.to_string(), 0.4, false),
-            label: chart
-                .shade_legend
-                .clone()
-                .unwrap_or_else(|| "Shaded months".to_string()),
+            swatch: Swatch::Text,
+            label: format!(
+                "{}:",
+                chart
+                    .shade_legend
+                    .clone()
+                    .unwrap_or_else(|| "Shaded months".to_string())
+            ),
         });
+        for (strength, label) in RAMP {
+            entries.push(Entry {
+                swatch: Swatch::Fill(SHADE.to_string(), shade_opacity(strength), false),
+                label: label.to_string(),
+            });
+        }
     }
     let (legend, legend_bottom) = style::legend(&entries, 16.0, RIGHT, LEGEND_TOP);
 
@@ -90,6 +134,21 @@ pub(crate) fn render(chart: &LineChart) -> String {
     }
     out.push_str("</g>");
     out.push_str(&frame::markers(&plot, chart.x, &chart.markers));
+    let mut lines: Vec<Vec<(f64, f64)>> = chart
+        .series
+        .iter()
+        .flat_map(|s| runs(&plot, &ticks, chart.x, &s.values))
+        .collect();
+    lines.extend(
+        chart
+            .levels
+            .iter()
+            .filter(|l| l.value.is_finite())
+            .map(|l| {
+                let y = plot.y(&ticks, l.value);
+                vec![(plot.left, y), (plot.right, y)]
+            }),
+    );
     for point in chart
         .points
         .iter()
@@ -100,6 +159,7 @@ pub(crate) fn render(chart: &LineChart) -> String {
             plot.month(chart.x, point.month as f64),
             plot.y(&ticks, point.value),
             &point.label,
+            &lines,
         ));
     }
     out.push_str(&legend);
@@ -158,6 +218,9 @@ pub(crate) fn layout(
 /// or non-finite value ends the run. A run of one point is a dot.
 pub(crate) fn series_path(plot: &Plot, ticks: &Ticks, x: MonthAxis, series: &Series) -> String {
     let values: Vec<Option<f64>> = series.values.iter().take(x.months).copied().collect();
+    if series.thin {
+        return thin_path(plot, ticks, x, &values, series.ink);
+    }
     line_path(
         plot,
         ticks,
@@ -166,6 +229,45 @@ pub(crate) fn series_path(plot: &Plot, ticks: &Ticks, x: MonthAxis, series: &Ser
         series.ink,
         style::line_width(series.ink),
     )
+}
+
+/// A thin companion line: each run of two or more points one path (a
+/// lone point is too small to matter beside its main line).
+fn thin_path(plot: &Plot, ticks: &Ticks, x: MonthAxis, values: &[Option<f64>], ink: Ink) -> String {
+    let mut d = String::new();
+    for run in runs(plot, ticks, x, values) {
+        if run.len() < 2 {
+            continue;
+        }
+        for (k, (px, py)) in run.iter().enumerate() {
+            d.push(if k == 0 { 'M' } else { 'L' });
+            d.push_str(&format!("{} {}", num(*px), num(*py)));
+        }
+    }
+    if d.is_empty() {
+        return String::new();
+    }
+    format!("<path d=\"{d}\"{}/>", style::thin_stroke(ink))
+}
+
+/// The runs of finite values of a series, as points on the plot.
+fn runs(plot: &Plot, ticks: &Ticks, x: MonthAxis, values: &[Option<f64>]) -> Vec<Vec<(f64, f64)>> {
+    let mut out = Vec::new();
+    let mut run = Vec::new();
+    for (i, value) in values.iter().take(x.months).enumerate() {
+        match value {
+            Some(v) if v.is_finite() => run.push((plot.month(x, i as f64), plot.y(ticks, *v))),
+            _ => {
+                if !run.is_empty() {
+                    out.push(std::mem::take(&mut run));
+                }
+            }
+        }
+    }
+    if !run.is_empty() {
+        out.push(run);
+    }
+    out
 }
 
 /// A line through `values` in `ink`, as [`series_path`] describes.
@@ -247,34 +349,214 @@ fn shades(plot: &Plot, x: MonthAxis, shades: &[Shade]) -> String {
             num(plot.top),
             num(x1 - x0),
             num(plot.height()),
-            style::opacity_text(0.12 + 0.5 * strength)
+            style::opacity_text(shade_opacity(strength))
         ));
     }
     out
 }
 
-/// A highlighted point: a ring, and its label beside it (right, or left
-/// near the right edge; above, or below near the top), inside the plot.
-fn ring(plot: &Plot, x: f64, y: f64, label: &str) -> String {
+/// A box on the plot: left, top, right, bottom.
+pub(crate) type Box2 = (f64, f64, f64, f64);
+
+/// The distance from point `p` to box `b` (0 inside).
+fn point_box(p: (f64, f64), b: Box2) -> f64 {
+    let dx = (b.0 - p.0).max(p.0 - b.2).max(0.0);
+    let dy = (b.1 - p.1).max(p.1 - b.3).max(0.0);
+    dx.hypot(dy)
+}
+
+/// The distance from point `p` to the segment `a`–`b`.
+fn point_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (vx, vy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = vx * vx + vy * vy;
+    let t = if len2 > 0.0 {
+        (((p.0 - a.0) * vx + (p.1 - a.1) * vy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p.0 - a.0 - t * vx).hypot(p.1 - a.1 - t * vy)
+}
+
+/// Whether the segment `a`–`b` passes through box `b` (Liang–Barsky).
+fn crosses(a: (f64, f64), b: (f64, f64), r: Box2) -> bool {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.0 - r.0),
+        (dx, r.2 - a.0),
+        (-dy, a.1 - r.1),
+        (dy, r.3 - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t0 <= t1
+}
+
+/// The least distance between box `r` and any of `lines` (polylines; a
+/// one-point line is a point).
+pub(crate) fn clearance(r: Box2, lines: &[Vec<(f64, f64)>]) -> f64 {
+    let corners = [(r.0, r.1), (r.2, r.1), (r.0, r.3), (r.2, r.3)];
+    let mut best = f64::INFINITY;
+    for line in lines {
+        if line.len() == 1 {
+            best = best.min(point_box(line[0], r));
+        }
+        for w in line.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            // Far from the box on either axis: no need for the exact distance.
+            if a.0.min(b.0) > r.2 + best
+                || a.0.max(b.0) < r.0 - best
+                || a.1.min(b.1) > r.3 + best
+                || a.1.max(b.1) < r.1 - best
+            {
+                continue;
+            }
+            if crosses(a, b, r) {
+                return 0.0;
+            }
+            let d = point_box(a, r).min(point_box(b, r)).min(
+                corners
+                    .iter()
+                    .map(|c| point_segment(*c, a, b))
+                    .fold(f64::INFINITY, f64::min),
+            );
+            best = best.min(d);
+        }
+    }
+    best
+}
+
+/// Where a ring's label goes: the text anchor and baseline, and its box.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct LabelSpot {
+    pub x: f64,
+    pub baseline: f64,
+    pub anchor: &'static str,
+    pub bounds: Box2,
+}
+
+/// The label places around a ring at (`x`, `y`) for a label `w` wide, in
+/// order of preference, that fit inside the plot.
+fn spots(plot: &Plot, x: f64, y: f64, w: f64) -> Vec<LabelSpot> {
+    // A label's box: 11 units of text, from 9 above the baseline to 3 below.
+    let (up, down) = (9.0, 3.0);
+    let gap = 10.0;
+    let beside = y + 4.0;
+    let mut candidates = vec![(x + gap, beside, "start"), (x - gap, beside, "end")];
+    // Above and below, then farther (a label a line or two away still
+    // reads as the ring's when nothing else is near).
+    for far in [0.0, 16.0, 32.0, 48.0] {
+        let above = y - gap - down - far;
+        let below = y + gap + up + far;
+        candidates.extend([
+            (x, above, "middle"),
+            (x, below, "middle"),
+            (x + 4.0, above, "start"),
+            (x - 4.0, above, "end"),
+            (x + 4.0, below, "start"),
+            (x - 4.0, below, "end"),
+        ]);
+    }
+    candidates
+        .into_iter()
+        .map(|(lx, baseline, anchor)| {
+            let left = match anchor {
+                "start" => lx,
+                "end" => lx - w,
+                _ => lx - w / 2.0,
+            };
+            LabelSpot {
+                x: lx,
+                baseline,
+                anchor,
+                bounds: (left, baseline - up, left + w, baseline + down),
+            }
+        })
+        .filter(|s| {
+            s.bounds.0 >= plot.left + 2.0
+                && s.bounds.2 <= plot.right - 2.0
+                && s.bounds.1 >= plot.top + 2.0
+                && s.bounds.3 <= plot.bottom - 2.0
+        })
+        .collect()
+}
+
+/// The place for a ring's label: the first spot that keeps [`CLEAR`]
+/// from every line, else the one with the most room, else the one the
+/// fewest line segments cross (the first on ties);
+/// when no spot fits in the plot, beside the ring, pulled inside.
+pub(crate) fn label_spot(
+    plot: &Plot,
+    x: f64,
+    y: f64,
+    label: &str,
+    lines: &[Vec<(f64, f64)>],
+) -> LabelSpot {
     let w = width(label, SMALL);
-    let (lx, anchor) = if x + 9.0 + w <= plot.right {
-        (x + 9.0, "start")
+    let mut best: Option<(f64, LabelSpot)> = None;
+    for spot in spots(plot, x, y, w) {
+        // Clear of every line: the room; crossed: minus the crossings.
+        let crossed = lines
+            .iter()
+            .flat_map(|l| l.windows(2))
+            .filter(|w| crosses(w[0], w[1], spot.bounds))
+            .count();
+        let room = if crossed > 0 {
+            -(crossed as f64)
+        } else {
+            clearance(spot.bounds, lines)
+        };
+        if room >= CLEAR {
+            return spot;
+        }
+        if best.is_none_or(|(b, _)| room > b) {
+            best = Some((room, spot));
+        }
+    }
+    if let Some((_, spot)) = best {
+        return spot;
+    }
+    let (lx, anchor) = if x + 10.0 + w <= plot.right {
+        (x + 10.0, "start")
     } else {
-        ((x - 9.0).max(plot.left + w), "end")
+        ((x - 10.0).max(plot.left + w), "end")
     };
-    let ly = if y - 9.0 - SMALL >= plot.top {
-        y - 9.0
-    } else {
-        (y + 9.0 + SMALL).min(plot.bottom - 3.0)
-    };
+    let baseline = (y + 4.0).clamp(plot.top + 12.0, plot.bottom - 3.0);
+    let left = if anchor == "start" { lx } else { lx - w };
+    LabelSpot {
+        x: lx,
+        baseline,
+        anchor,
+        bounds: (left, baseline - 9.0, left + w, baseline + 3.0),
+    }
+}
+
+/// A highlighted point: a ring, and its label where the lines are not
+/// ([`label_spot`]), on a white halo.
+fn ring(plot: &Plot, x: f64, y: f64, label: &str, lines: &[Vec<(f64, f64)>]) -> String {
+    let spot = label_spot(plot, x, y, label, lines);
     format!(
         "<circle cx=\"{}\" cy=\"{}\" r=\"6\" fill=\"none\" stroke=\"#000000\" stroke-width=\"2\"/>{}",
         num(x),
         num(y),
         text_at(
-            lx,
-            ly,
-            &format!(" text-anchor=\"{anchor}\" font-weight=\"600\" fill=\"#000000\"{HALO}"),
+            spot.x,
+            spot.baseline,
+            &format!(
+                " text-anchor=\"{}\" font-weight=\"600\" fill=\"#000000\"{HALO}",
+                spot.anchor
+            ),
             label
         )
     )
@@ -302,6 +584,7 @@ mod tests {
                     None,
                     Some(5.0),
                 ],
+                thin: false,
             }],
             markers: vec![],
             points: vec![],
@@ -336,6 +619,7 @@ mod tests {
                     name: "s".into(),
                     ink: Ink::Ai,
                     values,
+                    thin: false,
                 }],
                 x: MonthAxis {
                     start: YearMonth {
@@ -382,16 +666,17 @@ mod tests {
         };
         let svg = line_chart(&chart);
         // Months 3–4 (0.5) one rect, 5 one, 7 one: three; opacities
-        // 0.12 + 0.5 × 0.5 = 0.37 and 0.12 + 0.5 = 0.62.
+        // 0.12 + 0.5 × 0.5 = 0.37 and 0.12 + 0.5 = 0.62; the legend's ramp
+        // adds one swatch of each (50 % and 100 %).
         assert_eq!(
             svg.matches("fill=\"#666666\" fill-opacity=\"0.37\"")
                 .count(),
-            1
+            1 + 1
         );
         assert_eq!(
             svg.matches("fill=\"#666666\" fill-opacity=\"0.62\"")
                 .count(),
-            2
+            2 + 1
         );
         assert!(svg.contains("Fleet rows off"));
     }

@@ -84,11 +84,20 @@ pub struct Series {
     pub name: String,
     pub ink: Ink,
     pub values: Vec<Option<f64>>,
+    /// A thin companion of a main series in the same ink (e.g. the
+    /// discounted cumulative cash beside the undiscounted): drawn thinner
+    /// and with a dash of its own (mining dash-dot, AI dotted), so it is
+    /// told apart from its main line in grayscale too.
+    pub thin: bool,
 }
 
 /// A vertical marker at a month (a halving, a go-live, the best start):
-/// a thin dashed line across the plot with `label` at its top; labels of
-/// nearby markers are staggered so they do not overlap.
+/// a thin dashed line across the plot with `label` in the band above the
+/// plot (never over the value axis' tick labels); labels of nearby
+/// markers are staggered into rows so they do not overlap, and a label
+/// that fits no row is left out (its line is still drawn). An empty
+/// `label` draws the line alone; name such markers in the chart's
+/// `marker_legend`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Marker {
     pub month: usize,
@@ -96,7 +105,9 @@ pub struct Marker {
 }
 
 /// A highlighted point (e.g. the best start month): a ring drawn on the
-/// series value at `month`, with `label` beside it.
+/// series value at `month`, with `label` beside it, on the side (right,
+/// left, above, below, or a corner) where it keeps the most room from
+/// every series and level line, on a white halo.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     pub month: usize,
@@ -136,8 +147,13 @@ pub struct LineChart {
     pub points: Vec<Point>,
     pub levels: Vec<Level>,
     pub shades: Vec<Shade>,
-    /// The legend entry of the shading (required when `shades` is not empty).
+    /// The legend entry of the shading (required when `shades` is not
+    /// empty), followed in the legend by a ramp of three swatches drawn
+    /// as the shading is: 25 %, 50 % and 100 % strength.
     pub shade_legend: Option<String>,
+    /// A legend entry for the markers' dashed lines (e.g. "dashed:
+    /// halvings"), when their labels alone do not name them all.
+    pub marker_legend: Option<String>,
 }
 
 /// The fan of one strategy: per month the P5, P25, P50, P75 and P95 of
@@ -167,6 +183,8 @@ pub struct FanChart {
     pub fan: Fan,
     pub y_range: Option<(f64, f64)>,
     pub markers: Vec<Marker>,
+    /// As [`LineChart::marker_legend`].
+    pub marker_legend: Option<String>,
 }
 
 /// One histogram bar: the paths with a value in `(lo, hi]`.
@@ -205,8 +223,8 @@ pub enum Cell {
     Missing,
 }
 
-/// An axis of a heat map: its title (the varied key) and one label per
-/// row or column, in grid order.
+/// An axis of a heat map: its title (what the varied key means, with its
+/// unit) and one label per row or column, in grid order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GridAxis {
     pub title: String,
@@ -217,9 +235,14 @@ pub struct GridAxis {
 /// column value `c` (one column when the sweep has one axis: `columns` is
 /// then `None` and the map is a single strip). Mining and AI cells are
 /// filled in their inks and with a texture (AI hatched), ties grey,
-/// missing points white with a cross; a thick black line runs along every
-/// edge between cells with different winners (the flip line). Row values
-/// rise upward, like a chart's y axis.
+/// missing points white with a cross. Row values rise upward, like a
+/// chart's y axis.
+///
+/// Positions on the map are in *grid steps*: cell `k` is centred at `k`,
+/// so a value 72 % of the way from the second grid value to the third is
+/// at 1.72. The caller interpolates (the map knows no values, only
+/// cells), so the flip line sits exactly where the text says the winner
+/// flips, not on a cell edge.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeatMap {
     /// A prefix unique within the page for the chart's internal ids
@@ -229,6 +252,29 @@ pub struct HeatMap {
     pub rows: GridAxis,
     pub columns: Option<GridAxis>,
     pub cells: Vec<Vec<Cell>>,
+    /// Where the winner flips, per drawn row, as positions along the
+    /// horizontal axis: with two axes `flips[r]` for row `r` (along the
+    /// columns), for a strip `flips[0]` (along its one axis). The thick
+    /// flip line joins the `k`-th flip of a row to the `k`-th flip of the
+    /// next row through the rows' centres when both rows have the same
+    /// number of flips; otherwise (or after a row without a flip) the
+    /// line breaks. Each piece reaches half a row past its first and last
+    /// row, so a strip's flip, or a flip in one row alone, is a vertical
+    /// mark the height of its row.
+    pub flips: Vec<Vec<f64>>,
+    /// A point to ring and label (e.g. the file's own values, "this
+    /// file"), when inside the grid.
+    pub mark: Option<GridPoint>,
+}
+
+/// A point on a heat map, in grid steps (see [`HeatMap`]): `x` along the
+/// horizontal axis (the columns, or a strip's one axis), `y` along the
+/// rows (0 for a strip).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GridPoint {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
 }
 
 /// The width every chart is drawn at, in SVG user units (the `viewBox`);
@@ -285,6 +331,7 @@ pub(crate) mod tests {
                     values: (0..months)
                         .map(|i| Some(-20e6 + i as f64 * 0.4e6))
                         .collect(),
+                    thin: false,
                 },
                 Series {
                     name: "Convert to AI".into(),
@@ -292,6 +339,7 @@ pub(crate) mod tests {
                     values: (0..months)
                         .map(|i| Some(-60e6 + i as f64 * 0.75e6))
                         .collect(),
+                    thin: false,
                 },
             ],
             markers: vec![
@@ -312,6 +360,7 @@ pub(crate) mod tests {
             levels: vec![],
             shades: vec![],
             shade_legend: None,
+            marker_legend: None,
         }
     }
 

@@ -28,6 +28,8 @@ pub(crate) const GRID: &str = "#E3E3E3";
 pub(crate) const LINE_WIDTH: f64 = 2.25;
 /// A neutral series' line width: thinner than a strategy's.
 pub(crate) const NEUTRAL_WIDTH: f64 = 2.0;
+/// A thin companion series' line width.
+pub(crate) const THIN_WIDTH: f64 = 1.25;
 
 /// The width a series in `ink` is drawn with.
 pub(crate) fn line_width(ink: Ink) -> f64 {
@@ -44,6 +46,22 @@ pub(crate) fn colour(ink: Ink) -> &'static str {
         Ink::Reference => REFERENCE,
         Ink::Neutral => NEUTRAL,
     }
+}
+
+/// The stroke attributes of a thin companion line in `ink`: its own dash
+/// (mining dash-dot, AI dotted, others short dashes), apart from every
+/// main line's (leading space included).
+pub(crate) fn thin_stroke(ink: Ink) -> String {
+    let dash = match ink {
+        Ink::Mine => "7 2.5 1.5 2.5",
+        Ink::Ai => "1.5 2.5",
+        Ink::Reference | Ink::Neutral => "4 2",
+    };
+    format!(
+        " fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-linejoin=\"round\" stroke-dasharray=\"{dash}\"",
+        colour(ink),
+        num(THIN_WIDTH)
+    )
 }
 
 /// The stroke attributes of a line in `ink` (leading space included).
@@ -79,6 +97,12 @@ pub(crate) fn patterns(id: &str) -> String {
 pub(crate) enum Swatch {
     /// A short line in an ink's colour and dash.
     Line(Ink),
+    /// A short thin companion line ([`thin_stroke`]).
+    Thin(Ink),
+    /// A marker's thin grey dashed line, upright.
+    Marker,
+    /// No swatch: the entry is text only (e.g. a ramp's heading).
+    Text,
     /// A thick black line (the heat map's flip line).
     Thick,
     /// A filled box: fill, fill opacity, and whether to draw a cross.
@@ -95,9 +119,18 @@ pub(crate) struct Entry {
 const SWATCH: f64 = 26.0;
 const ROW: f64 = 17.0;
 
+/// The room before an entry's text.
+fn swatch_room(entry: &Entry) -> f64 {
+    match entry.swatch {
+        Swatch::Text => 0.0,
+        Swatch::Marker => 12.0,
+        _ => SWATCH + 6.0,
+    }
+}
+
 /// The width an entry takes in a legend row, gap after it included.
 fn entry_width(entry: &Entry) -> f64 {
-    SWATCH + 6.0 + width(&entry.label, SMALL) + 18.0
+    swatch_room(entry) + width(&entry.label, SMALL) + 18.0
 }
 
 /// The legend laid out in rows from `left` to `right`, first text baseline
@@ -105,9 +138,20 @@ fn entry_width(entry: &Entry) -> f64 {
 pub(crate) fn legend(entries: &[Entry], left: f64, right: f64, top: f64) -> (String, f64) {
     let mut out = String::new();
     let (mut x, mut y) = (left, top);
-    for entry in entries {
+    for (k, entry) in entries.iter().enumerate() {
         let w = entry_width(entry);
-        if x > left && x + w - 18.0 > right {
+        // A text entry heads the fills after it (a ramp): they wrap as one.
+        let group = match entry.swatch {
+            Swatch::Text => {
+                w + entries[k + 1..]
+                    .iter()
+                    .take_while(|e| matches!(e.swatch, Swatch::Fill(..)))
+                    .map(entry_width)
+                    .sum::<f64>()
+            }
+            _ => w,
+        };
+        if x > left && x + group - 18.0 > right {
             x = left;
             y += ROW;
         }
@@ -120,6 +164,20 @@ pub(crate) fn legend(entries: &[Entry], left: f64, right: f64, top: f64) -> (Str
                 num(x + SWATCH),
                 stroke(*ink, line_width(*ink))
             )),
+            Swatch::Thin(ink) => out.push_str(&format!(
+                "<path d=\"M{} {}H{}\"{}/>",
+                num(x),
+                num(mid),
+                num(x + SWATCH),
+                thin_stroke(*ink)
+            )),
+            Swatch::Marker => out.push_str(&format!(
+                "<path d=\"M{} {}V{}\" stroke=\"#555555\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>",
+                num(x + 4.0),
+                num(mid - 8.0),
+                num(mid + 6.0)
+            )),
+            Swatch::Text => {}
             Swatch::Thick => out.push_str(&format!(
                 "<path d=\"M{} {}H{}\" stroke=\"#000000\" stroke-width=\"3.5\"/>",
                 num(x),
@@ -141,7 +199,7 @@ pub(crate) fn legend(entries: &[Entry], left: f64, right: f64, top: f64) -> (Str
                 }
             }
         }
-        out.push_str(&text_at(x + SWATCH + 6.0, y, "", &entry.label));
+        out.push_str(&text_at(x + swatch_room(entry), y, "", &entry.label));
         x += w;
     }
     (out, y + 6.0)
