@@ -177,19 +177,19 @@ fn how_to_read(r: &Report) -> String {
     );
     item(
         "The figures",
-        "The summary tables hold exactly what <code>hashpivot run</code> prints for the same file and options, with the same rounding. NPV discounts every month's cash flow at the scenario's discount rate; the charts of cumulative cash do not discount.",
+        "The summary tables hold exactly what <code>hashpivot run</code> prints for the same file and options, with the same rounding. NPV discounts every month's cash flow at the scenario's discount rate.",
     );
     item(
         "Cumulative cash",
-        "Each strategy's undiscounted cash, summed month by month from the start: revenue less power, opex and capex, plus (format 2) the fleet sale in its month and the terminal value in the last month, which is why a curve can jump at its end. Solid orange: keep mining; dashed blue: convert to AI. The ring marks the month AI's curve passes mining's for good; dashed verticals mark halvings and go-live. The curves are not the verdict: a future ahead in cash at the end can lose on NPV when its cash comes late (an exit value in the last month, say), as later cash is worth less today.",
+        "Each strategy's undiscounted cash, summed month by month from the start: revenue less power, opex and capex, plus (format 2) the fleet sale in its month and the terminal value in the last month, which is why a curve can jump at its end. Solid orange: keep mining; dashed blue: convert to AI. The thin lines are the same cash discounted month by month as the NPV discounts it: they end at the NPVs, which decide the verdict. A future ahead in undiscounted cash can lose on NPV when its cash comes late (an exit value in the last month, say). The ring marks the month AI's undiscounted curve passes mining's for good; dashed verticals mark halvings and go-live.",
     );
     item(
         "Hashprice",
-        "What one PH/s of hashrate earns a day at that month's BTC price, network hashrate, subsidy and fees, in USD, before any cost; it halves at each halving. Shading: the share of the fleet's meter-energy hours switched off that month (1 − the month's run share; the darker, the more of the fleet was off), whether by economic shutdown (a row earning less than its power in a price block) or curtailment. Format 1 never switches a machine off, so it has no shading.",
+        "What one PH/s of hashrate earns a day at that month's BTC price, network hashrate, subsidy and fees, in USD, before any cost; it halves at each halving. Shading: the share of the fleet's meter-energy hours switched off that month (1 − the month's run share; the darker, the more of the fleet was off), whether by economic shutdown (a row earning less than its power in a price block) or curtailment. The ramp in the legend shows 25 %, 50 % and 100 % off. Format 1 never switches a machine off, so it has no shading; a site without a fleet has no hashprice chart.",
     );
     item(
         "NPV by conversion start",
-        "From <code>hashpivot pivot</code>: the NPV of converting the site in each start month, against the dotted level of never converting (keeping mining). The ring marks the best start that may be chosen; starts too late to leave AI hosting live for the last year of the horizon are not drawn.",
+        "From <code>hashpivot pivot</code>: the NPV of converting the site in each start month, against the dotted level of never converting (keeping mining). The ring marks the best start that may be chosen (\u{201c}least bad start\u{201d} when never converting is better still); the file's own start is marked; starts too late to leave AI hosting live for the last year of the horizon are not drawn.",
     );
     if r.risk.is_some() {
         item(
@@ -204,7 +204,7 @@ fn how_to_read(r: &Report) -> String {
     if r.sweep.is_some() {
         item(
             "The winner map",
-            "From <code>hashpivot sweep</code>: the winner at each point of the grid (orange: keep mining; blue, hatched: convert to AI; grey: tie; white with a cross: not computed). The thick line runs between cells with different winners.",
+            "From <code>hashpivot sweep</code>: the winner at each point of the grid (orange: keep mining; blue, hatched: convert to AI; grey: tie; white with a cross: not computed). The thick line is where the winner flips, interpolated between grid points as <code>sweep</code> states it; the ring marks the file's own values. Each point converts at the file's own start.",
         );
     }
     item(
