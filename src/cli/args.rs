@@ -56,6 +56,80 @@ pub(crate) enum Command {
     /// cumulative cash, hashprice and pivot charts per site, the risk fan
     /// and histogram when the file has [risk], and a winner map with --vary.
     Report(ReportArgs),
+    /// Write a commented format-2 scenario template to start from: one
+    /// site with both strategies, every key with its unit and default.
+    Init(InitArgs),
+    /// Print the JSON Schema of scenario files (formats 1 and 2), for
+    /// editors that complete and check TOML keys.
+    Schema,
+    /// Every intermediate figure of one month of one site and strategy,
+    /// each with the docs/model.md section it comes from.
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish or powershell).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) of hashpivot.
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// The file to write (refused if it exists); standard output without it.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
+    /// What the AI plan sells.
+    #[arg(long, value_enum, default_value_t = InitKind::Colocation)]
+    pub(crate) kind: InitKind,
+    /// How many sites (each with both strategies).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
+    pub(crate) sites: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InitKind {
+    /// Lease power and space to an AI tenant, USD per kW-month.
+    Colocation,
+    /// Run a GPU cloud, USD per GPU-hour.
+    #[value(name = "gpu_cloud")]
+    GpuCloud,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExplainArgs {
+    /// The scenario file (TOML), or `-` for standard input.
+    #[arg(value_name = "FILE")]
+    pub(crate) file: String,
+    /// The site (its name, or its index from 0).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) site: String,
+    /// The month (YYYY-MM), inside the horizon.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub(crate) month: String,
+    /// The strategy (default: every strategy the site has).
+    #[arg(long, value_enum)]
+    pub(crate) strategy: Option<ExplainStrategy>,
+    #[command(flatten)]
+    pub(crate) overrides: Overrides,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Table)]
+    pub(crate) format: ExplainFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainStrategy {
+    Mine,
+    Ai,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainFormat {
+    /// Sections of figures with their rule, for a reader.
+    Table,
+    /// The same as one JSON object.
+    Json,
 }
 
 #[derive(Debug, clap::Args)]

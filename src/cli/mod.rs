@@ -13,13 +13,17 @@ use failure::{Failure, Failures};
 use std::process::ExitCode;
 
 mod args;
+mod explain;
 mod failure;
+mod init;
+mod manual;
 mod input;
 mod output;
 mod pivot;
 mod regress;
 mod report;
 mod run;
+mod schema;
 mod simulate;
 mod sweep;
 
@@ -43,6 +47,11 @@ pub fn run() -> ExitCode {
                 Command::Check(args) => regress::check(&args, &mut failures),
                 Command::Diff(args) => regress::diff(&args, &mut failures),
                 Command::Report(args) => report::report(&args, &mut failures),
+                Command::Init(args) => init::init(&args, &mut failures),
+                Command::Schema => schema::schema(),
+                Command::Explain(args) => explain::explain(&args, &mut failures),
+                Command::Completions { shell } => manual::completions(shell),
+                Command::Man => manual::man(),
             }
         }
     };
