@@ -526,3 +526,32 @@ fn the_flip_line_is_where_the_sentence_says() {
     assert!(html.contains("the verdict follows the NPV."));
     assert!(html.contains("Convert to AI, discounted at 12 %"));
 }
+
+/// A grid point that cannot be computed: the file is still written (exit
+/// 2, as `sweep`), and the page says which point failed and why, as
+/// `sweep`'s table lists it.
+#[test]
+fn a_failed_grid_point_is_listed_with_its_reason() {
+    let dir = scratch("report-failed-point");
+    let out = dir.join("failed.html");
+    let result = hashpivot(&[
+        "report",
+        "scenarios/texas-west-curtailment.toml",
+        "--paths",
+        "20",
+        "--vary",
+        "bitcoin.price_usd=-10000..200000:5",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(
+        text(&result.stderr),
+        "error: 1 of 5 grid points could not be computed (white cells with a cross in the report's winner maps)\n"
+    );
+    let html = text(&std::fs::read(&out).unwrap());
+    assert!(
+        html.contains("<li>-10000: bitcoin.price_usd = -10000 needs price_usd &gt; 0</li>"),
+        "{html}"
+    );
+}

@@ -378,13 +378,41 @@ pub(super) fn pages(summary: &Summary, sweep: &super::Sweep) -> Vec<String> {
                 let _ = writeln!(out, "<p><b>{}.</b></p>", escape(&text));
             }
         }
-        let failed = sweep.results.iter().filter(|r| r.outcome.is_err()).count();
-        if failed > 0 {
+        let failed: Vec<_> = sweep
+            .results
+            .iter()
+            .filter(|r| r.outcome.is_err())
+            .collect();
+        if !failed.is_empty() {
             let _ = writeln!(
                 out,
-                "<p class=\"note\">{failed} of {} points could not be computed (white with a cross); <code>hashpivot sweep</code> lists why.</p>",
+                "<p class=\"note\">{} of {} points could not be computed (white with a cross):</p>\n<ul class=\"note\">",
+                failed.len(),
                 grid.len()
             );
+            // The first few with their reason (its first line, as `sweep`
+            // lists them); `sweep` lists every one.
+            const SHOWN: usize = 4;
+            for r in failed.iter().take(SHOWN) {
+                if let Err(e) = &r.outcome {
+                    let reason = e.to_string();
+                    let reason = reason.lines().next().unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "<li>{}: {}</li>",
+                        escape(&r.values.join(", ")),
+                        escape(reason.trim_start_matches("error: "))
+                    );
+                }
+            }
+            if failed.len() > SHOWN {
+                let _ = writeln!(
+                    out,
+                    "<li>and {} more (<code>hashpivot sweep</code> lists every one)</li>",
+                    failed.len() - SHOWN
+                );
+            }
+            out.push_str("</ul>\n");
         }
         pages.push(out);
     }
