@@ -39,7 +39,7 @@
 //!   from exact decimals, in one unit (k, M, B, T) with as many decimals
 //!   as the step needs, so two labels never read the same.
 
-use super::number::{compact, stated_percent};
+use super::number::{Colour, compact, paint, stated_percent};
 use super::table::{WIDTH, chars, wrap};
 use crate::summary::{Outcome, SiteSummary, Summary, Winner};
 use rust_decimal::Decimal;
@@ -55,33 +55,6 @@ pub struct Style {
     pub ascii: bool,
     /// ANSI colour (mining magenta, AI bold blue).
     pub color: bool,
-}
-
-/// The chart's inks: the title bold, each future its colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ink {
-    Bold,
-    Mine,
-    Ai,
-}
-
-impl Ink {
-    fn code(self) -> &'static str {
-        match self {
-            Ink::Bold => "1",
-            Ink::Mine => "35",
-            Ink::Ai => "1;34",
-        }
-    }
-}
-
-/// `text` in `ink` when `on`, else as it is.
-fn paint(text: &str, ink: Ink, on: bool) -> String {
-    if on {
-        format!("\x1b[{}m{text}\x1b[0m", ink.code())
-    } else {
-        text.to_string()
-    }
 }
 
 /// The characters of one style.
@@ -375,8 +348,8 @@ impl<'a> Curve<'a> {
     fn name(&self) -> &'static str {
         if self.ai { "AI" } else { "mining" }
     }
-    fn colour(&self) -> Ink {
-        if self.ai { Ink::Ai } else { Ink::Mine }
+    fn colour(&self) -> Colour {
+        if self.ai { Colour::Ai } else { Colour::Mine }
     }
 }
 
@@ -530,7 +503,7 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
         let row = scale.row(t.to_f64().unwrap_or(0.0));
         labels[row].get_or_insert_with(|| tick_label(*t, u, step_exp));
     }
-    let mut end_labels: Vec<Option<(&str, Ink)>> = vec![None; ROWS];
+    let mut end_labels: Vec<Option<(&str, Colour)>> = vec![None; ROWS];
     // End labels: AI moves a row off mining's when both end in one row,
     // up when it ends higher (down at the top edge), else down.
     if let [(ym, m), (ya, a)] = end_rows.as_mut_slice()
@@ -560,7 +533,7 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
     };
     lines.push(paint(
         "Cumulative cash by month, undiscounted (USD)",
-        Ink::Bold,
+        Colour::Bold,
         style.color,
     ));
     let mut legend = Vec::new();
@@ -594,7 +567,7 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
         };
         let mut text = format!("{label:>label_width$} {axis}");
         let mut run = String::new();
-        let mut run_colour: Option<Ink> = None;
+        let mut run_colour: Option<Colour> = None;
         for (c, cell) in row.iter().enumerate() {
             let (ch, colour) = match (cell.mine != 0, cell.ai) {
                 (true, Some(_)) => (g.both, None),
@@ -604,9 +577,9 @@ pub fn cumulative_cash(summary: &Summary, site: &SiteSummary, style: Style) -> V
                     } else {
                         char::from_u32(0x2800 + u32::from(cell.mine)).unwrap_or(' ')
                     },
-                    Some(Ink::Mine),
+                    Some(Colour::Mine),
                 ),
-                (false, Some(glyph)) => (glyph, Some(Ink::Ai)),
+                (false, Some(glyph)) => (glyph, Some(Colour::Ai)),
                 (false, None) => {
                     let background = if marker_cols.iter().any(|(mc, _)| *mc == c) {
                         g.marker
@@ -790,7 +763,7 @@ fn npv_line(summary: &Summary, site: &SiteSummary, mine: Horizon, ai: Horizon) -
 }
 
 /// `text` painted `colour` when there is one and colour is on.
-fn paint_opt(text: &str, colour: Option<Ink>, on: bool) -> String {
+fn paint_opt(text: &str, colour: Option<Colour>, on: bool) -> String {
     match colour {
         Some(c) if !text.is_empty() => paint(text, c, on),
         _ => text.to_string(),

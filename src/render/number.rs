@@ -233,10 +233,12 @@ pub enum Colour {
     Bold,
     /// The summary table's verdict line.
     BoldGreen,
-    /// A sweep cell where AI wins.
-    Cyan,
-    /// A sweep cell where mining wins.
-    Yellow,
+    /// Strategy `ai`: a sweep cell where AI wins, the AI curve of
+    /// `run --chart`. Bold blue, readable on light and dark terminals.
+    Ai,
+    /// Strategy `mine`: a sweep cell where mining wins, the mining curve
+    /// of `run --chart`. Magenta (not red or green: colour-blind safe).
+    Mine,
 }
 
 impl Colour {
@@ -244,8 +246,8 @@ impl Colour {
         match self {
             Colour::Bold => "1",
             Colour::BoldGreen => "1;32",
-            Colour::Cyan => "36",
-            Colour::Yellow => "33",
+            Colour::Ai => "1;34",
+            Colour::Mine => "35",
         }
     }
 }
@@ -430,10 +432,10 @@ mod tests {
             paint("Win", Colour::BoldGreen, true),
             "\x1b[1;32mWin\x1b[0m"
         );
-        assert_eq!(paint(" AI +1", Colour::Cyan, true), "\x1b[36m AI +1\x1b[0m");
+        assert_eq!(paint(" AI +1", Colour::Ai, true), "\x1b[1;34m AI +1\x1b[0m");
         assert_eq!(
-            paint(" mine +1", Colour::Yellow, true),
-            "\x1b[33m mine +1\x1b[0m"
+            paint(" mine +1", Colour::Mine, true),
+            "\x1b[35m mine +1\x1b[0m"
         );
     }
 }

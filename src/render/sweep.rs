@@ -273,8 +273,8 @@ pub fn table(
                     let (cell, winner) = &line[i];
                     let padded = format!(" {cell:>w$}", w = widths[i]);
                     text.push_str(&match winner {
-                        Some(Winner::Ai) => paint(&padded, Colour::Cyan, color),
-                        Some(Winner::Mine) => paint(&padded, Colour::Yellow, color),
+                        Some(Winner::Ai) => paint(&padded, Colour::Ai, color),
+                        Some(Winner::Mine) => paint(&padded, Colour::Mine, color),
                         _ => padded,
                     });
                 }
@@ -751,7 +751,7 @@ mod tests {
         assert!(!plain.contains('\x1b'));
         let coloured = table("Hand-built", &grid, &results, Metric::Advantage, true);
         assert!(coloured.starts_with("\x1b[1mSweep of Hand-built\x1b[0m\n"));
-        assert!(coloured.contains("\x1b[36m  AI +300\x1b[0m"));
-        assert!(coloured.contains("\x1b[33m mine +100\x1b[0m"));
+        assert!(coloured.contains("\x1b[1;34m  AI +300\x1b[0m"));
+        assert!(coloured.contains("\x1b[35m mine +100\x1b[0m"));
     }
 }
