@@ -523,7 +523,7 @@ fn the_flip_line_is_where_the_sentence_says() {
     assert!(html.contains(">this file</text>"));
     assert!(html.contains("BTC price in month 0 (USD)"));
     assert!(html.contains("Undiscounted, AI ends $1.1B ahead"));
-    assert!(html.contains("the verdict follows the NPV."));
+    assert!(html.contains("run&#39;s verdict follows the NPV."));
     assert!(html.contains("Convert to AI, discounted at 12 %"));
 }
 

@@ -151,7 +151,14 @@ impl Entry {
 }
 
 /// Start month `s` of a pivot.
-fn start_month(p: &Pivot, s: usize) -> YearMonth {
+/// Whether pivot's decision leads a site's verdict: converting at its
+/// best start, which is not the file's own (then the site's pages, which
+/// draw the file's own plan, say so).
+pub(super) fn pivot_leads(sp: &SitePivot) -> bool {
+    sp.verdict == Verdict::Convert && sp.best_start.is_some_and(|b| b != sp.planned_start)
+}
+
+pub(super) fn start_month(p: &Pivot, s: usize) -> YearMonth {
     p.start.add_months(u32::try_from(s).unwrap_or(u32::MAX))
 }
 
@@ -227,10 +234,7 @@ fn entry(s: &Summary, pivot: Option<&Pivot>, site: &SiteSummary) -> Entry {
     match sp {
         // Pivot's best start is not the file's own: pivot's decision
         // leads, run's answer at the file's start follows.
-        Some((p, sp))
-            if sp.verdict == Verdict::Convert
-                && sp.best_start.is_some_and(|b| b != sp.planned_start) =>
-        {
+        Some((p, sp)) if pivot_leads(sp) => {
             let (b, best) = (
                 sp.best_start.unwrap_or_default(),
                 sp.best_npv_usd.unwrap_or_default(),

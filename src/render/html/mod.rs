@@ -114,6 +114,8 @@ section.page { padding: 12px 0 20px; }
 h1 { font-size: 19pt; line-height: 1.2; margin: 0 0 2mm; }
 h2 { font-size: 14pt; margin: 0 0 2mm; padding-bottom: 1mm; border-bottom: 1.5pt solid #111; \
 white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+h2.long { font-size: 11pt; } h2.longer { font-size: 8.5pt; }
+p.plan { border: 1pt solid #0072B2; padding: 1.5mm 2mm; margin: 0 0 2mm; font-size: 9pt; }
 h3 { font-size: 11pt; margin: 3mm 0 1mm; }
 p { margin: 1mm 0; }
 p.lead { font-size: 11pt; color: #333; margin-bottom: 3mm; }
@@ -154,6 +156,20 @@ code { font-family: \"DejaVu Sans Mono\", Menlo, Consolas, monospace; font-size:
 /// attribute: the charts' escaping ([`super::svg`]), so the page and its
 /// inline SVG treat a scenario's text alike (tabs and line breaks become
 /// spaces, characters XML forbids are dropped).
+/// A site page's title, `NAME: topic`, on one line: a long one is set
+/// smaller rather than cut (an `h2` keeps to one line so that a page's
+/// height is what its layout planned; a 14 pt line holds about 70
+/// characters across the printable width, an 11 pt one about 90).
+pub(super) fn title(name: &str, topic: &str) -> String {
+    let length = name.chars().count() + 2 + topic.chars().count();
+    let class = match length {
+        0..=68 => "",
+        69..=88 => " class=\"long\"",
+        _ => " class=\"longer\"",
+    };
+    format!("<h2{class}>{}: {topic}</h2>\n", escape(name))
+}
+
 pub fn escape(text: &str) -> String {
     super::svg::escape(text)
 }
@@ -270,6 +286,23 @@ mod tests {
     /// wrapped title would push the page's last block onto a page of its
     /// own); a long name in a table heading wraps instead of widening the
     /// page.
+    /// A title is set smaller as it lengthens, never cut: "West Texas:
+    /// cash" (16 characters) at 14 pt; a 40-character name with ": when to
+    /// convert, and the risk" (29 + 2) is 71 characters, past 68, so 11 pt;
+    /// a 70-character one, 101, so 8.5 pt. The name is escaped.
+    #[test]
+    fn long_titles_are_set_smaller() {
+        assert_eq!(title("West Texas", "cash"), "<h2>West Texas: cash</h2>\n");
+        let forty = "A".repeat(40);
+        assert!(title(&forty, "when to convert, and the risk").starts_with("<h2 class=\"long\">"));
+        let seventy = "B".repeat(70);
+        assert!(
+            title(&seventy, "when to convert, and the risk").starts_with("<h2 class=\"longer\">")
+        );
+        assert_eq!(title("<&>", "cash"), "<h2>&lt;&amp;&gt;: cash</h2>\n");
+        assert!(CSS.contains("h2.long { font-size: 11pt; } h2.longer { font-size: 8.5pt; }"));
+    }
+
     #[test]
     fn titles_keep_to_one_line() {
         let h2 = CSS.lines().find(|l| l.starts_with("h2 {")).unwrap();

@@ -8,7 +8,7 @@
 //! placed; every number written in a sentence is rounded from the exact
 //! decimal by [`crate::render::number`].
 
-use super::{Report, draw, escape};
+use super::{Report, draw, escape, title};
 use crate::calendar::YearMonth;
 use crate::finance::Discount;
 use crate::pivot::SitePivot;
@@ -33,10 +33,25 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
     // A site without a fleet earns nothing from hashprice: its chart
     // would show a curve that enters none of the site's figures.
     let mut a = if site.mine.is_some() {
-        format!("<h2>{name}: cash and hashprice</h2>\n")
+        title(&site.name, "cash and hashprice")
     } else {
-        format!("<h2>{name}: cash</h2>\n")
+        title(&site.name, "cash")
     };
+    // When the cover recommends converting at another start, these pages
+    // (run's, simulate's and sweep's) still draw the file's own plan.
+    if let Some(p) = r.pivot
+        && let Some(sp) = p.sites.iter().find(|x| x.name == site.name)
+        && super::cover::pivot_leads(sp)
+        && let Some(best) = sp.best_start
+    {
+        let best = super::cover::start_month(p, best);
+        let _ = writeln!(
+            a,
+            "<p class=\"plan\">These pages draw the file's own plan, converting in {}; the cover recommends converting in {best} instead. To draw that plan, add <code>--set 'site[{}].ai.start={best}'</code> to the command in the footer.</p>",
+            escape(&super::sweep::own_start(s, site)),
+            name
+        );
+    }
     if let Some(fig) = cash_figure(s, site, &id) {
         a.push_str(&fig);
     }
@@ -57,12 +72,12 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
         Some((c, risk?.histograms.get(j).and_then(Option::as_ref)))
     });
     if pivot.is_some() || stats.is_some() {
-        let title = match (pivot.is_some(), stats.is_some()) {
-            (true, true) => "when to convert, and how risky each future is",
+        let topic = match (pivot.is_some(), stats.is_some()) {
+            (true, true) => "when to convert, and the risk",
             (true, false) => "when to convert",
             _ => "how risky each future is",
         };
-        let mut b = format!("<h2>{name}: {title}</h2>\n");
+        let mut b = title(&site.name, topic);
         if let (Some(p), Some(sp)) = (r.pivot, pivot) {
             b.push_str(&pivot_figure(s, p, sp, &id));
         }
@@ -85,7 +100,7 @@ pub(super) fn pages(r: &Report, j: usize, site: &SiteSummary) -> Vec<String> {
         && let Some(fans) = k.fans.get(j)
         && (fans.mine.is_some() || fans.ai.is_some())
     {
-        let mut c = format!("<h2>{name}: the range of outcomes</h2>\n");
+        let mut c = title(&site.name, "the range of outcomes");
         c.push_str(&fan_figures(s, site, fans, k.fan_paths, &id));
         pages.push(c);
     }
@@ -388,7 +403,7 @@ fn cash_figure(s: &Summary, site: &SiteSummary, id: &str) -> Option<String> {
             words.insert(
                 0,
                 format!(
-                    "Undiscounted, {} ends {} ahead{by_exit}; discounted at {rate} (thin lines, ending at the NPVs) {} ends ahead by {}: the verdict follows the NPV.",
+                    "Undiscounted, {} ends {} ahead{by_exit}; discounted at {rate} (thin lines, ending at the NPVs) {} ends ahead by {}: run's verdict follows the NPV.",
                     who(cash),
                     compact(cash.abs(), "$"),
                     who(value),
@@ -643,6 +658,14 @@ fn histogram_figure(
     figure(&svg::histogram(&chart), &caption)
 }
 
+/// `the N paths`, or `the one path`.
+fn paths(n: usize) -> String {
+    match n {
+        1 => "the one path".to_string(),
+        _ => format!("the {} paths", group(&n.to_string())),
+    }
+}
+
 /// `simulate`'s bins as bars, the gathered tails as one bar a bin wide at
 /// each end; and a sentence on those end bars.
 fn bars(
@@ -663,8 +686,8 @@ fn bars(
             above_zero: u.ahead > u.behind,
         });
         tails.push(format!(
-            "the first bar gathers the {} paths at or below {}",
-            group(&u.total().to_string()),
+            "the first bar gathers {} at or below {}",
+            paths(u.total()),
             compact(lo, "$")
         ));
     }
@@ -685,8 +708,8 @@ fn bars(
             above_zero: o.ahead > o.behind,
         });
         tails.push(format!(
-            "the last bar gathers the {} paths above {}",
-            group(&o.total().to_string()),
+            "the last bar gathers {} above {}",
+            paths(o.total()),
             compact(hi, "$")
         ));
     }
@@ -822,7 +845,7 @@ fn distribution_table(
         return String::new();
     }
     let mut out = String::from(
-        "<table class=\"distribution\">\n<caption>NPV over the paths, as <code>hashpivot simulate</code> prints it</caption>\n<thead><tr><th></th>",
+        "<table class=\"distribution\">\n<caption>NPV over the paths (from <code>hashpivot simulate</code>, which also prints CVaR and P(pays back))</caption>\n<thead><tr><th></th>",
     );
     for (n, _) in &columns {
         let _ = write!(out, "<th class=\"n\">{n}</th>");

@@ -294,7 +294,7 @@ pub(super) fn pages(summary: &Summary, sweep: &super::Sweep) -> Vec<String> {
             flips: drawn_flips,
             mark,
         };
-        let mut out = format!("<h2>{}: who wins as the inputs vary</h2>\n", escape(name));
+        let mut out = super::title(name, "who wins as the inputs vary");
         let vary: Vec<String> = grid.axes.iter().map(|a| a.key.clone()).collect();
         let _ = writeln!(
             out,
