@@ -16,8 +16,8 @@
 
 pub use hashpivot_core::{
     ComputeError, Diagnostic, Error, Evaluation, Override, Scenario, Summary, Warning, calendar,
-    diagnostic, evaluate, evaluate_cached, evaluate_with, evaluate_with_warnings, exact, finance,
-    network, parallel, pivot, scenario, simulate, strategy, summarize, summary, sweep,
+    diagnostic, evaluate, evaluate_cached, evaluate_with, evaluate_with_warnings, exact, explain,
+    finance, network, parallel, pivot, scenario, simulate, strategy, summarize, summary, sweep,
 };
 
 pub mod compare;

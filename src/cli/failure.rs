@@ -16,6 +16,7 @@
 
 use super::input::Evaluated;
 use hashpivot::Summary;
+use hashpivot::explain::ExplainError;
 use hashpivot::golden::GoldenError;
 use hashpivot::pivot::PivotError;
 use hashpivot::records::MergeError;
@@ -77,9 +78,6 @@ pub(crate) enum Failure {
     NotJson { path: String, why: String },
     /// An output file (`-o`, a golden) that could not be written.
     Write { path: PathBuf, source: io::Error },
-    /// `init` onto a file that exists: a template never replaces a
-    /// scenario someone may have edited.
-    InitExists { path: PathBuf },
     /// Two scenarios whose golden files would be one file.
     SharedGolden {
         golden: PathBuf,
@@ -106,6 +104,9 @@ pub(crate) enum Failure {
     /// `pivot` (or `check --pivot`) of a scenario with no site that has
     /// both strategies; printed as a scenario's error without a position.
     NothingToPivot { origin: String, error: PivotError },
+    /// `explain` of a site, month or strategy the scenario does not have;
+    /// printed as a scenario's error without a position.
+    Explain { origin: String, error: ExplainError },
     /// `simulate` of a scenario it cannot simulate (a format-1 file);
     /// printed as a scenario's error without a position.
     Simulate {
@@ -237,11 +238,6 @@ impl fmt::Display for Failure {
             Failure::Write { path, source } => {
                 writeln!(f, "error: cannot write {}: {source}", path.display())
             }
-            Failure::InitExists { path } => writeln!(
-                f,
-                "error: {} exists: init writes only a new file, so it was not touched (give another name, or omit FILE to print the template)",
-                path.display()
-            ),
             Failure::SharedGolden {
                 golden,
                 first,
@@ -280,6 +276,9 @@ impl fmt::Display for Failure {
                 if *count == 1 { "" } else { "s" }
             ),
             Failure::NothingToPivot { origin, error } => {
+                writeln!(f, "error: {error}\n --> {origin}")
+            }
+            Failure::Explain { origin, error } => {
                 writeln!(f, "error: {error}\n --> {origin}")
             }
             Failure::Simulate { origin, error } => {

@@ -8,6 +8,7 @@
 
 pub mod chart;
 pub mod csv;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod number;

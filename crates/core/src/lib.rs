@@ -31,6 +31,7 @@
 pub mod calendar;
 pub mod diagnostic;
 pub mod exact;
+pub mod explain;
 pub mod finance;
 pub mod network;
 pub mod parallel;

@@ -79,14 +79,8 @@ impl Network {
         let price_growth = Growth::monthly(Decimal::ONE.plus(bitcoin.price_growth_annual)?, n)?;
         let hashrate_growth =
             Growth::monthly(Decimal::ONE.plus(bitcoin.hashrate_growth_annual)?, n)?;
-        let height0 = Decimal::from(bitcoin.block_height);
 
-        // h_i = block_height + S_i / block_time_s: one division from the
-        // whole seconds, so a month starting on a halving is found exactly.
-        let heights = grid
-            .iter()
-            .map(|g| height0.plus(Decimal::from(g.seconds_before).over(bitcoin.block_time_s)?))
-            .collect::<Result<Vec<_>, _>>()?;
+        let heights = heights(bitcoin, &grid)?;
 
         let mut out = Vec::with_capacity(n);
         let mut halvings = Vec::new();
@@ -125,13 +119,37 @@ impl Network {
     }
 }
 
-/// Subsidy earned over heights `[h0, h1)`, BTC: each part of the interval
-/// within one halving epoch earns that epoch's subsidy per unit of length.
-pub fn subsidy_btc(h0: Decimal, h1: Decimal) -> Result<Decimal, Overflow> {
+/// `h_0 … h_n` over `grid` (its `n + 1` month starts): `h_i =
+/// block_height + S_i / block_time_s`, one division from the whole
+/// seconds, so a month starting on a halving is found exactly.
+pub fn heights(bitcoin: &Bitcoin, grid: &[GridMonth]) -> Result<Vec<Decimal>, Overflow> {
+    let height0 = Decimal::from(bitcoin.block_height);
+    grid.iter()
+        .map(|g| height0.plus(Decimal::from(g.seconds_before).over(bitcoin.block_time_s)?))
+        .collect()
+}
+
+/// One part of a month's height range inside one halving epoch: its
+/// heights `[from, to)`, the epoch's subsidy and what the part earns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubsidyPart {
+    pub epoch: u64,
+    pub from: Decimal,
+    pub to: Decimal,
+    /// The subsidy per block, BTC.
+    pub subsidy_btc: Decimal,
+    /// `(to − from) · subsidy_btc`, BTC.
+    pub earned_btc: Decimal,
+}
+
+/// The parts of heights `[h0, h1)` that earn a subsidy, one per halving
+/// epoch, in height order (`explain` lists them; [`subsidy_btc`] sums
+/// them).
+pub fn subsidy_parts(h0: Decimal, h1: Decimal) -> Result<Vec<SubsidyPart>, Overflow> {
     let interval = Decimal::from(HALVING_INTERVAL);
     let first = epoch_of(h0);
     let last = epoch_of(h1).min(LAST_HALVING);
-    let mut total = Decimal::ZERO;
+    let mut parts = Vec::new();
     let mut epoch = first;
     while epoch <= last {
         let sats = subsidy_sats(epoch);
@@ -142,11 +160,25 @@ pub fn subsidy_btc(h0: Decimal, h1: Decimal) -> Result<Decimal, Overflow> {
         let hi = h1.min(Decimal::from(epoch + 1).times(interval)?);
         if hi > lo {
             let subsidy = Decimal::new(sats as i64, 0).over(Decimal::from(SATOSHI_PER_BTC))?;
-            total = total.plus(hi.minus(lo)?.times(subsidy)?)?;
+            parts.push(SubsidyPart {
+                epoch,
+                from: lo,
+                to: hi,
+                subsidy_btc: subsidy,
+                earned_btc: hi.minus(lo)?.times(subsidy)?,
+            });
         }
         epoch += 1;
     }
-    Ok(total)
+    Ok(parts)
+}
+
+/// Subsidy earned over heights `[h0, h1)`, BTC: each part of the interval
+/// within one halving epoch earns that epoch's subsidy per unit of length.
+pub fn subsidy_btc(h0: Decimal, h1: Decimal) -> Result<Decimal, Overflow> {
+    subsidy_parts(h0, h1)?
+        .iter()
+        .try_fold(Decimal::ZERO, |total, part| total.plus(part.earned_btc))
 }
 
 /// `floor(h / 210,000)`, saturating far beyond the last halving.
@@ -216,6 +248,23 @@ mod tests {
                 month: ym("2028-04")
             }]
         );
+    }
+
+    #[test]
+    fn subsidy_parts_of_a_split_month() {
+        // [1,048,000, 1,052,320): 2,000 heights in epoch 4 at 3.125 BTC
+        // (6,250) and 2,320 in epoch 5 at 1.5625 (3,625), the parts
+        // subsidy_btc sums to 9,875.
+        let parts = subsidy_parts(d("1048000"), d("1052320")).unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            (parts[0].epoch, parts[0].from, parts[0].to),
+            (4, d("1048000"), d("1050000"))
+        );
+        assert_eq!(parts[0].earned_btc, d("6250"));
+        assert_eq!((parts[1].epoch, parts[1].subsidy_btc), (5, d("1.5625")));
+        assert_eq!(parts[1].earned_btc, d("3625"));
+        assert_eq!(subsidy_btc(d("1048000"), d("1052320")).unwrap(), d("9875"));
     }
 
     #[test]

@@ -38,6 +38,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
+pub(crate) mod explained;
 mod headline;
 mod paths;
 pub(super) use headline::sweep_figures;
@@ -373,6 +374,7 @@ fn yearly(rate: Decimal, n: usize) -> Result<Vec<Decimal>, Overflow> {
 }
 
 /// One fleet row: `T_r` TH/s, `E_r` J/TH.
+#[derive(Clone)]
 struct Row {
     /// What its (month, row, block) terms are keyed by: its index in the
     /// fleet, or [`KEPT_ROWS`] + that index for the part of a row that
@@ -380,6 +382,8 @@ struct Row {
     /// fleet's row and keeps its key, so that months in which both
     /// strategies mine it cancel exactly in ΔCF.
     key: usize,
+    /// `T_r`, TH/s.
+    ths: Decimal,
     j_per_th: Decimal,
     /// `M_r = T_r · E_r / 10^6 · pue`, MW.
     meter_mw: Decimal,
@@ -497,6 +501,7 @@ fn rows_from(
             let it = ths.times(e)?.over(Decimal::from(1_000_000))?;
             Ok(Row {
                 key,
+                ths,
                 j_per_th: e,
                 meter_mw: it.times(m.pue)?,
                 metered_mw: it.times(m.pue)?.times(m.uptime)?,
@@ -756,6 +761,17 @@ impl MiningParts {
         Ok(self.costs.partition_point(|c| *c <= earned))
     }
 
+    /// Whether `part` (one of this month's) is in the set that runs at
+    /// the month's BTC price `price_i`: every part without economic
+    /// shutdown, else a part whose cost is at most that set's largest.
+    fn runs(&self, part: &Part, price_i: Decimal) -> Result<bool, Overflow> {
+        if self.costs.is_empty() {
+            return Ok(true);
+        }
+        let k = self.set_at(price_i)?;
+        Ok(k > 0 && self.costs.get(k - 1).is_some_and(|c| part.cost <= *c))
+    }
+
     /// Adds set `k` to `month` at month-0 price `p0`, and its mining
     /// revenue.
     fn add_set(&self, month: &mut Month, k: usize, p0: Decimal) -> Result<(), Overflow> {
@@ -781,6 +797,26 @@ fn mining_month(
     power: &Power,
     i: usize,
 ) -> Result<(Month, MiningParts), Overflow> {
+    mining_month_parts(m, rows, market, power, i).map(|(month, parts, _)| (month, parts))
+}
+
+/// `β_r,i = T_r · uptime / (H_i · 10^6) · R_i · (1 − fee)`, BTC if row
+/// `row` ran every hour of month `i`, as format 1 computes `b_i`.
+fn beta(row: &Row, market: &MarketFree, i: usize) -> Result<Decimal, Overflow> {
+    market
+        .hashrate_growth
+        .unscale(row.share_at_month0.times(market.reward[i])?, i)
+}
+
+/// As [`mining_month`], with its (row, block) parts in that order (each
+/// row's blocks together), which `explain` lists.
+fn mining_month_parts(
+    m: &Mining,
+    rows: &[Row],
+    market: &MarketFree,
+    power: &Power,
+    i: usize,
+) -> Result<(Month, MiningParts, Vec<Part>), Overflow> {
     let economic = m.f2.shutdown == Shutdown::Economic;
     let dr_rate = m.f2.demand_response_usd_per_mw_month;
     let hours = market.hours[i];
@@ -796,9 +832,7 @@ fn mining_month(
     let h_i = market.hashrate[i];
     for row in rows {
         // β_r,i, as format 1 computes b_i.
-        let beta = market
-            .hashrate_growth
-            .unscale(row.share_at_month0.times(market.reward[i])?, i)?;
+        let beta = beta(row, market, i)?;
         month.run_den = month.run_den.plus(row.meter_mw.times(hours)?)?;
         let energy = row.metered_mw.times(hours)?;
         // price_b,i · H_i · E_r · pue · hours_i, without the block price
@@ -854,8 +888,8 @@ fn mining_month(
             ));
         }
     }
-    let parts = MiningParts::new(economic, net_reward, month.run_den, &parts);
-    Ok((month, parts))
+    let sets = MiningParts::new(economic, net_reward, month.run_den, &parts);
+    Ok((month, sets, parts))
 }
 
 /// The month-0 price (P_0).

@@ -16,6 +16,7 @@
 mod cache;
 mod compute;
 mod format2;
+pub(crate) use format2::explained;
 pub use format2::{PathBase, PathCash, PathNpv, Shocks, StartNpv, npv_by_start};
 mod output;
 
