@@ -78,6 +78,9 @@ pub(crate) enum Failure {
     NotJson { path: String, why: String },
     /// An output file (`-o`, a golden) that could not be written.
     Write { path: PathBuf, source: io::Error },
+    /// `init` onto a file that exists: a template never replaces a
+    /// scenario someone may have edited.
+    InitExists { path: PathBuf },
     /// Two scenarios whose golden files would be one file.
     SharedGolden {
         golden: PathBuf,
@@ -238,6 +241,11 @@ impl fmt::Display for Failure {
             Failure::Write { path, source } => {
                 writeln!(f, "error: cannot write {}: {source}", path.display())
             }
+            Failure::InitExists { path } => writeln!(
+                f,
+                "error: {} exists: init writes only a new file, so it was not touched (give another name, or omit FILE to print the template)",
+                path.display()
+            ),
             Failure::SharedGolden {
                 golden,
                 first,
