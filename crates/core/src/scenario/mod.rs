@@ -23,6 +23,7 @@
 //! - [`warnings`]: values the rules admit that are probably unit slips
 //!   (a power price of 0.045 USD/MWh), reported as [`Warning`]s.
 
+pub mod json_schema;
 pub mod literal;
 pub mod load;
 pub mod overrides;
