@@ -455,20 +455,27 @@ pub(crate) fn short(key: &str) -> &str {
 pub(crate) fn flip_text(xs: &[Decimal], adv: &[Option<Decimal>], label_places: u32) -> String {
     let found = flips(xs, adv);
     if found.is_empty() {
-        let missing = adv.iter().filter(|a| a.is_none()).count();
-        match missing {
-            0 => "no flip in range".to_string(),
-            _ => format!(
-                "no flip in range ({missing} of {} points without both NPVs)",
-                adv.len()
-            ),
-        }
+        no_flip_text(adv)
     } else {
         found
             .iter()
             .map(|x| flip_value(*x, label_places))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// Why a row has no flip: none in range, and how many of its points
+/// (`adv`, as [`flip_text`]'s) lack both NPVs. The HTML report's flip
+/// table says the same words.
+pub(crate) fn no_flip_text(adv: &[Option<Decimal>]) -> String {
+    let missing = adv.iter().filter(|a| a.is_none()).count();
+    match missing {
+        0 => "no flip in range".to_string(),
+        _ => format!(
+            "no flip in range ({missing} of {} points without both NPVs)",
+            adv.len()
+        ),
     }
 }
 

@@ -145,29 +145,9 @@ impl TableRenderer {
     }
 
     fn site(&self, out: &mut String, s: &Summary, site: &SiteSummary) {
-        let power_stated = |input: &crate::scenario::Site| match &input.power2 {
-            Some(p) if p.curve => {
-                let blended = p.blocks.iter().fold(Decimal::ZERO, |acc, b| {
-                    acc.saturating_add(b.share.saturating_mul(b.price_usd_per_mwh))
-                });
-                format!(
-                    "power in {} price blocks, blended {}/MWh",
-                    p.blocks.len(),
-                    stated_money(blended)
-                )
-            }
-            _ => format!("power {}/MWh", stated_money(input.power_price_usd_per_mwh)),
-        };
         self.bold_lines(out, wrap("Site: ", &[site.name.as_str()]));
         if let Some(input) = s.inputs.sites.iter().find(|i| i.name == site.name) {
-            let mut power = power_stated(input);
-            if let Some(p) = input
-                .power2
-                .as_ref()
-                .filter(|p| !p.escalator_annual.is_zero())
-            {
-                power = format!("{power}, {}", growth(p.escalator_annual));
-            }
+            let power = power_text(input, "power in ", "power ");
             push_lines(
                 out,
                 wrap("", &[format!("Grid {} MW", stated(input.grid_mw)), power]),
@@ -829,6 +809,41 @@ fn format2_assumptions(input: &crate::scenario::Site) -> Vec<String> {
         parts.push(format!("exit {}", exits.join(", ")));
     }
     parts
+}
+
+/// The power a site buys, as `run`'s table and the report's assumptions
+/// state it: a curve's block count and blended price after
+/// `curve_lead`, else the flat price after `flat_lead`, then the
+/// escalator when it is not zero.
+pub(crate) fn power_text(
+    site: &crate::scenario::Site,
+    curve_lead: &str,
+    flat_lead: &str,
+) -> String {
+    let mut text = match &site.power2 {
+        Some(p) if p.curve => {
+            let blended = p.blocks.iter().fold(Decimal::ZERO, |acc, b| {
+                acc.saturating_add(b.share.saturating_mul(b.price_usd_per_mwh))
+            });
+            format!(
+                "{curve_lead}{} price blocks, blended {}/MWh",
+                p.blocks.len(),
+                stated_money(blended)
+            )
+        }
+        _ => format!(
+            "{flat_lead}{}/MWh",
+            stated_money(site.power_price_usd_per_mwh)
+        ),
+    };
+    if let Some(p) = site
+        .power2
+        .as_ref()
+        .filter(|p| !p.escalator_annual.is_zero())
+    {
+        text = format!("{text}, {}", growth(p.escalator_annual));
+    }
+    text
 }
 
 /// A yearly growth rate as words: `rising 8 % a year`, `falling 5 % a

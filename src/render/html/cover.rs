@@ -26,8 +26,8 @@ use crate::pivot::{Pivot, SitePivot, Verdict};
 use crate::render::number::{compact, group, money, places, stated, stated_money, stated_percent};
 use crate::render::overrides_list;
 use crate::render::table::{
-    NULL, caveats, conversion_parts, flip_line, growth, labels, portfolio, site_columns,
-    winner_line,
+    NULL, caveats, conversion_parts, flip_line, growth, labels, portfolio, power_text,
+    site_columns, winner_line,
 };
 use crate::scenario::{AiKind, Fleet, Shutdown, Site};
 use crate::summary::{SiteSummary, Summary, Winner};
@@ -628,31 +628,6 @@ fn assumptions(r: &Report) -> (String, f64) {
     (out, mm)
 }
 
-/// The power a site buys, as the table states it.
-fn power(site: &Site) -> String {
-    let mut text = match &site.power2 {
-        Some(p) if p.curve => {
-            let blended = p.blocks.iter().fold(Decimal::ZERO, |acc, b| {
-                acc.saturating_add(b.share.saturating_mul(b.price_usd_per_mwh))
-            });
-            format!(
-                "{} price blocks, blended {}/MWh",
-                p.blocks.len(),
-                stated_money(blended)
-            )
-        }
-        _ => format!("{}/MWh", stated_money(site.power_price_usd_per_mwh)),
-    };
-    if let Some(p) = site
-        .power2
-        .as_ref()
-        .filter(|p| !p.escalator_annual.is_zero())
-    {
-        text = format!("{text}, {}", growth(p.escalator_annual));
-    }
-    text
-}
-
 /// A hashrate in TH/s as PH/s (exact, stated).
 fn petahash(ths: Decimal) -> String {
     format!("{} PH/s", stated(ths / Decimal::ONE_THOUSAND))
@@ -673,7 +648,7 @@ fn site_assumptions(out: &mut String, s: &Summary, chunk: &[SiteSummary]) {
             .collect()
     };
     rows.push(("Grid", cell(&|i| Some(format!("{} MW", stated(i.grid_mw))))));
-    rows.push(("Power", cell(&|i| Some(power(i)))));
+    rows.push(("Power", cell(&|i| Some(power_text(i, "", "")))));
     rows.push((
         "Mining fleet",
         cell(&|i| {

@@ -676,15 +676,17 @@ fn bars(
     over: Option<Sides>,
 ) -> (Vec<Bar>, String) {
     let edge = |k: usize| lo + width * Decimal::from(k);
+    // A gathered tail's bar: above zero when most of its paths are.
+    let tail = |from: Decimal, to: Decimal, s: Sides| Bar {
+        lo: draw(from),
+        hi: draw(to),
+        count: s.total(),
+        above_zero: s.ahead > s.behind,
+    };
     let mut bars = Vec::new();
     let mut tails = Vec::new();
     if let Some(u) = under {
-        bars.push(Bar {
-            lo: draw(lo - width),
-            hi: draw(lo),
-            count: u.total(),
-            above_zero: u.ahead > u.behind,
-        });
+        bars.push(tail(lo - width, lo, u));
         tails.push(format!(
             "the first bar gathers {} at or below {}",
             paths(u.total()),
@@ -701,12 +703,7 @@ fn bars(
     }
     if let Some(o) = over {
         let hi = edge(counts.len());
-        bars.push(Bar {
-            lo: draw(hi),
-            hi: draw(hi + width),
-            count: o.total(),
-            above_zero: o.ahead > o.behind,
-        });
+        bars.push(tail(hi, hi + width, o));
         tails.push(format!(
             "the last bar gathers {} above {}",
             paths(o.total()),

@@ -22,7 +22,7 @@
 use super::escape;
 use crate::render::number::money;
 use crate::render::svg::{self, Cell, GridAxis, GridPoint, HeatMap};
-use crate::render::sweep::{Labels, flip_value, short};
+use crate::render::sweep::{Labels, flip_value, no_flip_text, short};
 use crate::scenario::{AiKind, Scenario};
 use crate::summary::{SiteSummary, Summary, Winner};
 use crate::sweep::{Axis, SiteFigures, flips};
@@ -330,16 +330,9 @@ pub(super) fn pages(summary: &Summary, sweep: &super::Sweep) -> Vec<String> {
                     escape(meaning(&c.key).map_or(short(&c.key), |m| m.0))
                 );
                 for (r, found) in row_flips.iter().enumerate() {
-                    let adv: Vec<_> = (0..cols).map(|c| advantage(r * cols + c)).collect();
                     let text = if found.is_empty() {
-                        let missing = adv.iter().filter(|a| a.is_none()).count();
-                        match missing {
-                            0 => "no flip in range".to_string(),
-                            _ => format!(
-                                "no flip in range ({missing} of {} points without both NPVs)",
-                                adv.len()
-                            ),
-                        }
+                        let adv: Vec<_> = (0..cols).map(|c| advantage(r * cols + c)).collect();
+                        no_flip_text(&adv)
                     } else {
                         flip_words(found)
                     };

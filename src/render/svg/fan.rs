@@ -39,16 +39,10 @@ pub(crate) fn render(chart: &FanChart) -> String {
             label: format!("{}, median", fan.name),
         },
     ];
-    if let Some(label) = chart
-        .marker_legend
-        .as_ref()
-        .filter(|_| !chart.markers.is_empty())
-    {
-        entries.push(Entry {
-            swatch: Swatch::Marker,
-            label: label.clone(),
-        });
-    }
+    entries.extend(style::marker_entry(
+        chart.marker_legend.as_deref(),
+        &chart.markers,
+    ));
     let (legend, legend_bottom) = style::legend(&entries, 16.0, RIGHT, LEGEND_TOP);
     let months = chart.x.months;
     let given = chart

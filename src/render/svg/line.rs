@@ -61,16 +61,10 @@ pub(crate) fn render(chart: &LineChart) -> String {
         swatch: Swatch::Line(Ink::Reference),
         label: l.label.clone(),
     }));
-    if let Some(label) = chart
-        .marker_legend
-        .as_ref()
-        .filter(|_| !chart.markers.is_empty())
-    {
-        entries.push(Entry {
-            swatch: Swatch::Marker,
-            label: label.clone(),
-        });
-    }
+    entries.extend(style::marker_entry(
+        chart.marker_legend.as_deref(),
+        &chart.markers,
+    ));
     if !chart.shades.is_empty() {
         entries.push(Entry {
             swatch: Swatch::Text,

@@ -8,8 +8,8 @@
 //! reference dotted, a neutral main series (hashprice) solid dark grey and
 //! thinner; ties are dotted grey, missing points white with a cross.
 
-use super::Ink;
 use super::text::{SMALL, escape, num, text_at, width};
+use super::{Ink, Marker};
 
 /// Okabe–Ito vermillion.
 pub(crate) const MINE: &str = "#D55E00";
@@ -114,6 +114,15 @@ pub(crate) enum Swatch {
 pub(crate) struct Entry {
     pub swatch: Swatch,
     pub label: String,
+}
+
+/// The legend entry of a chart's markers (`label`, the chart's
+/// `marker_legend`), when it names them and has any to draw.
+pub(crate) fn marker_entry(label: Option<&str>, markers: &[Marker]) -> Option<Entry> {
+    label.filter(|_| !markers.is_empty()).map(|label| Entry {
+        swatch: Swatch::Marker,
+        label: label.to_string(),
+    })
 }
 
 const SWATCH: f64 = 26.0;
