@@ -396,7 +396,7 @@ fn table_fits_80_columns() {
 /// Errors name the file and what there is instead; exit 2.
 #[test]
 fn errors() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &[
                 "explain",
@@ -440,6 +440,30 @@ fn errors() {
                 "2026-13",
             ],
             "error: --month \"2026-13\" is not a month: write it YYYY-MM\n --> scenarios/lake-mariner.toml\n",
+        ),
+        // A month without its leading zero, a name in the wrong case: the
+        // likely one is named.
+        (
+            &[
+                "explain",
+                "scenarios/lake-mariner.toml",
+                "--site",
+                "0",
+                "--month",
+                "2028-4",
+            ],
+            "error: --month \"2028-4\" is not a month: write it YYYY-MM (2028-04?)\n --> scenarios/lake-mariner.toml\n",
+        ),
+        (
+            &[
+                "explain",
+                "scenarios/portfolio.toml",
+                "--site",
+                "niagara",
+                "--month",
+                "2026-01",
+            ],
+            "error: no site \"niagara\" in the scenario: its sites are 0 \"Rockdale\", 1 \"Niagara\", 2 \"Alberta\" (give a name or an index): did you mean \"Niagara\"?\n --> scenarios/portfolio.toml\n",
         ),
         (
             &[

@@ -65,7 +65,7 @@ pub(crate) enum Command {
     /// Every intermediate figure of one month of one site and strategy,
     /// each with the docs/model.md section it comes from.
     Explain(ExplainArgs),
-    /// Print a shell completion script (bash, zsh, fish or powershell).
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
     Completions {
         /// The shell.
         #[arg(value_enum)]

@@ -322,12 +322,12 @@ pub(crate) fn caveats(summary: &Summary, pivot: &Pivot, site: &SitePivot) -> Vec
             || (site.verdict == Verdict::Convert && bare.best_start != site.best_start);
         if changed {
             let answer = match (bare.verdict, bare.best_start) {
-                (Verdict::Convert, Some(0)) => format!("convert now ({})", month(pivot, 0)),
-                (Verdict::Convert, Some(b)) => format!("convert in {}", month(pivot, b)),
-                _ => "keep mining".to_string(),
+                (Verdict::Convert, Some(0)) => format!("to convert now ({})", month(pivot, 0)),
+                (Verdict::Convert, Some(b)) => format!("to convert in {}", month(pivot, b)),
+                _ => "to keep mining".to_string(),
             };
             lines.push(format!(
-                "The verdict rests on the exit values: without them, {answer}"
+                "The verdict rests on the exit values: without them, the answer is {answer}"
             ));
         }
     }

@@ -243,10 +243,29 @@ impl fmt::Display for ExplainError {
                     f,
                     "no site {asked:?} in the scenario: its sites are {} (give a name or an index)",
                     list.join(", ")
-                )
+                )?;
+                // Names are matched exactly; one that differs only in case
+                // is the likely one.
+                if let Some(near) = sites
+                    .iter()
+                    .find(|s| s.to_lowercase() == asked.to_lowercase())
+                {
+                    write!(f, ": did you mean {near:?}?")?;
+                }
+                Ok(())
             }
             ExplainError::NotAMonth { text } => {
-                write!(f, "--month {text:?} is not a month: write it YYYY-MM")
+                write!(f, "--month {text:?} is not a month: write it YYYY-MM")?;
+                // `2028-4`: the month without its leading zero.
+                if let Some((y, m)) = text.split_once('-')
+                    && y.len() == 4
+                    && y.bytes().all(|b| b.is_ascii_digit())
+                    && let Ok(m) = m.parse::<u32>()
+                    && (1..=12).contains(&m)
+                {
+                    write!(f, " ({y}-{m:02}?)")?;
+                }
+                Ok(())
             }
             ExplainError::OutsideHorizon {
                 month,
