@@ -86,6 +86,10 @@ fn the_man_page_is_roff_with_every_command() {
     assert!(page.contains("\\-\\-month"), "no --month");
     // The same bytes every time (no date).
     assert_eq!(printed(&["man"]), page);
+    // Commands are sections of this page, not pages of their own that no
+    // one installed (`hashpivot-run(1)`).
+    assert!(!page.contains("hashpivot\\-run(1)"), "{page}");
+    assert!(page.contains("\\fBhashpivot run\\fR"), "{page}");
 }
 
 #[test]

@@ -35,8 +35,23 @@ pub(crate) fn man() -> Result<(), Failure> {
 fn page() -> std::io::Result<Vec<u8>> {
     let mut command = Cli::command().disable_help_subcommand(true);
     command.build();
-    let mut out = Vec::new();
-    clap_mangen::Man::new(command.clone()).render(&mut out)?;
+    let mut top = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut top)?;
+    // clap_mangen names each command as its own page, `hashpivot-run(1)`,
+    // which is not installed: the commands are sections of this page.
+    let mut out = Vec::with_capacity(top.len());
+    for line in String::from_utf8_lossy(&top).lines() {
+        match line
+            .strip_prefix("hashpivot\\-")
+            .and_then(|l| l.strip_suffix("(1)"))
+        {
+            Some(name) => out.extend_from_slice(format!("\\fBhashpivot {name}\\fR\n").as_bytes()),
+            None => {
+                out.extend_from_slice(line.as_bytes());
+                out.push(b'\n');
+            }
+        }
+    }
     out.extend_from_slice(b".SH \"COMMANDS IN DETAIL\"\n");
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         let man = clap_mangen::Man::new(sub.clone());
