@@ -396,7 +396,7 @@ fn table_fits_80_columns() {
 /// Errors name the file and what there is instead; exit 2.
 #[test]
 fn errors() {
-    let cases: [(&[&str], &str); 7] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &[
                 "explain",
@@ -440,6 +440,11 @@ fn errors() {
                 "2026-13",
             ],
             "error: --month \"2026-13\" is not a month: write it YYYY-MM\n --> scenarios/lake-mariner.toml\n",
+        ),
+        // No --site on a file with several (with one, none is needed).
+        (
+            &["explain", "scenarios/portfolio.toml", "--month", "2026-01"],
+            "error: the scenario has 3 sites: give --site with a name or an index: 0 \"Rockdale\", 1 \"Niagara\", 2 \"Alberta\"\n --> scenarios/portfolio.toml\n",
         ),
         // A month without its leading zero, a name in the wrong case: the
         // likely one is named.
@@ -508,4 +513,27 @@ fn overrides_apply() {
         figure(net, "Hashprice = R / days × P / (H × 1,000)"),
         Decimal::from_str("43.2").unwrap()
     );
+}
+
+/// A file with one site needs no `--site`: the same explanation as
+/// `--site 0`.
+#[test]
+fn one_site_needs_no_site() {
+    let args = [
+        "explain",
+        "scenarios/lake-mariner.toml",
+        "--month",
+        "2028-04",
+    ];
+    let out = hashpivot(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let with = hashpivot(&[
+        "explain",
+        "scenarios/lake-mariner.toml",
+        "--site",
+        "0",
+        "--month",
+        "2028-04",
+    ]);
+    assert_eq!(text(&out.stdout), text(&with.stdout));
 }

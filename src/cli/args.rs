@@ -102,9 +102,10 @@ pub(crate) struct ExplainArgs {
     /// The scenario file (TOML), or `-` for standard input.
     #[arg(value_name = "FILE")]
     pub(crate) file: String,
-    /// The site (its name, or its index from 0).
+    /// The site (its name, or its index from 0); may be left out when the
+    /// file has one site.
     #[arg(long, value_name = "NAME")]
-    pub(crate) site: String,
+    pub(crate) site: Option<String>,
     /// The month (YYYY-MM), inside the horizon.
     #[arg(long, value_name = "YYYY-MM")]
     pub(crate) month: String,

@@ -23,8 +23,18 @@ pub(crate) fn explain(args: &ExplainArgs, failures: &mut Failures) -> Result<(),
         ExplainStrategy::Mine => Which::Mine,
         ExplainStrategy::Ai => Which::Ai,
     });
-    let explanation =
-        explain_month(&summary, &args.site, &args.month, which).map_err(|error| match error {
+    // A file with one site needs no --site.
+    let sites = &summary.inputs.sites;
+    let site = match (&args.site, sites.len()) {
+        (Some(site), _) => Ok(site.clone()),
+        (None, 1) => Ok("0".to_string()),
+        (None, _) => Err(ExplainError::SiteNeeded {
+            sites: sites.iter().map(|s| s.name.clone()).collect(),
+        }),
+    };
+    let explanation = site
+        .and_then(|site| explain_month(&summary, &site, &args.month, which))
+        .map_err(|error| match error {
             ExplainError::Overflow(e) => Failure::scenario(
                 &source.origin,
                 &source.text,

@@ -211,6 +211,8 @@ pub struct Explanation {
 pub enum ExplainError {
     /// No site of that name (or index).
     UnknownSite { asked: String, sites: Vec<String> },
+    /// No site given, and the scenario has several.
+    SiteNeeded { sites: Vec<String> },
     /// `--month` is not `YYYY-MM`.
     NotAMonth { text: String },
     /// A month outside the horizon.
@@ -233,6 +235,19 @@ pub enum ExplainError {
 impl fmt::Display for ExplainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            ExplainError::SiteNeeded { sites } => {
+                let list: Vec<String> = sites
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| format!("{i} {s:?}"))
+                    .collect();
+                write!(
+                    f,
+                    "the scenario has {} sites: give --site with a name or an index: {}",
+                    sites.len(),
+                    list.join(", ")
+                )
+            }
             ExplainError::UnknownSite { asked, sites } => {
                 let list: Vec<String> = sites
                     .iter()
