@@ -19,8 +19,8 @@ use super::style::{self, AXIS, Entry, MINE, Swatch};
 use super::text::{SMALL, id_prefix, num, text_at, width};
 use super::{Bar, Histogram, Unit, WIDTH};
 
-/// The height of a histogram, in user units (75 mm at 186 mm wide).
-pub const HISTOGRAM_HEIGHT: u32 = 290;
+/// The height of a histogram, in user units (70 mm at 186 mm wide).
+pub const HISTOGRAM_HEIGHT: u32 = 270;
 
 /// The band at the top of the plot kept for the note.
 const NOTE_BAND: f64 = 22.0;

@@ -23,7 +23,7 @@ use super::axis::{self, Ticks};
 use super::frame::{self, BELOW, HALO, LEFT, LEGEND_TOP, MARKER_ROW, Plot, RIGHT};
 use super::style::{self, Entry, Swatch};
 use super::text::{SMALL, id_prefix, num, text_at, width};
-use super::{Ink, LineChart, MonthAxis, Series, Shade};
+use super::{Ink, LineChart, MonthAxis, Series, Shade, Unit};
 
 /// The height of a line chart, in user units (93 mm at 186 mm wide).
 pub const LINE_HEIGHT: u32 = 340;
@@ -85,10 +85,14 @@ pub(crate) fn render(chart: &LineChart) -> String {
     }
     let (legend, legend_bottom) = style::legend(&entries, 16.0, RIGHT, LEGEND_TOP);
 
+    // A price per unit of hashrate is read as a proportion (a halving
+    // halves it): its axis starts at zero, so a fall is drawn to scale.
+    let from_zero = (chart.y.unit == Unit::UsdPerPhDay).then_some(0.0);
     let values = chart
         .series
         .iter()
         .flat_map(|s| s.values.iter().take(months).flatten().copied())
+        .chain(from_zero)
         .chain(chart.levels.iter().map(|l| l.value))
         .chain(
             chart
@@ -709,5 +713,46 @@ mod tests {
         assert!(svg.contains("Best start: Jan 2030"));
         // The two marker labels overlap in one row: two rows.
         assert!(svg.contains(">Go-live</text>") && svg.contains(">Halving</text>"));
+    }
+}
+
+#[cfg(test)]
+mod zero_tests {
+    use super::*;
+    use crate::calendar::YearMonth;
+
+    /// Hashprice from $31 down to $15 (a halving): its axis starts at
+    /// $0, so the drop is drawn at its true proportion; the same series as
+    /// plain numbers keeps its own range (no `0` tick).
+    #[test]
+    fn a_hashprice_axis_starts_at_zero() {
+        let chart = |unit| LineChart {
+            id: "z".into(),
+            title: "Hashprice".into(),
+            x: MonthAxis {
+                start: YearMonth::parse("2028-01").unwrap(),
+                months: 6,
+            },
+            y: super::super::ValueAxis {
+                title: "USD per PH/s per day".into(),
+                unit,
+            },
+            series: vec![Series {
+                name: "Hashprice".into(),
+                ink: Ink::Neutral,
+                thin: false,
+                values: [31.0, 30.0, 29.0, 15.0, 15.5, 16.0].map(Some).to_vec(),
+            }],
+            markers: vec![],
+            marker_legend: None,
+            points: vec![],
+            levels: vec![],
+            shades: vec![],
+            shade_legend: None,
+        };
+        let svg = render(&chart(Unit::UsdPerPhDay));
+        assert!(svg.contains(">$0</text>"), "{svg}");
+        let plain = render(&chart(Unit::Plain));
+        assert!(!plain.contains(">0</text>"), "{plain}");
     }
 }
