@@ -59,6 +59,10 @@ pub(crate) enum Command {
     /// Write a commented format-2 scenario template to start from: one
     /// site with both strategies, every key with its unit and default.
     Init(InitArgs),
+    /// Print today's block height, network hashrate, fees per block and BTC
+    /// price as the [bitcoin] table of a scenario starting next month, read
+    /// from a mempool-compatible API, each with its endpoint and time.
+    Market(MarketArgs),
     /// Print the JSON Schema of scenario files (formats 1 and 2), for
     /// editors that complete and check TOML keys.
     Schema,
@@ -86,6 +90,31 @@ pub(crate) struct InitArgs {
     /// How many sites (each with both strategies).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=50))]
     pub(crate) sites: u32,
+    /// Put today's market figures in the template (start, block_height,
+    /// network_hashrate_ehs, fees_btc_per_block, price_usd), read as
+    /// `hashpivot market` reads them.
+    #[arg(long)]
+    pub(crate) market: bool,
+    #[command(flatten)]
+    pub(crate) source: MarketSource,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct MarketArgs {
+    #[command(flatten)]
+    pub(crate) source: MarketSource,
+}
+
+/// Where and how long `market` (and `init --market`) reads.
+#[derive(Debug, clap::Args)]
+pub(crate) struct MarketSource {
+    /// The base URL of a mempool-compatible API (its /api/... endpoints);
+    /// for init, used with --market.
+    #[arg(long, value_name = "URL", default_value = super::market::DEFAULT_API)]
+    pub(crate) api: String,
+    /// Seconds to wait for each reply before giving up (1 to 600).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub(crate) timeout: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

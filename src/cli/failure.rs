@@ -15,6 +15,7 @@
 //! of its own ([`Failure::DeniedWarnings`]), as if it had not loaded.
 
 use super::input::Evaluated;
+use super::market::MarketError;
 use hashpivot::Summary;
 use hashpivot::explain::ExplainError;
 use hashpivot::golden::GoldenError;
@@ -127,6 +128,9 @@ pub(crate) enum Failure {
     FanFormat,
     /// Shard records that cannot be merged.
     Merge(MergeError),
+    /// `market` (or `init --market`) could not read a figure: the
+    /// endpoint and what was wrong with it.
+    Market(MarketError),
 }
 
 /// A scenario's error with what it takes to point into the scenario.
@@ -309,6 +313,10 @@ impl fmt::Display for Failure {
                 "error: --format jsonl writes shard records: give --shard K/N too (a summary is --format table, json or csv)"
             ),
             Failure::Merge(e) => writeln!(f, "error: {e}"),
+            Failure::Market(e) => writeln!(
+                f,
+                "error: {e}\nnothing was written: every market figure is read before any is printed"
+            ),
         }
     }
 }

@@ -17,12 +17,21 @@
 //! word). The output depends on the arguments alone: no date, no
 //! environment.
 //!
+//! `init --market` reads today's figures as `hashpivot market` does (see
+//! `market.rs`) and puts them in place of the template's start,
+//! block_height, network_hashrate_ehs, fees_btc_per_block and price_usd
+//! (the AI plans start with the scenario), with the comments that say
+//! where each was read and when; the prose that dated the template's own
+//! figures is replaced too, so no comment describes a figure that is not
+//! there. Everything is read before anything is written.
+//!
 //! `init FILE` never replaces a file: the file may be a scenario someone
 //! has edited for hours. The new file is written atomically, so an
 //! interrupted `init` leaves nothing half-written.
 
 use super::args::{InitArgs, InitKind};
 use super::failure::{Failure, Failures};
+use super::market::{Figures, MarketError, fetch_with_args};
 use super::output::{write_atomically, write_stdout};
 use std::io::Write;
 
@@ -75,7 +84,11 @@ const SITE_NAMES: [&str; 12] = [
 
 /// Writes the template to `args.file` (refusing an existing file) or stdout.
 pub(crate) fn init(args: &InitArgs, _failures: &mut Failures) -> Result<(), Failure> {
-    let text = template(args.kind, args.sites);
+    let mut text = template(args.kind, args.sites);
+    if args.market {
+        let figures = fetch_with_args(&args.source)?;
+        text = with_market(&text, args.sites, &figures).map_err(Failure::Market)?;
+    }
     match &args.file {
         None => write_stdout(text.as_bytes()),
         Some(path) => {
@@ -85,6 +98,107 @@ pub(crate) fn init(args: &InitArgs, _failures: &mut Failures) -> Result<(), Fail
             }
             write_atomically(path, |w| w.write_all(text.as_bytes()))
         }
+    }
+}
+
+/// The template's start, at the top level and in each AI plan.
+const START: &str = "start = \"2026-01\"";
+
+/// The template `text` (of `sites` sites) with the market figures in place
+/// of its own; an error (never a half-changed template) if the template no
+/// longer has a text this replaces.
+fn with_market(text: &str, sites: u32, figures: &Figures) -> Result<String, MarketError> {
+    let start = figures.start();
+    let at = format!("{} at {}", figures.api, figures.read_at());
+    let mut replacements: Vec<(String, String)> = vec![
+        (
+            "the market figures below are as\n\
+             # of 2026-01, so start, block_height and price_usd move together (the\n\
+             # chain adds 144 blocks a day; from these the halving at block 1,050,000\n\
+             # falls in 2028-04)."
+                .to_string(),
+            format!(
+                "the market figures below were\n\
+                 # read for a start in {start}, so start, block_height and price_usd\n\
+                 # move together (the chain adds 144 blocks a day; a halving every\n\
+                 # 210,000 blocks)."
+            ),
+        ),
+        (
+            "# Network and market (the [bitcoin] table): height ~929,700 on 27 Dec 2025\n\
+             # (the blockchain itself, as any block explorer shows), so ~930,400 on\n\
+             # 1 Jan 2026 (5 days × 144 blocks); hashrate passed 1,000 EH/s in late 2025\n\
+             # (public network statistics); BTC traded roughly $85k-$110k through 2025:\n\
+             # we start at $95,000. Inflation:"
+                .to_string(),
+            format!(
+                "# Network and market (the [bitcoin] table): block height, hashrate, fees\n\
+                 # and price read from {at}\n\
+                 # by `hashpivot init --market`; each one's comment says how. Inflation:"
+            ),
+        ),
+        (
+            "# 0.025 BTC of fees per block, ".to_string(),
+            "# fees per block as read, ".to_string(),
+        ),
+        (
+            "# The first month, \"YYYY-MM\" · required · month 01 to 12.\n".to_string(),
+            format!(
+                "# The first month, \"YYYY-MM\" · required · month 01 to 12. The month\n\
+                 # after {}, when the market figures were read.\n",
+                figures.read_at()
+            ),
+        ),
+        (
+            "# USD per BTC in the first month · required · > 0.\nprice_usd = 95000\n".to_string(),
+            String::new(),
+        ),
+        (
+            "# EH/s in the first month · required · > 0, and at least all sites' fleets.\n\
+             network_hashrate_ehs = 1050\n"
+                .to_string(),
+            String::new(),
+        ),
+        (
+            "# BTC of fees per block · default 0 · ≥ 0.\nfees_btc_per_block = 0.025\n".to_string(),
+            String::new(),
+        ),
+        (
+            "# Height of the first block of the first month (integer) · required · ≥ 0;\n\
+             # it places the halvings (every 210,000 blocks).\n\
+             block_height = 930400\n"
+                .to_string(),
+            String::new(),
+        ),
+    ];
+    // The four [bitcoin] keys, each with its reading's comment, go where
+    // price_usd was (the table's first key).
+    let mut table = String::new();
+    for (key, comment, value) in figures.comments() {
+        table.push_str(&format!("{comment}\n{key} = {value}\n"));
+    }
+    replacements[4].1 = table;
+    let mut out = text.to_string();
+    for (from, to) in &replacements {
+        if out.matches(from.as_str()).count() != 1 {
+            return Err(template_changed(from));
+        }
+        out = out.replacen(from.as_str(), to, 1);
+    }
+    // The scenario's start and each AI plan's (the conversion starts at
+    // once; `pivot` finds a better month).
+    if out.matches(START).count() != 1 + sites as usize {
+        return Err(template_changed(START));
+    }
+    Ok(out.replace(START, &format!("start = \"{start}\"")))
+}
+
+/// The error of a template text `with_market` did not find (a template
+/// edited without this file): caught by the tests, never by a user.
+fn template_changed(text: &str) -> MarketError {
+    MarketError {
+        at: "the init template".to_string(),
+        why: format!("it no longer has the text {text:?} that --market replaces"),
     }
 }
 
@@ -190,6 +304,48 @@ mod tests {
         for kind in [InitKind::Colocation, InitKind::GpuCloud] {
             assert!(!template(kind, 2).contains('{'));
         }
+    }
+
+    #[test]
+    fn market_figures_replace_the_templates_own_everywhere() {
+        let figures = super::super::market::sample_figures();
+        for kind in [InitKind::Colocation, InitKind::GpuCloud] {
+            for sites in [1, 3] {
+                let text = with_market(&template(kind, sites), sites, &figures).unwrap();
+                // No dated figure of the template is left.
+                for old in [
+                    "2026-01",
+                    "95000",
+                    "= 1050\n",
+                    "block = 0.025",
+                    "930400",
+                    "1,050,000",
+                ] {
+                    assert!(!text.contains(old), "{old} left in {text}");
+                }
+                // The scenario and each AI plan start in 2027-01.
+                assert_eq!(
+                    text.matches("start = \"2027-01\"").count(),
+                    1 + sites as usize
+                );
+                // The figures worked out by hand in market.rs's tests.
+                for line in [
+                    "block_height = 931955\n",
+                    "network_hashrate_ehs = 1068.74\n",
+                    "fees_btc_per_block = 0.08573388\n",
+                    "price_usd = 98765.43\n",
+                ] {
+                    assert_eq!(text.matches(line).count(), 1, "{line}");
+                }
+                assert!(text.contains(
+                    "read from http://api.test/ at 2026-12-04T12:34:56Z\n# by `hashpivot init --market`"
+                ));
+            }
+        }
+        // A template without the texts replaced is an error, not a half
+        // change.
+        let err = with_market("format = 2\n", 1, &figures).unwrap_err();
+        assert_eq!(err.at, "the init template");
     }
 
     #[test]

@@ -18,6 +18,7 @@ mod failure;
 mod init;
 mod input;
 mod manual;
+mod market;
 mod output;
 mod pivot;
 mod regress;
@@ -48,6 +49,7 @@ pub fn run() -> ExitCode {
                 Command::Diff(args) => regress::diff(&args, &mut failures),
                 Command::Report(args) => report::report(&args, &mut failures),
                 Command::Init(args) => init::init(&args, &mut failures),
+                Command::Market(args) => market::market(&args),
                 Command::Schema => schema::schema(),
                 Command::Explain(args) => explain::explain(&args, &mut failures),
                 Command::Completions { shell } => manual::completions(shell),
