@@ -331,6 +331,9 @@ pub(crate) enum Format {
     Jsonl,
     /// One row per site and strategy, one header for every file.
     Csv,
+    /// The CSV's rows as Parquet, money and rates as exact DECIMAL columns
+    /// (needs -o FILE).
+    Parquet,
 }
 
 #[derive(Debug, clap::Args)]

@@ -52,7 +52,35 @@ const PORTFOLIO_COLUMNS: [(&str, &str); 4] = [
 
 impl Renderer for CsvRenderer {
     fn render(&self, summaries: &[Summary], _as_list: bool) -> Vec<u8> {
+        self.table(summaries).to_csv().into_bytes()
+    }
+}
+
+/// The rows a CSV writes, before they become text: the column names and,
+/// per row, one [`Field`] per column (so `--format parquet` can type each
+/// column from the same figures, digits and all).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Field>>,
+}
+
+impl Table {
+    /// As CSV: the header, then one line per row (null as an empty cell).
+    pub fn to_csv(&self) -> String {
         let mut out = String::new();
+        line(&mut out, self.columns.iter().cloned());
+        for row in &self.rows {
+            line(&mut out, row.iter().cloned().map(cell));
+        }
+        out
+    }
+}
+
+impl CsvRenderer {
+    /// The header and rows [`Renderer::render`] writes as CSV.
+    pub fn table(&self, summaries: &[Summary]) -> Table {
+        let mut out = Table::default();
         // Format 2's columns follow format 1's when any scenario is format
         // 2 (a format-1 row leaves them empty), so the table stays
         // rectangular.
@@ -82,18 +110,19 @@ impl Renderer for CsvRenderer {
             .into_iter()
             .chain(["file"]);
         if self.monthly {
-            line(
-                &mut out,
-                LEAD.into_iter()
-                    .chain(monthly_columns.iter().copied())
-                    .chain(tail)
-                    .map(str::to_string),
-            );
+            out.columns = LEAD
+                .into_iter()
+                .chain(monthly_columns.iter().copied())
+                .chain(tail)
+                .map(str::to_string)
+                .collect();
         } else {
-            line(
-                &mut out,
-                columns.iter().copied().chain(tail).map(str::to_string),
-            );
+            out.columns = columns
+                .iter()
+                .copied()
+                .chain(tail)
+                .map(str::to_string)
+                .collect();
         }
         for (i, summary) in summaries.iter().enumerate() {
             let file = self.files.get(i).cloned().unwrap_or_default();
@@ -103,7 +132,7 @@ impl Renderer for CsvRenderer {
                 fields.push(("portfolio_convert", Field::Text(convert.join(";"))));
                 fields
             });
-            let overrides = with_overrides.then(|| overrides_cell(summary));
+            let overrides = with_overrides.then(|| Field::Text(overrides_cell(summary)));
             for site in &summary.sites {
                 for (strategy, fields, outcome) in strategies(site, summary.start) {
                     let lead = [summary.scenario.as_str(), site.name.as_str(), strategy];
@@ -114,15 +143,15 @@ impl Renderer for CsvRenderer {
                                 fields
                                     .iter()
                                     .find(|(k, _)| k == key)
-                                    .map_or(String::new(), |(_, f)| cell(f.clone()))
+                                    .map_or(Field::Null, |(_, f)| f.clone())
                             });
-                            line(
-                                &mut out,
+                            out.rows.push(
                                 lead.iter()
-                                    .map(|s| s.to_string())
+                                    .map(|s| Field::Text(s.to_string()))
                                     .chain(values)
                                     .chain(overrides.clone())
-                                    .chain([file.clone()]),
+                                    .chain([Field::Text(file.clone())])
+                                    .collect(),
                             );
                         }
                     } else {
@@ -139,21 +168,21 @@ impl Renderer for CsvRenderer {
                                 .chain(conversion.iter().flatten())
                                 .chain(portfolio.iter().flatten())
                                 .find(|(k, _)| k == key)
-                                .map_or(String::new(), |(_, f)| cell(f.clone()))
+                                .map_or(Field::Null, |(_, f)| f.clone())
                         });
-                        line(
-                            &mut out,
+                        out.rows.push(
                             lead.iter()
-                                .map(|s| s.to_string())
+                                .map(|s| Field::Text(s.to_string()))
                                 .chain(values)
                                 .chain(overrides.clone())
-                                .chain([file.clone()]),
+                                .chain([Field::Text(file.clone())])
+                                .collect(),
                         );
                     }
                 }
             }
         }
-        out.into_bytes()
+        out
     }
 }
 

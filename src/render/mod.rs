@@ -12,6 +12,8 @@ pub mod explain;
 pub mod html;
 pub mod json;
 pub mod number;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 pub mod pivot;
 pub mod report;
 pub mod simulate;
