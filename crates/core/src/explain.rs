@@ -232,32 +232,30 @@ pub enum ExplainError {
     Overflow(ComputeError),
 }
 
+/// `0 "North", 1 "South"`: the sites with the index `--site` also takes.
+fn numbered(sites: &[String]) -> String {
+    let list: Vec<String> = sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{i} {s:?}"))
+        .collect();
+    list.join(", ")
+}
+
 impl fmt::Display for ExplainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ExplainError::SiteNeeded { sites } => {
-                let list: Vec<String> = sites
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| format!("{i} {s:?}"))
-                    .collect();
-                write!(
-                    f,
-                    "the scenario has {} sites: give --site with a name or an index: {}",
-                    sites.len(),
-                    list.join(", ")
-                )
-            }
+            ExplainError::SiteNeeded { sites } => write!(
+                f,
+                "the scenario has {} sites: give --site with a name or an index: {}",
+                sites.len(),
+                numbered(sites)
+            ),
             ExplainError::UnknownSite { asked, sites } => {
-                let list: Vec<String> = sites
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| format!("{i} {s:?}"))
-                    .collect();
                 write!(
                     f,
                     "no site {asked:?} in the scenario: its sites are {} (give a name or an index)",
-                    list.join(", ")
+                    numbered(sites)
                 )?;
                 // Names are matched exactly; one that differs only in case
                 // is the likely one.
