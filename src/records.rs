@@ -177,6 +177,37 @@ pub fn csv_rows(identity: &Identity, scenario: &Scenario, record: &PathRecord) -
     out
 }
 
+/// A path's records as [`Field`](crate::render::Field)s in [`COLUMNS`]
+/// order, one row per site in file order (for `--format parquet`): text for
+/// `site`, `scenario`, `seed` (any u64, past a signed 64-bit integer) and
+/// `fingerprint`, numbers otherwise (NPVs in full), null for a blank.
+pub fn field_rows(
+    identity: &Identity,
+    scenario: &Scenario,
+    record: &PathRecord,
+) -> Vec<Vec<crate::render::Field>> {
+    use crate::render::Field;
+    scenario
+        .sites
+        .iter()
+        .zip(&record.sites)
+        .map(|(site, npv)| {
+            let row = values(identity, &site.name, record.path, npv);
+            COLUMNS
+                .iter()
+                .zip(row)
+                .map(|(key, value)| match value {
+                    None => Field::Null,
+                    Some(v) if matches!(*key, "site" | "scenario" | "seed" | "fingerprint") => {
+                        Field::Text(v)
+                    }
+                    Some(v) => Field::Number(v),
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// A path's records as JSON lines, one per site in file order: numbers
 /// as JSON numbers (NPVs in full), text as strings, blanks as `null`.
 pub fn jsonl_rows(identity: &Identity, scenario: &Scenario, record: &PathRecord) -> String {

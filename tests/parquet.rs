@@ -95,3 +95,69 @@ fn parquet_needs_a_file() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn sweep_writes_parquet_per_shard() {
+    let dir = scratch("parquet-sweep");
+    for shard in ["1/2", "2/2"] {
+        let target = dir.join(format!("part-{}.parquet", &shard[..1]));
+        let out = hashpivot(&[
+            "sweep",
+            SHIPPED,
+            "--vary",
+            "bitcoin.price_usd=40000..120000:5",
+            "--shard",
+            shard,
+            "--format",
+            "parquet",
+            "-o",
+            target.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        assert_parquet(&target);
+    }
+    assert_eq!(entries(&dir), ["part-1.parquet", "part-2.parquet"]);
+    let out = hashpivot(&[
+        "sweep",
+        SHIPPED,
+        "--vary",
+        "bitcoin.price_usd=40000..120000:5",
+        "--format",
+        "parquet",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("give -o FILE"));
+}
+
+#[test]
+fn simulate_shard_writes_parquet() {
+    let dir = scratch("parquet-simulate");
+    let target = dir.join("paths.parquet");
+    let out = hashpivot(&[
+        "simulate",
+        "scenarios/lake-mariner-lease-life.toml",
+        "--shard",
+        "1/1",
+        "--paths",
+        "50",
+        "--format",
+        "parquet",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_parquet(&target);
+    // Records only: without --shard it is refused, and nothing is written.
+    let summary = dir.join("summary.parquet");
+    let out = hashpivot(&[
+        "simulate",
+        "scenarios/lake-mariner-lease-life.toml",
+        "--format",
+        "parquet",
+        "-o",
+        summary.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--format parquet writes shard records: give --shard K/N"));
+    assert_eq!(entries(&dir), ["paths.parquet"]);
+}

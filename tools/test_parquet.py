@@ -14,8 +14,15 @@ reads the Parquet and:
 - and every cell equals the CSV's (as Decimal for numbers, as text for
   text, null for an empty cell).
 
+The exception is `simulate --shard`'s records, whose CSV writes NPVs in
+full (up to 28 decimals): their Parquet columns are DECIMAL(38, 20), so a
+cell must equal the CSV's rounded half-even to 20 decimals, the column's
+SUM the sum of those, and that SUM the CSV's exact sum to the cent.
+
 Cases: `run --monthly` of each shipped scenario (scenarios/*.toml), then of
-all of them in one file.
+all of them in one file; a 100 x 100 `sweep` of
+benches/lake-mariner-format2.toml (10,000 points); 10,000 paths of
+`simulate --shard 1/1` of scenarios/lake-mariner-lease-life.toml.
 
 Needs the duckdb package (PyPI): .ci/run installs it into a virtual
 environment. Prints a closing `N passed, N failed` line; exits 1 on any
@@ -35,6 +42,9 @@ import tempfile
 
 import duckdb
 
+# Sums of 10,000 figures of 33 digits: far past the default 28.
+decimal.getcontext().prec = 100
+
 # Keys that are rates or factors, not `*_usd`, that must still be DECIMAL.
 RATES = {
     "hashprice_usd_per_ph_day",
@@ -52,8 +62,34 @@ RATES = {
     "conversion_irr",
     "conversion_mirr",
     "conversion_breakeven_rate",
+    "mine_irr",
+    "ai_irr",
 }
-COUNTS = {"payback_months", "conversion_payback_months"}
+COUNTS = {
+    "payback_months",
+    "conversion_payback_months",
+    "mine_payback_months",
+    "ai_payback_months",
+    "point",
+    "path",
+    "paths",
+}
+
+
+def scale_of(kind):
+    """The scale of `DECIMAL(38,20)`, None for another type."""
+    if not kind.startswith("DECIMAL("):
+        return None
+    return int(kind[len("DECIMAL(") : -1].split(",")[1])
+
+
+def as_stored(text, scale):
+    """The CSV's digits as the Parquet column holds them: exact when they
+    fit its scale, else rounded half-even to it (the records' NPVs)."""
+    value = decimal.Decimal(text)
+    if -value.as_tuple().exponent > scale:
+        value = value.quantize(decimal.Decimal(1).scaleb(-scale), rounding=decimal.ROUND_HALF_EVEN)
+    return value
 
 
 def must_be_decimal(column):
@@ -91,6 +127,7 @@ def check(name, csv_path, parquet_path):
     if columns != header:
         return [f"{name}: columns {columns} != CSV header {header}"]
     (count,) = con.execute(f"SELECT count(*) FROM {source}").fetchone()
+    sums = []
     if count != len(body):
         failures.append(f"{name}: {count} rows, the CSV has {len(body)}")
     for i, column in enumerate(header):
@@ -102,14 +139,18 @@ def check(name, csv_path, parquet_path):
             failures.append(f"{name}: {column} is {kind}, not an integer")
         if not kind.startswith("DECIMAL"):
             continue
-        expected = sum(
-            (decimal.Decimal(r[i]) for r in body if r[i] != ""),
-            decimal.Decimal(0),
-        )
+        scale = scale_of(kind)
+        exact = sum((decimal.Decimal(r[i]) for r in body if r[i] != ""), decimal.Decimal(0))
+        stored = sum((as_stored(r[i], scale) for r in body if r[i] != ""), decimal.Decimal(0))
         (got,) = con.execute(f'SELECT SUM("{column}") FROM {source}').fetchone()
         got = decimal.Decimal(0) if got is None else got
-        if got != expected:
-            failures.append(f"{name}: SUM({column}) = {got}, the CSV's = {expected}")
+        if got != stored:
+            failures.append(f"{name}: SUM({column}) = {got}, the CSV's = {stored}")
+        cent = decimal.Decimal("0.01")
+        if got.quantize(cent) != exact.quantize(cent):
+            failures.append(f"{name}: SUM({column}) = {got}, the CSV's exact sum {exact}: not to the cent")
+        if column.endswith("_usd"):
+            sums.append(f"{column} {got.quantize(cent)}")
     # Every cell, in file order (one row group keeps it; ordered by the
     # row number DuckDB gives each row of the file).
     parquet_rows = con.execute(
@@ -120,7 +161,7 @@ def check(name, csv_path, parquet_path):
             if text == "":
                 ok = value is None or value == ""
             elif isinstance(value, decimal.Decimal):
-                ok = value == decimal.Decimal(text)
+                ok = value == as_stored(text, scale_of(types[column]))
             elif isinstance(value, int):
                 ok = value == int(text)
             else:
@@ -128,6 +169,8 @@ def check(name, csv_path, parquet_path):
             if not ok:
                 failures.append(f"{name}: row {n + 1} {column}: Parquet {value!r}, CSV {text!r}")
                 break
+    if not failures and sums:
+        print(f"  {name}: {count} rows; sums equal the CSV's: {', '.join(sums[:3])}")
     return failures
 
 
@@ -141,6 +184,32 @@ def main():
         return 1
     cases = [(os.path.basename(s)[: -len(".toml")], ["run", "--monthly", s]) for s in scenarios]
     cases.append(("all-monthly", ["run", "--monthly", *scenarios]))
+    cases.append(
+        (
+            "sweep-100x100",
+            [
+                "sweep",
+                "benches/lake-mariner-format2.toml",
+                "--vary",
+                "bitcoin.hashrate_growth_annual=0..0.8:100",
+                "--vary",
+                "bitcoin.price_usd=40000..200000:100",
+            ],
+        )
+    )
+    cases.append(
+        (
+            "simulate-10000",
+            [
+                "simulate",
+                "scenarios/lake-mariner-lease-life.toml",
+                "--shard",
+                "1/1",
+                "--paths",
+                "10000",
+            ],
+        )
+    )
     passed = failed = 0
     with tempfile.TemporaryDirectory() as folder:
         for name, command in cases:

@@ -355,7 +355,7 @@ pub(crate) struct SweepArgs {
     pub(crate) metric: Metric,
     /// Compute only the points i with i mod N = K − 1 (for spreading a grid
     /// over machines; the shards' CSV bodies together are the whole grid).
-    /// CSV and JSON Lines only.
+    /// CSV, JSON Lines and Parquet only.
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
     pub(crate) shard: Option<Shard>,
     /// Write the output to FILE instead of stdout, atomically. Points that
@@ -373,6 +373,9 @@ pub(crate) enum SweepFormat {
     Csv,
     /// One JSON object per grid point and site.
     Jsonl,
+    /// The CSV's records as Parquet, money as exact DECIMAL columns (needs
+    /// -o FILE).
+    Parquet,
 }
 
 #[derive(Debug, clap::Args)]
@@ -402,7 +405,7 @@ pub(crate) struct SimulateArgs {
     #[arg(long, conflicts_with_all = ["shard", "merge"])]
     pub(crate) fan: bool,
     /// Compute only the paths k with k mod N = K − 1 and write their
-    /// records (--format csv or jsonl), for --merge to join.
+    /// records (--format csv or jsonl, for --merge to join; or parquet).
     #[arg(long, value_name = "K/N", value_parser = Shard::parse, conflicts_with = "merge")]
     pub(crate) shard: Option<Shard>,
     /// Join shard record files (CSV or JSON Lines, from --shard) of the
@@ -427,6 +430,9 @@ pub(crate) enum SimulateFormat {
     Csv,
     /// With --shard: one JSON record per path and site.
     Jsonl,
+    /// With --shard: the records as Parquet, NPVs as DECIMAL(38, 20)
+    /// (needs -o FILE).
+    Parquet,
 }
 
 /// `--paths`: the rule of `[risk] paths`.

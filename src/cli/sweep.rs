@@ -22,6 +22,9 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
     if args.shard.is_some() && args.format == SweepFormat::Table {
         return Err(Failure::Sweep(SweepError::ShardedTable));
     }
+    if args.format == SweepFormat::Parquet {
+        super::run::parquet_usable(args.output.is_some(), "sweep")?;
+    }
     if let Some(output) = &args.output {
         refuse_overwriting_input(output, [args.file.as_str()])?;
     }
@@ -63,9 +66,20 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
             SweepFormat::Jsonl => evaluate_grid(text, fixed, &grid, shard, |r| {
                 w.write_all(sweep_out::jsonl_rows(&grid, &r).as_bytes())
             }),
+            // Written by `parquet` below (it needs a file): never here.
+            SweepFormat::Parquet => Err(io::Error::other("--format parquet needs -o FILE")),
         }
     };
     let run = match &args.output {
+        #[cfg(feature = "parquet")]
+        Some(path) if args.format == SweepFormat::Parquet => {
+            let mut run = None;
+            write_atomically(path, |w| {
+                run = Some(parquet(&source.text, fixed, &grid, shard, w)?);
+                Ok(())
+            })?;
+            run
+        }
         // Streamed into a temporary file, renamed over `path` once complete.
         Some(path) => {
             let mut run = None;
@@ -88,10 +102,50 @@ pub(crate) fn sweep(args: &SweepArgs, failures: &mut Failures) -> Result<(), Fai
             total: points,
             listed: match args.format {
                 SweepFormat::Table => "listed at the end of the table",
-                SweepFormat::Csv => "see the error column",
+                SweepFormat::Csv | SweepFormat::Parquet => "see the error column",
                 SweepFormat::Jsonl => "see the \"error\" key of their records",
             },
         }),
         _ => Ok(()),
     }
+}
+
+/// `--format parquet`: the CSV's records streamed into a Parquet file. An
+/// axis column's type comes from all of its axis's values (not the shard's
+/// rows), so every shard of a grid has one schema.
+#[cfg(feature = "parquet")]
+fn parquet<W: Write + Send>(
+    text: &str,
+    fixed: &[hashpivot::Override],
+    grid: &Grid,
+    shard: hashpivot::sweep::Shard,
+    out: W,
+) -> io::Result<GridRun> {
+    use hashpivot::render::parquet::{Kind, Sink, kind_of, kind_of_values};
+    let columns = sweep_out::columns(grid);
+    let axis_kinds: Vec<Kind> = grid
+        .axes
+        .iter()
+        .map(|a| kind_of_values(a.values.iter().map(String::as_str)))
+        .collect();
+    let numeric: Vec<bool> = axis_kinds.iter().map(|k| *k != Kind::Text).collect();
+    let kinds = columns
+        .iter()
+        .enumerate()
+        .map(
+            |(i, key)| match i.checked_sub(1).and_then(|a| axis_kinds.get(a)) {
+                Some(kind) => *kind,
+                None => kind_of(key).unwrap_or(Kind::Text),
+            },
+        )
+        .collect();
+    let mut sink = Sink::new(columns, kinds, out)?;
+    let run = evaluate_grid(text, fixed, grid, shard, |r| {
+        for row in sweep_out::field_rows(&r, &numeric) {
+            sink.push(row)?;
+        }
+        Ok::<(), io::Error>(())
+    })?;
+    sink.finish()?;
+    Ok(run)
 }

@@ -47,7 +47,7 @@ pub enum Kind {
 
 /// Keys that are text whatever their rows hold (a site named `2024` is
 /// still a name).
-const TEXT: [&str; 11] = [
+const TEXT: [&str; 14] = [
     "scenario",
     "site",
     "strategy",
@@ -59,14 +59,29 @@ const TEXT: [&str; 11] = [
     "start",
     "portfolio_convert",
     "conversion_month",
+    "error",
+    "fingerprint",
+    // A seed is any u64, past INT64: an identifier, kept as its digits.
+    "seed",
 ];
 
 /// Keys that are whole counts.
-const COUNTS: [&str; 3] = ["payback_months", "conversion_payback_months", "path"];
+const COUNTS: [&str; 8] = [
+    "payback_months",
+    "conversion_payback_months",
+    "mine_payback_months",
+    "ai_payback_months",
+    "point",
+    "path",
+    "paths",
+    "sites",
+];
 
 /// Keys at a scale other than USD's 2 (the `*_usd` keys) — each the
 /// decimals its renderer prints with.
-const SCALES: [(&str, u32); 17] = [
+const SCALES: [(&str, u32); 19] = [
+    ("mine_irr", places::IRR),
+    ("ai_irr", places::IRR),
     ("hashprice_usd_per_ph_day", places::RATE),
     ("btc_mined", places::BTC),
     ("irr", places::IRR),
@@ -124,6 +139,32 @@ fn infer(cells: impl Iterator<Item = Field>) -> Kind {
     }
 }
 
+/// The kind of a column whose every value is known in advance (a sweep's
+/// axis: its values are the grid's, whatever the shard): a count if all
+/// are whole numbers that fit INT64, a DECIMAL at the most decimals any has
+/// if all are plain decimals, otherwise text.
+pub fn kind_of_values<'a>(values: impl IntoIterator<Item = &'a str>) -> Kind {
+    let values: Vec<&str> = values.into_iter().collect();
+    let mut scale = 0;
+    let mut whole = true;
+    for &value in &values {
+        let decimals = value.split_once('.').map_or(0, |(_, f)| f.len());
+        if unscaled(value, decimals as u32).is_none() {
+            return Kind::Text;
+        }
+        whole &= decimals == 0 && value.parse::<i64>().is_ok();
+        scale = scale.max(decimals as u32);
+    }
+    if whole {
+        Kind::Count
+    } else if values.iter().all(|v| unscaled(v, scale).is_some()) {
+        Kind::Decimal(scale)
+    } else {
+        // Too many digits for DECIMAL(38) at the widest scale: exact as text.
+        Kind::Text
+    }
+}
+
 /// `digits` (`-1234.5`) as the unscaled integer of a DECIMAL at `scale`
 /// (`-123450` at 2). Digits past `scale` are an error, never rounded away.
 pub fn unscaled(digits: &str, scale: u32) -> Option<i128> {
@@ -177,9 +218,9 @@ pub fn kinds(table: &Table) -> Vec<Kind> {
         .collect()
 }
 
-fn schema(table: &Table, kinds: &[Kind]) -> parquet::errors::Result<Type> {
+fn schema(columns: &[String], kinds: &[Kind]) -> parquet::errors::Result<Type> {
     let mut fields = Vec::with_capacity(kinds.len());
-    for (name, kind) in table.columns.iter().zip(kinds) {
+    for (name, kind) in columns.iter().zip(kinds) {
         let field = match *kind {
             Kind::Decimal(scale) => {
                 Type::primitive_type_builder(name, Physical::FIXED_LEN_BYTE_ARRAY)
@@ -206,21 +247,69 @@ fn schema(table: &Table, kinds: &[Kind]) -> parquet::errors::Result<Type> {
         .build()
 }
 
-/// Writes `table` as Parquet to `out`. A figure that does not fit its
-/// column (text in a DECIMAL, more decimals than its scale) is an error, so
-/// no file is kept that differs from the CSV.
+/// Writes `table` as Parquet to `out`, each column typed by [`kinds`]. A
+/// figure that does not fit its column (text in a DECIMAL, more decimals
+/// than its scale) is an error, so no file is kept that differs from the
+/// CSV.
 pub fn write<W: Write + Send>(table: &Table, out: W) -> io::Result<()> {
     let kinds = kinds(table);
-    let schema = Arc::new(schema(table, &kinds).map_err(parquet_error)?);
-    let properties = Arc::new(
-        WriterProperties::builder()
-            .set_created_by("hashpivot".to_string())
-            .build(),
-    );
-    let mut writer = SerializedFileWriter::new(out, schema, properties).map_err(parquet_error)?;
-    for rows in table.rows.chunks(ROW_GROUP) {
-        let mut group = writer.next_row_group().map_err(parquet_error)?;
-        for (i, (name, kind)) in table.columns.iter().zip(&kinds).enumerate() {
+    let mut sink = Sink::new(table.columns.clone(), kinds, out)?;
+    for row in &table.rows {
+        sink.push(row.clone())?;
+    }
+    sink.finish()
+}
+
+/// A Parquet file written row by row, one row group per [`ROW_GROUP`]
+/// rows, so a streamed command (`sweep`, `simulate --shard`) never holds
+/// more than one group in memory.
+pub struct Sink<W: Write + Send> {
+    columns: Vec<String>,
+    kinds: Vec<Kind>,
+    writer: SerializedFileWriter<W>,
+    rows: Vec<Vec<Field>>,
+}
+
+impl<W: Write + Send> Sink<W> {
+    /// A file of `columns`, each stored as its `kinds` entry.
+    pub fn new(columns: Vec<String>, kinds: Vec<Kind>, out: W) -> io::Result<Sink<W>> {
+        let schema = Arc::new(schema(&columns, &kinds).map_err(parquet_error)?);
+        let properties = Arc::new(
+            WriterProperties::builder()
+                .set_created_by("hashpivot".to_string())
+                .build(),
+        );
+        let writer = SerializedFileWriter::new(out, schema, properties).map_err(parquet_error)?;
+        Ok(Sink {
+            columns,
+            kinds,
+            writer,
+            rows: Vec::new(),
+        })
+    }
+
+    /// Adds one row (one [`Field`] per column; missing ones are null).
+    pub fn push(&mut self, row: Vec<Field>) -> io::Result<()> {
+        self.rows.push(row);
+        if self.rows.len() >= ROW_GROUP {
+            self.flush_group()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the last row group and the footer.
+    pub fn finish(mut self) -> io::Result<()> {
+        if !self.rows.is_empty() {
+            self.flush_group()?;
+        }
+        self.writer.close().map_err(parquet_error)?;
+        Ok(())
+    }
+
+    fn flush_group(&mut self) -> io::Result<()> {
+        let rows = std::mem::take(&mut self.rows);
+        let mut group = self.writer.next_row_group().map_err(parquet_error)?;
+        for (i, (name, kind)) in self.columns.iter().zip(&self.kinds).enumerate() {
             let mut column = group
                 .next_column()
                 .map_err(parquet_error)?
@@ -290,9 +379,8 @@ pub fn write<W: Write + Send>(table: &Table, out: W) -> io::Result<()> {
             column.close().map_err(parquet_error)?;
         }
         group.close().map_err(parquet_error)?;
+        Ok(())
     }
-    writer.close().map_err(parquet_error)?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -339,6 +427,19 @@ mod tests {
         );
         assert_eq!(infer(numbers(&["3", "4"]).into_iter()), Kind::Count);
         assert_eq!(infer([Field::Null].into_iter()), Kind::Text);
+        // Axis values: 41616.161616161616161616161616 needs scale 24 (5 +
+        // 24 = 29 digits, within 38); with 1e20 beside it, 21 + 24 = 45
+        // digits do not fit, so the axis stays text.
+        assert_eq!(
+            kind_of_values(["40000", "41616.161616161616161616161616"]),
+            Kind::Decimal(24)
+        );
+        assert_eq!(kind_of_values(["1", "2"]), Kind::Count);
+        assert_eq!(kind_of_values(["true", "false"]), Kind::Text);
+        assert_eq!(
+            kind_of_values(["100000000000000000000", "0.161616161616161616161616"]),
+            Kind::Text
+        );
     }
 
     /// A table with a null, a negative and text: the file is Parquet

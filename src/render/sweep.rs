@@ -4,6 +4,7 @@
 //! a sweep's rows are grid points, not the scenario summaries the
 //! [`Renderer`](super::Renderer)s take.
 
+use super::Field;
 use super::csv::line;
 use super::number::{Colour, Percent, compact, fixed, group, paint, percent, places};
 use crate::summary::Winner;
@@ -75,6 +76,42 @@ pub fn csv_rows(result: &PointResult) -> String {
         line(&mut out, fields.into_iter());
     }
     out
+}
+
+/// The CSV's columns, as [`csv_header`] names them.
+pub fn columns(grid: &Grid) -> Vec<String> {
+    let mut fields = vec!["point".to_string()];
+    fields.extend(grid.axes.iter().map(|a| a.key.clone()));
+    fields.extend(FIGURE_KEYS.iter().map(|k| k.to_string()));
+    fields.push("error".into());
+    fields
+}
+
+/// The CSV records of one point as [`Field`]s (for `--format parquet`):
+/// the point a number, an axis value a number when `numeric` says its axis
+/// is one, the figures numbers, `site`, `winner` and `error` text, an empty
+/// cell null.
+pub fn field_rows(result: &PointResult, numeric: &[bool]) -> Vec<Vec<Field>> {
+    records(result)
+        .into_iter()
+        .map(|(figures, error)| {
+            let mut row = vec![Field::Number(result.point.to_string())];
+            row.extend(result.values.iter().enumerate().map(|(i, v)| {
+                if numeric.get(i).copied().unwrap_or(false) {
+                    Field::Number(v.clone())
+                } else {
+                    Field::Text(v.clone())
+                }
+            }));
+            row.extend(FIGURE_KEYS.iter().zip(figures).map(|(key, f)| match f {
+                None => Field::Null,
+                Some(t) if matches!(*key, "site" | "winner") => Field::Text(t),
+                Some(t) => Field::Number(t),
+            }));
+            row.push(error.map_or(Field::Null, Field::Text));
+            row
+        })
+        .collect()
 }
 
 /// One JSON object per line per site (or per failed point), with the CSV's
