@@ -161,3 +161,41 @@ fn simulate_shard_writes_parquet() {
     assert!(text(&out.stderr).contains("--format parquet writes shard records: give --shard K/N"));
     assert_eq!(entries(&dir), ["paths.parquet"]);
 }
+
+/// A Parquet shard given to `--merge` (which joins the text records): the
+/// error says what --merge takes and where Parquet shards go, exit 2.
+#[test]
+fn merge_refuses_a_parquet_shard_and_says_why() {
+    let dir = scratch("parquet-merge");
+    let shard = dir.join("part-1.parquet");
+    let file = "scenarios/texas-west-curtailment.toml";
+    let write = hashpivot(&[
+        "simulate",
+        file,
+        "--shard",
+        "1/1",
+        "--paths",
+        "5",
+        "--format",
+        "parquet",
+        "-o",
+        shard.to_str().unwrap(),
+    ]);
+    assert!(write.status.success(), "{}", text(&write.stderr));
+    let merge = hashpivot(&[
+        "simulate",
+        file,
+        "--paths",
+        "5",
+        "--merge",
+        shard.to_str().unwrap(),
+    ]);
+    assert_eq!(merge.status.code(), Some(2));
+    assert_eq!(
+        text(&merge.stderr),
+        format!(
+            "error: {} is a Parquet file: --merge joins shards written with --format csv or jsonl (Parquet shards are read together by DuckDB: read_parquet('part-*.parquet'))\n",
+            shard.display()
+        )
+    );
+}

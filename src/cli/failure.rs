@@ -126,6 +126,8 @@ pub(crate) enum Failure {
     RecordsWithoutShard,
     /// `simulate --fan` in a format other than CSV.
     FanFormat,
+    /// `simulate --merge` given a Parquet shard.
+    ParquetShard { path: String },
     /// Shard records that cannot be merged.
     Merge(MergeError),
     /// `market` (or `init --market`) could not read a figure: the
@@ -303,6 +305,10 @@ impl fmt::Display for Failure {
             Failure::ShardFormat => writeln!(
                 f,
                 "error: --shard needs --format csv or --format jsonl: a shard writes its paths' records for --merge, and a summary of one shard's paths is not the run's"
+            ),
+            Failure::ParquetShard { path } => writeln!(
+                f,
+                "error: {path} is a Parquet file: --merge joins shards written with --format csv or jsonl (Parquet shards are read together by DuckDB: read_parquet('part-*.parquet'))"
             ),
             Failure::FanFormat => writeln!(
                 f,

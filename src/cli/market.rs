@@ -286,7 +286,9 @@ impl Get for Http {
                 "no complete reply within {} s (--timeout)",
                 self.timeout.as_secs()
             )),
-            other => fail(format!("request failed: {other}")),
+            other => fail(format!(
+                "request failed: {other} (no network here? --api takes the URL of a mempool instance you can reach)"
+            )),
         })?;
         let status = response.status();
         if status != 200 {
@@ -351,6 +353,19 @@ pub(crate) fn fetch(
                 "the tip block's timestamp {} is {} old at {}: a tip older than two hours means the API is not following the chain",
                 utc_text(i64::try_from(timestamp).unwrap_or(0)),
                 duration_text(age),
+                utc_text(block_reading.at),
+            ),
+        });
+    }
+    // A tip ahead of the clock by more than the same margin: the clock (or
+    // the API) is wrong, and the month and height built on it would be.
+    if -age > MAX_TIP_AGE {
+        return Err(MarketError {
+            at: block_reading.url,
+            why: format!(
+                "the tip block's timestamp {} is {} ahead of the clock ({}): a tip more than two hours in the future means the clock or the API is wrong",
+                utc_text(i64::try_from(timestamp).unwrap_or(0)),
+                duration_text(-age),
                 utc_text(block_reading.at),
             ),
         });
@@ -716,6 +731,15 @@ mod tests {
         assert!(err.why.contains("is 2 h 00 min old"), "{err}");
         // Exactly two hours is still fresh.
         assert!(fetch_with(replace(HASH, &format!("{{\"timestamp\":{}}}", NOW - 7200))).is_ok());
+        // Two hours ahead is accepted; one second more is a wrong clock.
+        assert!(fetch_with(replace(HASH, &format!("{{\"timestamp\":{}}}", NOW + 7200))).is_ok());
+        let ahead = fetch_with(replace(HASH, &format!("{{\"timestamp\":{}}}", NOW + 7201)));
+        assert!(
+            ahead
+                .unwrap_err()
+                .why
+                .contains("2 h 00 min ahead of the clock"),
+        );
     }
 
     #[test]

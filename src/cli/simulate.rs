@@ -362,6 +362,11 @@ fn merge(args: &SimulateArgs, files: &[String], failures: &mut Failures) -> Resu
     let settings = Settings::of(&summary.inputs, args.paths, args.seed);
     let mut merge = Merge::new(&summary.inputs, &settings);
     for file in files {
+        // A Parquet shard is for DuckDB, not for --merge (which reads the
+        // text records): say so rather than "not UTF-8 text".
+        if file != "-" && std::fs::read(file).is_ok_and(|b| b.starts_with(b"PAR1")) {
+            return Err(Failure::ParquetShard { path: file.clone() });
+        }
         let shard = read_source(file)?;
         merge
             .read(&shard.origin, &shard.text)
