@@ -84,3 +84,35 @@ fn an_unwritable_target_is_an_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).starts_with(&format!("error: cannot write {}", target.display())));
 }
+
+/// `-o` onto a pipe (or a device such as /dev/null) writes into it and
+/// leaves it what it was: a rename over it would put a plain file in its
+/// place (as root, even over /dev/null). Checked with a FIFO read by
+/// another thread (skipped where `mkfifo` is missing).
+#[test]
+fn output_into_a_pipe_leaves_the_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = scratch("output-fifo");
+    let fifo = dir.join("out.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        return;
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(&fifo).unwrap())
+    };
+    let out = hashpivot(&[
+        "run",
+        "scenarios/lake-mariner.toml",
+        "--format",
+        "csv",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let read = reader.join().unwrap();
+    let expected = common::hashpivot(&["run", "scenarios/lake-mariner.toml", "--format", "csv"]);
+    assert_eq!(read, common::text(&expected.stdout));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}

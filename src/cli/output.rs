@@ -56,7 +56,16 @@ pub(crate) fn write_atomically_if(
             "the file is read-only (no write permission bits)",
         )));
     }
+    // A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO) cannot
+    // be replaced by a rename (as root, renaming over /dev/null would put
+    // a plain file in its place): the output is made in the temporary
+    // folder and copied into it once complete.
+    let special = std::fs::metadata(path).is_ok_and(|m| {
+        let kind = m.file_type();
+        !kind.is_file() && !kind.is_dir()
+    });
     let dir = match path.parent() {
+        _ if special => std::env::temp_dir(),
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -84,7 +93,12 @@ pub(crate) fn write_atomically_if(
         let mut w = BufWriter::new(file);
         let keep = fill(&mut w)?;
         w.flush()?;
-        if keep {
+        if keep && special {
+            let mut out = std::fs::OpenOptions::new().write(true).open(path)?;
+            io::copy(&mut std::fs::File::open(&temp)?, &mut out)?;
+            out.flush()?;
+            std::fs::remove_file(&temp)?;
+        } else if keep {
             std::fs::rename(&temp, path)?;
         }
         Ok(keep)
