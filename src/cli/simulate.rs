@@ -240,6 +240,31 @@ fn one_scenario(
 /// batch, so memory stays flat however many paths it has.
 const BATCH: usize = 4096;
 
+/// `write(record)` for the record of each path of `shard` (of `count`),
+/// in path order, computed a batch at a time. `Ok(false)` when a path
+/// could not be computed: its error is kept in `computed` and the output
+/// is to be abandoned.
+fn each_record(
+    paths: &Paths,
+    threads: Option<usize>,
+    shard: Shard,
+    count: u64,
+    computed: &mut Result<(), SimulateError>,
+    mut write: impl FnMut(&PathRecord) -> io::Result<()>,
+) -> io::Result<bool> {
+    let all: Vec<u64> = records::shard_paths(shard, count).collect();
+    for batch in all.chunks(BATCH) {
+        match paths.records(threads, batch) {
+            Ok(done) => done.iter().try_for_each(&mut write)?,
+            Err(e) => {
+                *computed = Err(e);
+                return Ok(false);
+            }
+        }
+    }
+    Ok(true)
+}
+
 /// `--shard K/N`: the records of the paths `k mod N = K − 1`, in path
 /// order, streamed (to `-o` atomically: the file appears only complete).
 fn write_shard(args: &SimulateArgs, shard: Shard, failures: &mut Failures) -> Result<(), Failure> {
@@ -255,24 +280,20 @@ fn write_shard(args: &SimulateArgs, shard: Shard, failures: &mut Failures) -> Re
         if args.format == SimulateFormat::Csv {
             w.write_all(records::csv_header().as_bytes())?;
         }
-        let all: Vec<u64> = records::shard_paths(shard, settings.paths).collect();
-        for batch in all.chunks(BATCH) {
-            let done = match paths.records(args.threads, batch) {
-                Ok(done) => done,
-                Err(e) => {
-                    computed = Err(e);
-                    return Ok(false);
-                }
-            };
-            for record in &done {
+        each_record(
+            &paths,
+            args.threads,
+            shard,
+            settings.paths,
+            &mut computed,
+            |record| {
                 let text = match args.format {
                     SimulateFormat::Jsonl => records::jsonl_rows(&identity, scenario, record),
                     _ => records::csv_rows(&identity, scenario, record),
                 };
-                w.write_all(text.as_bytes())?;
-            }
-        }
-        Ok(true)
+                w.write_all(text.as_bytes())
+            },
+        )
     };
     match &args.output {
         #[cfg(feature = "parquet")]
@@ -290,23 +311,23 @@ fn write_shard(args: &SimulateArgs, shard: Shard, failures: &mut Failures) -> Re
                     })
                     .collect();
                 let mut sink = Sink::new(columns, kinds, w)?;
-                let all: Vec<u64> = records::shard_paths(shard, settings.paths).collect();
-                for batch in all.chunks(BATCH) {
-                    let done = match paths.records(args.threads, batch) {
-                        Ok(done) => done,
-                        Err(e) => {
-                            computed = Err(e);
-                            return Ok(false);
-                        }
-                    };
-                    for record in &done {
+                let complete = each_record(
+                    &paths,
+                    args.threads,
+                    shard,
+                    settings.paths,
+                    &mut computed,
+                    |record| {
                         for row in records::field_rows(&identity, scenario, record) {
                             sink.push(row.into_iter().map(round_npv).collect())?;
                         }
-                    }
+                        Ok(())
+                    },
+                )?;
+                if complete {
+                    sink.finish()?;
                 }
-                sink.finish()?;
-                Ok(true)
+                Ok(complete)
             })?;
         }
         Some(path) => {
