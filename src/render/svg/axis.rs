@@ -22,6 +22,7 @@
 
 use super::text::{SMALL, width};
 use super::{MonthAxis, Unit};
+use crate::render::number::group;
 
 /// The fewest pixels between two tick labels on a vertical axis.
 pub(crate) const VERTICAL_GAP: f64 = 1.6 * SMALL;
@@ -196,26 +197,6 @@ fn scale_of(largest: f64) -> (f64, &'static str) {
     } else {
         (1.0, "")
     }
-}
-
-/// `12345.5` → `12,345.5`.
-fn group(digits: &str) -> String {
-    let (whole, fraction) = match digits.split_once('.') {
-        Some((w, f)) => (w, Some(f)),
-        None => (digits, None),
-    };
-    let mut out = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = fraction {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
 }
 
 /// A tick on a month axis: the month index and its label.
